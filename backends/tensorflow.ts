@@ -1,0 +1,52 @@
+/**
+ * tfjs-node / tfjs-node-gpu: libtensorflow through N-API. Optional peers: they download libtensorflow at
+ * install time, which needs network access, so on many machines they are simply absent.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Availability, BackendAdapter, DeviceInfo } from '../harness/types.ts';
+
+const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+let loadedFrom: string | undefined;
+
+async function load(): Promise<string> {
+  const failures: string[] = [];
+  for (const pkg of PACKAGES) {
+    try {
+      await import(pkg);
+      return pkg;
+    } catch (e) {
+      failures.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(failures.join('; '));
+}
+
+export const tensorflowBackend: BackendAdapter = {
+  name: 'tensorflow',
+  kind: 'cpu',
+  hasKernelTiming: false,
+  async detect(): Promise<Availability> {
+    try {
+      loadedFrom = await load();
+      return { available: true, reason: `from ${loadedFrom}` };
+    } catch (e) {
+      return {
+        available: false,
+        reason: `neither @tensorflow/tfjs-node nor @tensorflow/tfjs-node-gpu is installed (${(e as Error).message.slice(0, 160)})`,
+        installHint: 'npm install @tensorflow/tfjs-node (downloads libtensorflow at install: needs network access)',
+      };
+    }
+  },
+  async init(): Promise<void> {
+    loadedFrom ??= await load();
+    if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") failed');
+    await tf.ready();
+  },
+  async sync(t: tf.Tensor): Promise<void> {
+    await t.data();
+  },
+  describe(): DeviceInfo {
+    return { description: `libtensorflow via ${loadedFrom ?? 'tfjs-node'}` };
+  },
+  async teardown(): Promise<void> {},
+};

@@ -1,0 +1,20 @@
+/** A small, strict flag parser: unknown flags and missing values are errors that name the flag. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+
+export function parseFlags(argv: string[], options: FlagSpec, allowPositionals = true): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,40 @@
+/** `fusebench run`: what `npx vitest bench --run` does, without vitest. */
+import { resolve } from 'node:path';
+import { parseFlags, UsageError } from './args.ts';
+import { loadSuiteFiles } from '../load.ts';
+import { selectSuites } from '../select.ts';
+import { runSuites } from '../run.ts';
+import { writeRunOutputs } from '../output.ts';
+import { loadConfig } from '../config.ts';
+import { readEnv } from '../env.ts';
+import { parseBackendList } from '../../backends/registry.ts';
+
+export const DEFAULT_OUT = 'reports/latest';
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    backends: { type: 'string' },
+    patterns: { type: 'string' },
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+    hardware: { type: 'string' },
+  });
+  const env = readEnv();
+  const backends = typeof values.backends === 'string' ? parseBackendList(values.backends, '--backends') : env.backends;
+  const quick = values.quick === true || env.quick;
+  const outDir = resolve(typeof values.out === 'string' ? values.out : env.out ?? DEFAULT_OUT);
+  const config = await loadConfig();
+  const all = await loadSuiteFiles(positionals);
+  if (all.length === 0) throw new UsageError(positionals.length ? `no suite declared in ${positionals.join(', ')}` : 'no suite files found under suites/');
+  const patterns = typeof values.patterns === 'string' ? values.patterns : env.patterns;
+  const suites = selectSuites(all, patterns, typeof values.patterns === 'string' ? '--patterns' : 'FUSEBENCH_PATTERNS');
+  const started = Date.now();
+  const results = await runSuites({
+    suites, ...(backends ? { backends } : {}), quick, config,
+    command: `fusebench run ${argv.join(' ')}`.trim(),
+    onProgress: (line) => console.log(line),
+  });
+  const written = writeRunOutputs(results, outDir, typeof values.hardware === 'string' ? { hardware: values.hardware } : {});
+  console.log(`\n${suites.length} suite(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${written.join(', ')}`);
+  return 0;
+}

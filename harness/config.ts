@@ -1,0 +1,122 @@
+/**
+ * Every threshold in one place. Defaults come from the two studies; a project overrides any of
+ * them with a `fusebench.config.ts` (or .js/.mjs) in the working directory:
+ *
+ *   import { defineConfig } from 'fusebench';
+ *   export default defineConfig({ verdicts: { strong: 1.4 }, sampling: { rounds: 40 } });
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface VerdictThresholds {
+  /** ≥ this: ✓ Strong benefit. */
+  readonly strong: number;
+  /** ≥ this: ✓ Moderate benefit. */
+  readonly moderate: number;
+  /** ≥ this (and below moderate): ⚠ Minimal benefit; below: ✗ Fusion is slower. */
+  readonly minimal: number;
+}
+
+export interface DecisionThresholds {
+  /** ≥ this: Deploy + Expand. */
+  readonly expand: number;
+  /** ≥ this: Deploy, stop expansion; below: Re-evaluate. */
+  readonly deploy: number;
+}
+
+export interface SamplingConfig {
+  /** Interleaved rounds per size (each round times both variants once). */
+  readonly rounds: number;
+  readonly quickRounds: number;
+  /** Untimed calls of each variant before sampling, first-call compilation included. */
+  readonly warmup: number;
+  /** Calls per sample are raised until one sample lasts at least this long, so timer resolution does not matter. */
+  readonly minSampleMs: number;
+  readonly bootstrapResamples: number;
+  readonly confidence: number;
+  /** Seconds after which a size stops adding rounds (it keeps at least `minRounds`). */
+  readonly maxSecondsPerSize: number;
+  readonly minRounds: number;
+}
+
+export interface FusebenchConfig {
+  readonly verdicts: VerdictThresholds;
+  readonly decisions: DecisionThresholds;
+  /** Crossover: the smallest size whose CI lower bound reaches this. */
+  readonly crossover: number;
+  readonly sampling: SamplingConfig;
+  /** Default tolerance for the float64 check when a suite declares none. */
+  readonly tolerance: { readonly atol: number; readonly rtol: number };
+  /** Gate defaults (issue: CI gate). */
+  readonly gate: { readonly maxRegression: number; readonly alpha: number };
+  /** Shouldfuse default threshold for the cost model. */
+  readonly fuseThreshold: number;
+}
+
+export const defaultConfig: FusebenchConfig = {
+  verdicts: { strong: 1.5, moderate: 1.1, minimal: 0.95 },
+  decisions: { expand: 1.1, deploy: 1.05 },
+  crossover: 1.1,
+  sampling: {
+    rounds: 40,
+    quickRounds: 20,
+    warmup: 3,
+    minSampleMs: 5,
+    bootstrapResamples: 2000,
+    confidence: 0.95,
+    maxSecondsPerSize: 20,
+    minRounds: 6,
+  },
+  tolerance: { atol: 1e-4, rtol: 1e-3 },
+  gate: { maxRegression: 0.05, alpha: 0.05 },
+  fuseThreshold: 1.1,
+};
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function defineConfig(config: DeepPartial<FusebenchConfig>): DeepPartial<FusebenchConfig> {
+  return config;
+}
+
+export function mergeConfig(base: FusebenchConfig, over: DeepPartial<FusebenchConfig>): FusebenchConfig {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = (base as unknown as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (current === undefined) throw new Error(`fusebench.config: unknown field "${key}"`);
+    if (typeof current === 'object' && current !== null) {
+      for (const sub of Object.keys(value as object)) {
+        if (!(sub in (current as object))) throw new Error(`fusebench.config: unknown field "${key}.${sub}"`);
+      }
+      out[key] = { ...(current as object), ...(value as object) };
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as unknown as FusebenchConfig;
+}
+
+const CONFIG_FILES = ['fusebench.config.ts', 'fusebench.config.mjs', 'fusebench.config.js'];
+
+let loaded: FusebenchConfig | undefined;
+
+/** Loads `fusebench.config.*` from `cwd` once; returns the defaults when there is none. */
+export async function loadConfig(cwd = process.cwd()): Promise<FusebenchConfig> {
+  if (loaded) return loaded;
+  for (const name of CONFIG_FILES) {
+    const file = resolve(cwd, name);
+    if (!existsSync(file)) continue;
+    const mod = (await import(pathToFileURL(file).href)) as { default?: DeepPartial<FusebenchConfig> };
+    if (!mod.default || typeof mod.default !== 'object') throw new Error(`${file}: must export default defineConfig({...})`);
+    loaded = mergeConfig(defaultConfig, mod.default);
+    return loaded;
+  }
+  loaded = defaultConfig;
+  return loaded;
+}
+
+/** The config in force; `loadConfig` must have run for overrides to apply. */
+export function currentConfig(): FusebenchConfig {
+  return loaded ?? defaultConfig;
+}

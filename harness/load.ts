@@ -1,0 +1,31 @@
+/** Finds and imports suite files; importing a file registers its suite through defineSuite. */
+import { readdirSync, existsSync, statSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import type { RegisteredSuite } from './types.ts';
+import { registeredSuites } from './suite.ts';
+
+export const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
+
+/** Every `*.bench.ts` under a folder, sorted so runs are in a stable order. */
+export function findSuiteFiles(dir: string = SUITES_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+/** Imports suite files (default: the built-in ones) and returns the suites they declared, in file order. */
+export async function loadSuiteFiles(files?: readonly string[]): Promise<RegisteredSuite[]> {
+  const paths = (files && files.length > 0 ? files : findSuiteFiles()).map((f) => resolve(f));
+  for (const path of paths) {
+    if (!existsSync(path) || !statSync(path).isFile()) throw new Error(`suite file not found: ${path}`);
+    await import(pathToFileURL(path).href);
+  }
+  const wanted = new Set(paths);
+  const order = new Map(paths.map((p, i) => [p, i]));
+  return registeredSuites()
+    .filter((s) => wanted.has(s.file))
+    .sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.spec.id.localeCompare(b.spec.id));
+}

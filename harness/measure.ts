@@ -1,0 +1,169 @@
+/**
+ * Measures one suite at one size on one backend: correctness first, then interleaved timing.
+ * Everything created is disposed; a leak is an error of the measurement, not a silent footnote.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type {
+  AnalyticCost, BackendAdapter, ErrorStats, HostInputs, SizeParams, SizeResult, SuiteSpec, Tensors, Tolerance, VariantStats,
+} from './types.ts';
+import { SuiteDeclarationError } from './suite.ts';
+import { compareWithReference } from './correctness.ts';
+import { sampleInterleaved, type TimedCall } from './sampler.ts';
+import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './stats.ts';
+import { judge } from './verdicts.ts';
+import type { FusebenchConfig } from './config.ts';
+
+export interface MeasureOptions {
+  readonly config: FusebenchConfig;
+  readonly quick: boolean;
+  /** Seed for the inputs; fresh per run unless given. */
+  readonly seed?: number;
+}
+
+function toTensors(host: HostInputs): Tensors {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [name, h] of Object.entries(host)) {
+    const values = h.dtype === 'int32' ? Int32Array.from(h.data) : Float32Array.from(h.data);
+    out[name] = tf.tensor(values, [...h.shape], h.dtype);
+  }
+  return out;
+}
+
+function toleranceFor(spec: SuiteSpec, p: SizeParams, config: FusebenchConfig): Tolerance {
+  const t = spec.tolerance;
+  if (t === undefined) return config.tolerance;
+  return typeof t === 'function' ? t(p) : t;
+}
+
+interface Profiled {
+  readonly kernels: string[];
+  readonly bytesAllocated: number;
+}
+
+/** Kernel names and bytes allocated by one call, from tf.profile; intermediates are disposed by the scope. */
+async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
+  tf.engine().startScope();
+  try {
+    const info = await tf.profile(() => fn());
+    return { kernels: info.kernels.map((k) => k.name), bytesAllocated: info.newBytes };
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
+/** Median kernel time of a few calls through tf.time, where the backend times kernels. */
+async function kernelTime(fn: () => tf.Tensor, times: number): Promise<number | undefined> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const info = await tf.time(() => {
+      const out = fn();
+      out.dispose();
+    });
+    if (typeof info.kernelMs !== 'number') return undefined;
+    ms.push(info.kernelMs);
+  }
+  return ms.length ? median(ms) : undefined;
+}
+
+function variantStats(samples: number[], prof: Profiled, flops: number, bytes: number, kernelMs?: number): VariantStats {
+  const med = median(samples);
+  return {
+    medianMs: med,
+    p10Ms: quantile(samples, 0.1),
+    p90Ms: quantile(samples, 0.9),
+    samplesMs: samples,
+    ...(kernelMs === undefined ? {} : { kernelMs }),
+    kernels: prof.kernels,
+    bytesAllocated: prof.bytesAllocated,
+    gflops: flops / (med * 1e6),
+    gbps: bytes / (med * 1e6),
+  };
+}
+
+function readValues(t: tf.Tensor): Float64Array {
+  return Float64Array.from(t.dataSync() as ArrayLike<number>);
+}
+
+export async function measureSize(
+  file: string, spec: SuiteSpec, adapter: BackendAdapter, p: SizeParams, opts: MeasureOptions,
+): Promise<SizeResult> {
+  const size = spec.label(p);
+  const cost: AnalyticCost = spec.cost(p);
+  const base = { backend: adapter.name, size, params: p, magnitude: spec.magnitude(p), cost };
+  const tensorsBefore = tf.memory().numTensors;
+  const rng = seededRandom(opts.seed ?? (Math.random() * 2 ** 32) >>> 0);
+  tf.engine().startScope();
+  let result: SizeResult;
+  try {
+    const host = spec.inputs(p, rng);
+    const inputs = toTensors(host);
+    const prepared = spec.prepare ? tf.tidy(() => spec.prepare!(inputs, p)) : {};
+    const all: Tensors = { ...inputs, ...prepared };
+    const unfused = (): tf.Tensor => tf.tidy(() => spec.unfused(all, p));
+    const fused = (): tf.Tensor => tf.tidy(() => spec.fused(all, p));
+
+    // 1. Correctness, before any timing.
+    const outU = unfused();
+    const outF = fused();
+    if (outU.shape.join(',') !== outF.shape.join(',')) {
+      throw new SuiteDeclarationError(file, 'fused', `output shape [${outF.shape}] differs from unfused output shape [${outU.shape}] at size ${size}`);
+    }
+    const x64: Record<string, Float64Array> = {};
+    for (const [k, h] of Object.entries(host)) x64[k] = h.data;
+    const want = spec.reference(x64, p);
+    if (want.length !== outU.size) {
+      throw new SuiteDeclarationError(file, 'reference', `returned ${want.length} values; the output has ${outU.size} at size ${size}`);
+    }
+    const tol = toleranceFor(spec, p, opts.config);
+    const correctness: { unfused: ErrorStats; fused: ErrorStats } = {
+      unfused: compareWithReference(readValues(outU), want, tol),
+      fused: compareWithReference(readValues(outF), want, tol),
+    };
+    outU.dispose();
+    outF.dispose();
+
+    // 2. What each variant launches and allocates.
+    const profU = await profileCall(unfused);
+    const profF = await profileCall(fused);
+
+    // 3. Interleaved timing; every sample ends with the result read back.
+    const call = (fn: () => tf.Tensor): TimedCall => async () => {
+      const out = fn();
+      try {
+        await adapter.sync(out);
+      } finally {
+        out.dispose();
+      }
+    };
+    const s = opts.config.sampling;
+    const samples = await sampleInterleaved(call(unfused), call(fused), {
+      rounds: opts.quick ? s.quickRounds : s.rounds,
+      minRounds: s.minRounds,
+      warmup: s.warmup,
+      minSampleMs: s.minSampleMs,
+      maxSeconds: s.maxSecondsPerSize,
+    });
+    const kU = adapter.hasKernelTiming ? await kernelTime(unfused, 5) : undefined;
+    const kF = adapter.hasKernelTiming ? await kernelTime(fused, 5) : undefined;
+
+    const u = variantStats(samples.a, profU, cost.flops, cost.bytesUnfused, kU);
+    const f = variantStats(samples.b, profF, cost.flops, cost.bytesFused, kF);
+    const speedup = bootstrapRatioOfMedians(samples.a, samples.b, {
+      resamples: s.bootstrapResamples, confidence: s.confidence,
+    });
+    const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
+    const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
+    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement };
+  } catch (e) {
+    if (e instanceof SuiteDeclarationError) throw e;
+    const err = e as Error;
+    result = { ...base, status: 'failed', error: `${err.name}: ${err.message}`.slice(0, 600) };
+  } finally {
+    tf.engine().endScope();
+  }
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  if (leaked !== 0) {
+    return { ...base, status: 'failed', error: `tensor leak: ${leaked} tensor(s) left after measuring ${spec.id} at ${size}` };
+  }
+  return result;
+}

@@ -1,0 +1,20 @@
+// Node module hooks for the CLI, so that a suite file anywhere on disk runs as it does inside this repo:
+// - `fusebench` resolves to this checkout's harness;
+// - bare imports the file's own folder cannot satisfy (e.g. @tensorflow/tfjs-core) resolve from here,
+//   so the suite shares the harness's single tfjs engine;
+// - `*.bench.ts` files load as ES modules even without a `"type": "module"` package.json.
+const harness = new URL('./index.ts', import.meta.url).href;
+const isBare = (s) => !s.startsWith('.') && !s.startsWith('/') && !s.includes(':');
+
+export async function resolve(specifier, context, next) {
+  if (specifier === 'fusebench') return { url: harness, format: 'module', shortCircuit: true };
+  let result;
+  try {
+    result = await next(specifier, context);
+  } catch (e) {
+    if (!isBare(specifier) || e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    result = await next(specifier, { ...context, parentURL: harness });
+  }
+  if (result.url.endsWith('.bench.ts')) return { ...result, format: 'module' };
+  return result;
+}

@@ -1,0 +1,93 @@
+/**
+ * Runs suites on backends and collects a `RunResults`. Front ends (CLI, vitest) call this; it never exits
+ * the process and never throws for a failing backend or size: those are recorded and the run goes on.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './types.ts';
+import type { FusebenchConfig } from './config.ts';
+import { measureSize } from './measure.ts';
+import { machineInfo } from './machine.ts';
+import { detectAll, getAdapter } from '../backends/registry.ts';
+import { registerFusebenchKernels } from '../kernels/registry.ts';
+
+export interface RunOptions {
+  readonly suites: readonly RegisteredSuite[];
+  /** Backend names to use; undefined = every available one. */
+  readonly backends?: readonly string[];
+  readonly quick: boolean;
+  readonly config: FusebenchConfig;
+  readonly command: string;
+  readonly onProgress?: (line: string) => void;
+}
+
+/** Detects backends and narrows them to the selection; a selected but unavailable backend is kept, with its reason. */
+export async function resolveBackends(selected?: readonly string[]): Promise<BackendStatus[]> {
+  const all = await detectAll();
+  return selected ? all.filter((b) => selected.includes(b.name)) : all;
+}
+
+export function describeTiming(config: FusebenchConfig): string {
+  const s = config.sampling;
+  return `wall clock per call (performance.now), each sample ≥ ${s.minSampleMs} ms of back-to-back calls ending with a read-back; ` +
+    `unfused and fused interleaved in alternating order each round; ${s.warmup} warm-up calls each first`;
+}
+
+export async function runSuites(opts: RunOptions): Promise<RunResults> {
+  const log = opts.onProgress ?? (() => {});
+  const statuses = await resolveBackends(opts.backends);
+  const bySuite = new Map<string, SizeResult[]>(opts.suites.map((s) => [s.spec.id, []]));
+  const backendsOut: BackendStatus[] = [];
+  for (const status of statuses) {
+    if (!status.available) {
+      backendsOut.push(status);
+      log(`backend ${status.name}: unavailable (${status.reason ?? 'no reason given'})`);
+      continue;
+    }
+    const adapter = await getAdapter(status.name);
+    try {
+      await adapter.init();
+      await registerFusebenchKernels(adapter.name);
+    } catch (e) {
+      backendsOut.push({ ...status, available: false, reason: `init failed: ${(e as Error).message}` });
+      log(`backend ${status.name}: init failed: ${(e as Error).message}`);
+      continue;
+    }
+    backendsOut.push({ ...status, device: adapter.describe() });
+    for (const suite of opts.suites) {
+      const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
+      for (const p of sizes) {
+        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick });
+        bySuite.get(suite.spec.id)!.push(r);
+        log(r.status === 'ok'
+          ? `${adapter.name.padEnd(8)} ${suite.spec.id.padEnd(24)} ${r.size.padEnd(22)} ${r.unfused!.medianMs.toFixed(3)} ms → ${r.fused!.medianMs.toFixed(3)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]  ${r.judgement!.verdict}`
+          : `${adapter.name.padEnd(8)} ${suite.spec.id.padEnd(24)} ${r.size.padEnd(22)} FAILED: ${r.error}`);
+      }
+    }
+    await adapter.teardown();
+  }
+  const patterns: PatternResult[] = opts.suites.map(({ spec, file }) => ({
+    id: spec.id,
+    family: spec.family,
+    title: spec.title,
+    file,
+    fusedBy: spec.fusedBy,
+    standsFor: spec.standsFor ?? [],
+    predictions: spec.predictions,
+    ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
+    notes: spec.notes ?? [],
+    results: bySuite.get(spec.id) ?? [],
+  }));
+  const s = opts.config.sampling;
+  return {
+    schema: 'fusebench/results@1',
+    createdAt: new Date().toISOString(),
+    command: opts.command,
+    quick: opts.quick,
+    machine: machineInfo(),
+    sampling: { rounds: opts.quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(opts.config) },
+    backends: backendsOut,
+    patterns,
+  };
+}
+
+export { tf };

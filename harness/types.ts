@@ -1,0 +1,221 @@
+/**
+ * The vocabulary shared by suites, the harness, the backends and the reports.
+ * Everything a suite file declares is described by `SuiteSpec`; everything a run
+ * produces is described by `RunResults` (mirrored by schemas/results.schema.json).
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+/** Which prediction column of a suite applies to a backend. */
+export type BackendKind = 'cpu' | 'gpu';
+
+/** A host-side input: float32 or int32 values, kept in float64 so the reference sees exactly what the tensor holds. */
+export interface HostArray {
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly data: Float64Array;
+}
+
+/** Parameters of one size, e.g. `{ m: 512, k: 768, n: 3072 }`. */
+export type SizeParams = Readonly<Record<string, number>>;
+
+export type Tensors = Readonly<Record<string, Tensor>>;
+export type HostInputs = Readonly<Record<string, HostArray>>;
+
+/** Analytic cost of one call, in FLOPs and bytes of global memory traffic. */
+export interface AnalyticCost {
+  readonly flops: number;
+  /** Bytes read and written by the unfused op sequence, intermediates included. */
+  readonly bytesUnfused: number;
+  /** Bytes read and written by the fused kernel. */
+  readonly bytesFused: number;
+  /** Bytes of intermediate tensors that fusion no longer materialises. */
+  readonly intermediateBytes: number;
+}
+
+/** An expected speedup range and where the expectation comes from. */
+export interface Prediction {
+  readonly min: number;
+  readonly max: number;
+  readonly source: string;
+}
+
+/** numpy-style `|got - want| <= atol + rtol * |want|`. */
+export interface Tolerance {
+  readonly atol: number;
+  readonly rtol: number;
+}
+
+/** How the fused variant is provided, named honestly in reports. */
+export type FusedImplementation = 'tfjs fused kernel' | 'fusebench kernel' | 'folded at build time';
+
+/** A declarative fusion suite: what is measured, never how. */
+export interface SuiteSpec<P extends SizeParams = SizeParams> {
+  /** Contract id, e.g. `Linear_Bias_ReLU`. */
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  /** Real model shapes this pattern stands for. */
+  readonly standsFor?: readonly string[];
+  readonly sizes: { readonly full: readonly P[]; readonly quick: readonly P[] };
+  /** Human label for a size, e.g. `512×768→3072`. */
+  readonly label: (p: P) => string;
+  /** One scalar that orders sizes (elements of the output, FLOPs…); used for crossover and interpolation. */
+  readonly magnitude: (p: P) => number;
+  /** Fresh, non-zero random inputs for a size. */
+  readonly inputs: (p: P, rng: () => number) => HostInputs;
+  /** Derived tensors built once, outside timing (e.g. BN folded into conv weights). */
+  readonly prepare?: (t: Tensors, p: P) => Tensors;
+  readonly unfused: (t: Tensors, p: P) => Tensor;
+  readonly fused: (t: Tensors, p: P) => Tensor;
+  readonly fusedBy: FusedImplementation;
+  readonly cost: (p: P) => AnalyticCost;
+  /** Float64 reference over the host inputs. */
+  readonly reference: (x: Readonly<Record<string, Float64Array>>, p: P) => Float64Array;
+  readonly tolerance?: Tolerance | ((p: P) => Tolerance);
+  readonly predictions: Readonly<Record<BackendKind, Prediction>>;
+  /** Minimum acceptable speedup per backend name; the gate fails a run below it. */
+  readonly minSpeedup?: Readonly<Record<string, number>>;
+  /** Facts the report must state, e.g. "tfjs has no GELU epilogue". */
+  readonly notes?: readonly string[];
+}
+
+/** A suite after validation, with the file it came from. */
+export interface RegisteredSuite {
+  readonly spec: SuiteSpec;
+  readonly file: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backends
+
+export interface Availability {
+  readonly available: boolean;
+  /** Why it is unavailable, or a note about how it runs (e.g. "SIMD, 1 thread"). */
+  readonly reason?: string;
+  readonly installHint?: string;
+}
+
+export interface DeviceInfo {
+  readonly description: string;
+  readonly [key: string]: string | number | boolean;
+}
+
+/** One tfjs backend, as the harness needs it. Deliberately small. */
+export interface BackendAdapter {
+  readonly name: string;
+  readonly kind: BackendKind;
+  detect(): Promise<Availability>;
+  /** Registers and selects the backend; idempotent. */
+  init(): Promise<void>;
+  /** Waits until `t` is computed and its values are on the host. */
+  sync(t: Tensor): Promise<void>;
+  /** Whether `tf.time` reports real kernel time on this backend. */
+  readonly hasKernelTiming: boolean;
+  describe(): DeviceInfo;
+  teardown(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results (mirrored by schemas/results.schema.json)
+
+export interface VariantStats {
+  readonly medianMs: number;
+  readonly p10Ms: number;
+  readonly p90Ms: number;
+  /** One wall-clock sample per round, in round order. */
+  readonly samplesMs: readonly number[];
+  /** Median GPU/kernel time per call where the backend reports it. */
+  readonly kernelMs?: number;
+  /** Kernel names launched by one call, from tf.profile. */
+  readonly kernels: readonly string[];
+  readonly bytesAllocated: number;
+  readonly gflops: number;
+  readonly gbps: number;
+}
+
+export interface ErrorStats {
+  readonly maxAbs: number;
+  readonly maxRel: number;
+  readonly ok: boolean;
+}
+
+export interface Interval {
+  readonly ratio: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export type Verdict =
+  | '✓ Strong benefit'
+  | '✓ Moderate benefit'
+  | '⚠ Minimal benefit'
+  | '✗ Fusion is slower'
+  | '✗ Incorrect';
+
+export type Decision = 'Deploy + Expand' | 'Deploy, stop expansion' | 'Re-evaluate';
+
+export interface Judgement {
+  readonly verdict: Verdict;
+  /** Verdict at each end of the CI when they differ: "inconclusive". */
+  readonly inconclusive?: { readonly lo: Verdict; readonly hi: Verdict };
+  readonly decision: Decision;
+  /** Measured speedup against the prediction range, in percentage points. */
+  readonly vsPrediction: string;
+}
+
+export interface SizeResult {
+  readonly backend: string;
+  readonly size: string;
+  readonly params: SizeParams;
+  readonly magnitude: number;
+  readonly status: 'ok' | 'failed';
+  readonly error?: string;
+  readonly cost: AnalyticCost;
+  readonly correctness?: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
+  readonly unfused?: VariantStats;
+  readonly fused?: VariantStats;
+  readonly speedup?: Interval;
+  readonly memoryReduction?: number;
+  readonly judgement?: Judgement;
+}
+
+export interface PatternResult {
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  readonly file: string;
+  readonly fusedBy: FusedImplementation;
+  readonly standsFor: readonly string[];
+  readonly predictions: Readonly<Record<BackendKind, Prediction>>;
+  readonly minSpeedup?: Readonly<Record<string, number>>;
+  readonly notes: readonly string[];
+  readonly results: readonly SizeResult[];
+}
+
+export interface MachineInfo {
+  readonly hostname: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly os: string;
+  readonly node: string;
+  readonly tfjs: string;
+  readonly gpu?: string;
+}
+
+export interface BackendStatus extends Availability {
+  readonly name: string;
+  readonly kind: BackendKind;
+  readonly device?: DeviceInfo;
+}
+
+export interface RunResults {
+  readonly schema: 'fusebench/results@1';
+  readonly createdAt: string;
+  readonly command: string;
+  readonly quick: boolean;
+  readonly machine: MachineInfo;
+  readonly sampling: { readonly rounds: number; readonly warmup: number; readonly bootstrap: number; readonly timing: string };
+  readonly backends: readonly BackendStatus[];
+  readonly patterns: readonly PatternResult[];
+}
