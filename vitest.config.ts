@@ -1,10 +1,21 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const harness = fileURLToPath(new URL('./harness/index.ts', import.meta.url));
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// `npx vitest bench --run path/to/my.bench.ts` must work for a suite anywhere on disk, so suite files
+// named on the command line join the include list even when they lie outside this folder.
+const namedSuites = process.argv
+  .filter((a) => a.endsWith('.bench.ts'))
+  .map((a) => resolve(a))
+  .filter((a) => existsSync(a) && !a.startsWith(root));
 
 export default defineConfig({
   resolve: { alias: { fusebench: harness } },
+  server: { fs: { strict: false } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
@@ -12,8 +23,11 @@ export default defineConfig({
     // Benchmarks share 2 cores: one file at a time so suites never time each other.
     fileParallelism: false,
     pool: 'forks',
+    // The vitest front end: turns each defineSuite into describe/bench blocks (bench mode only).
+    setupFiles: process.argv.includes('bench') ? ['./harness/vitest/register.ts'] : [],
     benchmark: {
-      include: ['suites/**/*.bench.ts'],
+      include: ['suites/**/*.bench.ts', ...namedSuites],
+      reporters: ['default', './harness/vitest/reporter.ts'],
     },
   },
 });

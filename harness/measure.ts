@@ -84,6 +84,35 @@ function readValues(t: tf.Tensor): Float64Array {
   return Float64Array.from(t.dataSync() as ArrayLike<number>);
 }
 
+/** Tensors and the two variants of one suite at one size, ready to call; `dispose` frees everything. */
+export interface SizeState {
+  readonly host: HostInputs;
+  readonly unfused: () => tf.Tensor;
+  readonly fused: () => tf.Tensor;
+  dispose(): void;
+}
+
+export function buildSizeState(spec: SuiteSpec, p: SizeParams, rng: () => number): SizeState {
+  const host = spec.inputs(p, rng);
+  const inputs = toTensors(host);
+  let prepared: Tensors = {};
+  try {
+    prepared = spec.prepare ? tf.tidy(() => spec.prepare!(inputs, p)) : {};
+  } catch (e) {
+    for (const t of Object.values(inputs)) t.dispose();
+    throw e;
+  }
+  const all: Tensors = { ...inputs, ...prepared };
+  return {
+    host,
+    unfused: () => tf.tidy(() => spec.unfused(all, p)),
+    fused: () => tf.tidy(() => spec.fused(all, p)),
+    dispose: () => {
+      for (const t of Object.values(all)) t.dispose();
+    },
+  };
+}
+
 export async function measureSize(
   file: string, spec: SuiteSpec, adapter: BackendAdapter, p: SizeParams, opts: MeasureOptions,
 ): Promise<SizeResult> {
@@ -95,12 +124,7 @@ export async function measureSize(
   tf.engine().startScope();
   let result: SizeResult;
   try {
-    const host = spec.inputs(p, rng);
-    const inputs = toTensors(host);
-    const prepared = spec.prepare ? tf.tidy(() => spec.prepare!(inputs, p)) : {};
-    const all: Tensors = { ...inputs, ...prepared };
-    const unfused = (): tf.Tensor => tf.tidy(() => spec.unfused(all, p));
-    const fused = (): tf.Tensor => tf.tidy(() => spec.fused(all, p));
+    const { host, unfused, fused } = buildSizeState(spec, p, rng);
 
     // 1. Correctness, before any timing.
     const outU = unfused();

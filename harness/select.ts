@@ -13,3 +13,10 @@ export function selectSuites(suites: readonly RegisteredSuite[], selector: strin
   }
   return suites.filter((s) => wanted.includes(s.spec.id) || wanted.includes(s.spec.family));
 }
+
+/** Whether one suite is picked by a selector (no validation: see selectSuites). */
+export function matchesSelector(spec: { readonly id: string; readonly family: string }, selector: string | undefined): boolean {
+  if (!selector || selector.trim() === '' || selector.trim() === 'all') return true;
+  const wanted = selector.split(',').map((s) => s.trim());
+  return wanted.includes(spec.id) || wanted.includes(spec.family);
+}

@@ -177,6 +177,8 @@ export interface SizeResult {
   readonly speedup?: Interval;
   readonly memoryReduction?: number;
   readonly judgement?: Judgement;
+  /** Medians from vitest's own tinybench runs (sequential, not interleaved), when run under vitest. */
+  readonly tinybench?: { readonly unfusedMedianMs: number; readonly fusedMedianMs: number };
 }
 
 export interface PatternResult {

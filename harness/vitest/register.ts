@@ -1,0 +1,109 @@
+/**
+ * vitest front end: every suite declared in a bench file becomes a describe block with an `unfused` and a
+ * `fused` bench per backend × size (tinybench timing, the vitest table). Before those are registered, the
+ * harness measures the suite itself (correctness + interleaved rounds): those numbers drive the verdicts.
+ */
+import { bench, describe } from 'vitest';
+import type { BackendAdapter, BackendStatus, RegisteredSuite, SizeParams, SizeResult } from '../types.ts';
+import { setFrontEnd } from '../suite.ts';
+import { loadConfig } from '../config.ts';
+import { readEnv } from '../env.ts';
+import { matchesSelector } from '../select.ts';
+import { resolveBackends } from '../run.ts';
+import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
+import { seededRandom } from '../stats.ts';
+import { getAdapter } from '../../backends/registry.ts';
+import { registerFusebenchKernels } from '../../kernels/registry.ts';
+import { writePartial } from './partial.ts';
+
+const env = readEnv();
+const config = await loadConfig();
+const statuses: BackendStatus[] = await resolveBackends(env.backends);
+const ready = new Map<string, Promise<BackendAdapter>>();
+const devices = new Map<string, BackendStatus['device']>();
+
+/** Unknown names in FUSEBENCH_PATTERNS are reported by the reporter, which sees every suite. */
+const isSelected = (suite: RegisteredSuite): boolean => matchesSelector(suite.spec, env.patterns);
+
+async function activate(name: string): Promise<BackendAdapter> {
+  let p = ready.get(name);
+  if (!p) {
+    p = (async () => {
+      const a = await getAdapter(name);
+      await a.init();
+      await registerFusebenchKernels(name);
+      devices.set(name, a.describe());
+      return a;
+    })();
+    ready.set(name, p);
+  }
+  const adapter = await p;
+  await adapter.init(); // re-selects it as the active tfjs backend
+  return adapter;
+}
+
+/** tinybench options: short, since the verdict numbers come from the harness's own rounds. */
+const benchOptions = env.quick ? { time: 100, iterations: 5, warmupTime: 20, warmupIterations: 2 } : { time: 400, iterations: 10, warmupTime: 50, warmupIterations: 3 };
+
+function registerBenches(suite: RegisteredSuite, adapter: BackendAdapter, p: SizeParams, result: SizeResult): void {
+  const { spec } = suite;
+  const name = `${adapter.name} · ${spec.label(p)}`;
+  if (result.status !== 'ok') {
+    describe.skip(`${name} (failed: ${result.error ?? 'unknown error'})`, () => {
+      bench('unfused', () => {});
+    });
+    return;
+  }
+  describe(name, () => {
+    let state: SizeState | undefined;
+    const setup = async (): Promise<void> => {
+      await activate(adapter.name);
+      state ??= buildSizeState(spec, p, seededRandom(1));
+    };
+    const call = (pick: (s: SizeState) => () => import('@tensorflow/tfjs-core').Tensor) => async (): Promise<void> => {
+      const out = pick(state!)();
+      await adapter.sync(out);
+      out.dispose();
+    };
+    bench('unfused', call((s) => s.unfused), { ...benchOptions, setup });
+    bench('fused', call((s) => s.fused), {
+      ...benchOptions,
+      setup,
+      teardown: (_task, mode) => {
+        if (mode === 'run') {
+          state?.dispose();
+          state = undefined;
+        }
+      },
+    });
+  });
+}
+
+setFrontEnd((suite) => {
+  if (!isSelected(suite)) return;
+  describe(suite.spec.id, async () => {
+    const results: SizeResult[] = [];
+    const pending: Array<() => void> = [];
+    for (const status of statuses) {
+      if (!status.available) continue;
+      const adapter = await activate(status.name);
+      for (const p of env.quick ? suite.spec.sizes.quick : suite.spec.sizes.full) {
+        const r = await measureSize(suite.file, suite.spec, adapter, p, { config, quick: env.quick });
+        results.push(r);
+        pending.push(() => registerBenches(suite, adapter, p, r));
+      }
+    }
+    const { spec, file } = suite;
+    writePartial({
+      quick: env.quick,
+      backends: statuses.map((s) => (devices.has(s.name) ? { ...s, device: devices.get(s.name) } : { ...s })),
+      pattern: {
+        id: spec.id, family: spec.family, title: spec.title, file, fusedBy: spec.fusedBy,
+        standsFor: spec.standsFor ?? [], predictions: spec.predictions,
+        ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
+        notes: spec.notes ?? [], results,
+      },
+    });
+    for (const register of pending) register();
+  });
+});
