@@ -35,6 +35,13 @@ function toleranceFor(spec: SuiteSpec, p: SizeParams, config: FusebenchConfig): 
   return typeof t === 'function' ? t(p) : t;
 }
 
+/** Kernels that only relabel a buffer (no pass over memory): not counted as launches. */
+export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims', 'Squeeze']);
+
+export function launchCount(kernels: readonly string[]): number {
+  return kernels.filter((k) => !VIEW_KERNELS.has(k)).length;
+}
+
 interface Profiled {
   readonly kernels: string[];
   readonly bytesAllocated: number;
@@ -45,7 +52,10 @@ async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
   tf.engine().startScope();
   try {
     const info = await tf.profile(() => fn());
-    return { kernels: info.kernels.map((k) => k.name), bytesAllocated: info.newBytes };
+    // `name__op` entries are op scopes (custom gradients), not kernels. bytesAdded sums every output
+    // a kernel allocated, intermediates included (newBytes would only count what survives the call).
+    const kernels = info.kernels.filter((k) => !k.name.endsWith('__op'));
+    return { kernels: kernels.map((k) => k.name), bytesAllocated: kernels.filter((k) => !VIEW_KERNELS.has(k.name)).reduce((sum, k) => sum + Math.max(0, k.bytesAdded), 0) };
   } finally {
     tf.engine().endScope();
   }
