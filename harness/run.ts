@@ -3,9 +3,10 @@
  * the process and never throws for a failing backend or size: those are recorded and the run goes on.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './types.ts';
+import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './types.ts';
 import type { FusebenchConfig } from './config.ts';
 import { measureSize } from './measure.ts';
+import { measureOverhead } from './sampler.ts';
 import { machineInfo } from './machine.ts';
 import { detectAll, getAdapter } from '../backends/registry.ts';
 import { registerFusebenchKernels } from '../kernels/registry.ts';
@@ -32,6 +33,20 @@ export function describeTiming(config: FusebenchConfig): string {
     `unfused and fused interleaved in alternating order each round; ${s.warmup} warm-up calls each first`;
 }
 
+/** Per-call cost of the timing loop on this backend (see measureOverhead). */
+export async function harnessOverhead(adapter: BackendAdapter): Promise<number> {
+  const one = tf.scalar(1);
+  try {
+    return await measureOverhead(async () => {
+      const out = tf.tidy(() => tf.neg(one));
+      await adapter.sync(out);
+      out.dispose();
+    });
+  } finally {
+    one.dispose();
+  }
+}
+
 export async function runSuites(opts: RunOptions): Promise<RunResults> {
   const log = opts.onProgress ?? (() => {});
   const statuses = await resolveBackends(opts.backends);
@@ -52,7 +67,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
       log(`backend ${status.name}: init failed: ${(e as Error).message}`);
       continue;
     }
-    backendsOut.push({ ...status, device: adapter.describe() });
+    backendsOut.push({ ...status, device: adapter.describe(), harnessOverheadMs: await harnessOverhead(adapter) });
     for (const suite of opts.suites) {
       const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
       for (const p of sizes) {

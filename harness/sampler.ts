@@ -61,3 +61,15 @@ export async function sampleInterleaved(a: TimedCall, b: TimedCall, plan: Sampli
   }
   return { a: sa, b: sb, callsPerSample, order };
 }
+
+/**
+ * What the sampling loop itself costs per call on a backend: the median of `calls` timed calls that run a
+ * one-element kernel and read it back. An upper bound on the harness's share of each sample.
+ */
+export async function measureOverhead(call: TimedCall, calls = 200): Promise<number> {
+  await warmUp(call, 10);
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) times.push(await timeCalls(call, 1));
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)];
+}

@@ -209,6 +209,8 @@ export interface BackendStatus extends Availability {
   readonly name: string;
   readonly kind: BackendKind;
   readonly device?: DeviceInfo;
+  /** Median cost of one timed call that does almost nothing (tidy + 1-element kernel + read-back + dispose). */
+  readonly harnessOverheadMs?: number;
 }
 
 export interface RunResults {

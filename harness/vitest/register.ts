@@ -9,7 +9,7 @@ import { setFrontEnd } from '../suite.ts';
 import { loadConfig } from '../config.ts';
 import { readEnv } from '../env.ts';
 import { matchesSelector } from '../select.ts';
-import { resolveBackends } from '../run.ts';
+import { harnessOverhead, resolveBackends } from '../run.ts';
 import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
 import { seededRandom } from '../stats.ts';
 import { getAdapter } from '../../backends/registry.ts';
@@ -21,6 +21,7 @@ const config = await loadConfig();
 const statuses: BackendStatus[] = await resolveBackends(env.backends);
 const ready = new Map<string, Promise<BackendAdapter>>();
 const devices = new Map<string, BackendStatus['device']>();
+const overheads = new Map<string, number>();
 
 /** Unknown names in FUSEBENCH_PATTERNS are reported by the reporter, which sees every suite. */
 const isSelected = (suite: RegisteredSuite): boolean => matchesSelector(suite.spec, env.patterns);
@@ -33,6 +34,7 @@ async function activate(name: string): Promise<BackendAdapter> {
       await a.init();
       await registerFusebenchKernels(name);
       devices.set(name, a.describe());
+      overheads.set(name, await harnessOverhead(a));
       return a;
     })();
     ready.set(name, p);
@@ -96,7 +98,7 @@ setFrontEnd((suite) => {
     const { spec, file } = suite;
     writePartial({
       quick: env.quick,
-      backends: statuses.map((s) => (devices.has(s.name) ? { ...s, device: devices.get(s.name) } : { ...s })),
+      backends: statuses.map((s) => (devices.has(s.name) ? { ...s, device: devices.get(s.name), harnessOverheadMs: overheads.get(s.name) } : { ...s })),
       pattern: {
         id: spec.id, family: spec.family, title: spec.title, file, fusedBy: spec.fusedBy,
         standsFor: spec.standsFor ?? [], predictions: spec.predictions,

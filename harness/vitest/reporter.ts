@@ -51,7 +51,7 @@ export default class FusebenchReporter implements Reporter {
     const env = readEnv();
     const config = await loadConfig();
     const medians = new Map<string, number>();
-    for (const m of testModules) collectMedians((m.task as unknown as RawTask).tasks ?? [], [], medians);
+    for (const m of testModules) collectMedians((m as unknown as { task: RawTask }).task.tasks ?? [], [], medians); // the raw task tree carries tinybench results
     const quick = partials[0].quick;
     const s = config.sampling;
     const results: RunResults = {

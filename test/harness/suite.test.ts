@@ -54,7 +54,7 @@ describe('suite declaration errors name the file and the field', () => {
   it('unfused and fused outputs of different shapes (found when the suite first runs)', async () => {
     await cpuBackend.init();
     const base = linearSuite();
-    const spec: SuiteSpec = { ...base, fused: (t) => tf.slice(tf.transpose(base.fused(t, { m: 4, k: 8, n: 4 })), [0, 0], [2, 4]) } as SuiteSpec;
+    const spec = { ...base, fused: (t: Record<string, tf.Tensor>) => tf.slice(tf.transpose(base.fused(t, { m: 4, k: 8, n: 4 })), [0, 0], [2, 4]) } as unknown as SuiteSpec;
     await expect(measureSize(FILE, spec, cpuBackend, { m: 4, k: 8, n: 4 }, { config: defaultConfig, quick: true })).rejects.toThrow(
       /my\.bench\.ts: suite field "fused" output shape \[2,4\] differs from unfused output shape \[4,4\]/,
     );
