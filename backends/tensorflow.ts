@@ -15,7 +15,8 @@ async function load(): Promise<string> {
       await import(pkg);
       return pkg;
     } catch (e) {
-      failures.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+      const err = e as NodeJS.ErrnoException;
+      failures.push(err.code === 'ERR_MODULE_NOT_FOUND' ? `${pkg} not installed` : `${pkg}: ${err.message.split('\n')[0]}`);
     }
   }
   throw new Error(failures.join('; '));
@@ -32,7 +33,7 @@ export const tensorflowBackend: BackendAdapter = {
     } catch (e) {
       return {
         available: false,
-        reason: `neither @tensorflow/tfjs-node nor @tensorflow/tfjs-node-gpu is installed (${(e as Error).message.slice(0, 160)})`,
+        reason: (e as Error).message.slice(0, 300),
         installHint: 'npm install @tensorflow/tfjs-node (downloads libtensorflow at install: needs network access)',
       };
     }
