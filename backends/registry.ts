@@ -3,6 +3,7 @@
  * `FUSEBENCH_BACKENDS=cpu,wasm` (or `--backends`) selects; the default is every available one.
  */
 import type { BackendAdapter, BackendStatus } from '../harness/types.ts';
+import { UsageError } from '../harness/cli/args.ts';
 import { cpuBackend } from './cpu.ts';
 import { wasmBackend } from './wasm.ts';
 import { tensorflowBackend } from './tensorflow.ts';
@@ -45,8 +46,8 @@ export async function detectAll(): Promise<BackendStatus[]> {
 export function parseBackendList(text: string, source: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
-    if (!knownBackends.includes(n)) throw new Error(`${source}: unknown backend "${n}"; known backends: ${knownBackends.join(', ')}`);
+    if (!knownBackends.includes(n)) throw new UsageError(`${source}: unknown backend "${n}"; known backends: ${knownBackends.join(', ')}`);
   }
-  if (names.length === 0) throw new Error(`${source}: empty backend list`);
+  if (names.length === 0) throw new UsageError(`${source}: empty backend list`);
   return names;
 }

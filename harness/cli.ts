@@ -30,5 +30,14 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`fusebench: unknown command "${command}"\n\n${usage()}`);
     return 2;
   }
-  return (await entry.load()).main(rest);
+  try {
+    return await (await entry.load()).main(rest);
+  } catch (e) {
+    // Input that cannot be used (a bad flag, a bad suite declaration, an unknown pattern) exits 2.
+    if (e instanceof Error && (e.name === 'UsageError' || e.name === 'SuiteDeclarationError')) {
+      console.error(`fusebench ${command}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
 }

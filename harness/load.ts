@@ -4,6 +4,7 @@ import { resolve, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { RegisteredSuite } from './types.ts';
 import { registeredSuites } from './suite.ts';
+import { UsageError } from './cli/args.ts';
 
 export const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
 
@@ -20,7 +21,7 @@ export function findSuiteFiles(dir: string = SUITES_DIR): string[] {
 export async function loadSuiteFiles(files?: readonly string[]): Promise<RegisteredSuite[]> {
   const paths = (files && files.length > 0 ? files : findSuiteFiles()).map((f) => resolve(f));
   for (const path of paths) {
-    if (!existsSync(path) || !statSync(path).isFile()) throw new Error(`suite file not found: ${path}`);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`suite file not found: ${path}`);
     await import(pathToFileURL(path).href);
   }
   const wanted = new Set(paths);

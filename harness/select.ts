@@ -1,4 +1,5 @@
 /** Selecting patterns by id or family (`--patterns` / FUSEBENCH_PATTERNS) with errors that name the source. */
+import { UsageError } from './cli/args.ts';
 import type { RegisteredSuite } from './types.ts';
 
 export function selectSuites(suites: readonly RegisteredSuite[], selector: string | undefined, source: string): RegisteredSuite[] {
@@ -8,7 +9,7 @@ export function selectSuites(suites: readonly RegisteredSuite[], selector: strin
   const families = new Set(suites.map((s) => s.spec.family));
   for (const w of wanted) {
     if (!ids.has(w) && !families.has(w)) {
-      throw new Error(`${source}: no pattern or family "${w}"; patterns: ${[...ids].sort().join(', ')}; families: ${[...families].sort().join(', ')}`);
+      throw new UsageError(`${source}: no pattern or family "${w}"; patterns: ${[...ids].sort().join(', ')}; families: ${[...families].sort().join(', ')}`);
     }
   }
   return suites.filter((s) => wanted.includes(s.spec.id) || wanted.includes(s.spec.family));

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../harness/cli.ts';
+import { writeFilesAtomic } from '../../harness/io.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+function captureErrors(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+  return lines;
+}
+
+describe('fusebench CLI input errors exit 2 and name the culprit', () => {
+  it('an unknown flag', async () => {
+    const err = captureErrors();
+    expect(await main(['run', '--bogus'])).toBe(2);
+    expect(err.join('\n')).toMatch(/--bogus/);
+  });
+  it('an unknown backend', async () => {
+    const err = captureErrors();
+    expect(await main(['run', '--backends', 'cpu,tpu'])).toBe(2);
+    expect(err.join('\n')).toMatch(/--backends: unknown backend "tpu"/);
+  });
+  it('an unknown command', async () => {
+    const err = captureErrors();
+    expect(await main(['frobnicate'])).toBe(2);
+    expect(err.join('\n')).toMatch(/unknown command "frobnicate"/);
+  });
+  it('a suite file that does not exist', async () => {
+    const err = captureErrors();
+    expect(await main(['run', '/nonexistent/my.bench.ts'])).toBe(2);
+    expect(err.join('\n')).toMatch(/suite file not found: \/nonexistent\/my\.bench\.ts/);
+  });
+});
+
+describe('atomic writes', () => {
+  it('a failed write leaves the previous files untouched and no temp files behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-'));
+    writeFileSync(join(dir, 'REPORT.md'), 'old report');
+    expect(() => writeFilesAtomic([
+      [join(dir, 'REPORT.md'), 'new report'],
+      [join(dir, 'REPORT.md', 'impossible', 'results.json'), '{}'],
+    ])).toThrow();
+    expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).toBe('old report');
+    expect(readdirSync(dir)).toEqual(['REPORT.md']);
+  });
+});
