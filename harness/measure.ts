@@ -11,6 +11,7 @@ import { compareWithReference } from './correctness.ts';
 import { sampleInterleaved, type TimedCall } from './sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './stats.ts';
 import { judge } from './verdicts.ts';
+import { tinybenchMedians } from './tinybench.ts';
 import type { FusebenchConfig } from './config.ts';
 
 export interface MeasureOptions {
@@ -18,6 +19,8 @@ export interface MeasureOptions {
   readonly quick: boolean;
   /** Seed for the inputs; fresh per run unless given. */
   readonly seed?: number;
+  /** Also time both variants with tinybench (the CLI does; under vitest, vitest's own benches do). */
+  readonly tinybench?: boolean;
 }
 
 function toTensors(host: HostInputs): Tensors {
@@ -177,6 +180,7 @@ export async function measureSize(
       minSampleMs: s.minSampleMs,
       maxSeconds: s.maxSecondsPerSize,
     });
+    const tiny = opts.tinybench ? await tinybenchMedians(call(unfused), call(fused), opts.quick) : undefined;
     const kU = adapter.hasKernelTiming ? await kernelTime(unfused, 5) : undefined;
     const kF = adapter.hasKernelTiming ? await kernelTime(fused, 5) : undefined;
 
@@ -187,7 +191,7 @@ export async function measureSize(
     });
     const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
     const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
-    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement };
+    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, ...(tiny ? { tinybench: tiny } : {}) };
   } catch (e) {
     if (e instanceof SuiteDeclarationError) throw e;
     const err = e as Error;

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly config: FusebenchConfig;
   readonly command: string;
   readonly onProgress?: (line: string) => void;
+  /** Cross-check each size with a tinybench pass (see harness/tinybench.ts). */
+  readonly tinybench?: boolean;
 }
 
 /** Detects backends and narrows them to the selection; a selected but unavailable backend is kept, with its reason. */
@@ -71,7 +73,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
     for (const suite of opts.suites) {
       const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
       for (const p of sizes) {
-        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick });
+        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick, tinybench: opts.tinybench ?? false });
         bySuite.get(suite.spec.id)!.push(r);
         log(r.status === 'ok'
           ? `${adapter.name.padEnd(8)} ${suite.spec.id.padEnd(24)} ${r.size.padEnd(22)} ${r.unfused!.medianMs.toFixed(3)} ms → ${r.fused!.medianMs.toFixed(3)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]  ${r.judgement!.verdict}`

@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   const suites = selectSuites(all, patterns, typeof values.patterns === 'string' ? '--patterns' : 'FUSEBENCH_PATTERNS');
   const started = Date.now();
   const results = await runSuites({
-    suites, ...(backends ? { backends } : {}), quick, config,
+    suites, ...(backends ? { backends } : {}), quick, config, tinybench: true,
     command: `fusebench run ${argv.join(' ')}`.trim(),
     onProgress: (line) => console.log(line),
   });
