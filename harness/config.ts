@@ -31,6 +31,8 @@ export interface SamplingConfig {
   readonly quickRounds: number;
   /** Untimed calls of each variant before sampling, first-call compilation included. */
   readonly warmup: number;
+  /** Minimum warm-up time per variant, in ms. */
+  readonly warmupMs: number;
   /** Calls per sample are raised until one sample lasts at least this long, so timer resolution does not matter. */
   readonly minSampleMs: number;
   readonly bootstrapResamples: number;
@@ -62,6 +64,7 @@ export const defaultConfig: FusebenchConfig = {
     rounds: 40,
     quickRounds: 20,
     warmup: 3,
+    warmupMs: 100,
     minSampleMs: 5,
     bootstrapResamples: 2000,
     confidence: 0.95,

@@ -177,6 +177,7 @@ export async function measureSize(
       rounds: opts.quick ? s.quickRounds : s.rounds,
       minRounds: s.minRounds,
       warmup: s.warmup,
+      warmupMs: s.warmupMs,
       minSampleMs: s.minSampleMs,
       maxSeconds: s.maxSecondsPerSize,
     });
@@ -191,7 +192,7 @@ export async function measureSize(
     });
     const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
     const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
-    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, ...(tiny ? { tinybench: tiny } : {}) };
+    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, callsPerSample: samples.callsPerSample, ...(tiny ? { tinybench: tiny } : {}) };
   } catch (e) {
     if (e instanceof SuiteDeclarationError) throw e;
     const err = e as Error;

@@ -32,7 +32,7 @@ export async function resolveBackends(selected?: readonly string[]): Promise<Bac
 export function describeTiming(config: FusebenchConfig): string {
   const s = config.sampling;
   return `wall clock per call (performance.now), each sample ≥ ${s.minSampleMs} ms of back-to-back calls ending with a read-back; ` +
-    `unfused and fused interleaved in alternating order each round; ${s.warmup} warm-up calls each first`;
+    `unfused and fused interleaved in alternating order each round; each warmed up first (≥ ${s.warmup} calls and ≥ ${s.warmupMs} ms)`;
 }
 
 /** Per-call cost of the timing loop on this backend (see measureOverhead). */

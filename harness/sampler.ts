@@ -12,6 +12,8 @@ export interface SamplingPlan {
   readonly rounds: number;
   readonly minRounds: number;
   readonly warmup: number;
+  /** …and keep warming up until this much time has passed (JIT tiers, allocator growth settle). */
+  readonly warmupMs?: number;
   /** Calls per sample are raised until one sample lasts at least this long. */
   readonly minSampleMs: number;
   /** Stop adding rounds after this many seconds (keeping at least minRounds). */
@@ -33,15 +35,24 @@ async function timeCalls(call: TimedCall, calls: number): Promise<number> {
   return (performance.now() - t0) / calls;
 }
 
-/** Untimed calls: first-call compilation, shader/kernel caches, allocator warm-up. */
-export async function warmUp(call: TimedCall, times: number): Promise<number> {
-  let last = 0;
-  for (let i = 0; i < times; i++) last = await timeCalls(call, 1);
-  return last;
+/**
+ * Untimed calls: first-call compilation, shader/kernel caches, allocator warm-up. Runs at least `times`
+ * calls and at least `minMs`; returns the median time of the calls made after the first.
+ */
+export async function warmUp(call: TimedCall, times: number, minMs = 0): Promise<number> {
+  const start = performance.now();
+  const seen: number[] = [];
+  for (let i = 0; i < times || performance.now() - start < minMs; i++) {
+    seen.push(await timeCalls(call, 1));
+    if (i > 10_000) break;
+  }
+  const settled = seen.length > 1 ? seen.slice(1) : seen;
+  settled.sort((x, y) => x - y);
+  return settled[Math.floor(settled.length / 2)];
 }
 
 export async function sampleInterleaved(a: TimedCall, b: TimedCall, plan: SamplingPlan): Promise<InterleavedSamples> {
-  const one = Math.min(await warmUp(a, plan.warmup), await warmUp(b, plan.warmup));
+  const one = Math.min(await warmUp(a, plan.warmup, plan.warmupMs ?? 0), await warmUp(b, plan.warmup, plan.warmupMs ?? 0));
   const callsPerSample = Math.max(1, Math.ceil(plan.minSampleMs / Math.max(one, 1e-3)));
   const sa: number[] = [];
   const sb: number[] = [];

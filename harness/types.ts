@@ -68,6 +68,12 @@ export interface SuiteSpec<P extends SizeParams = SizeParams> {
   readonly unfused: (t: Tensors, p: P) => Tensor;
   readonly fused: (t: Tensors, p: P) => Tensor;
   readonly fusedBy: FusedImplementation;
+  /**
+   * The implementation the fused variant runs on one backend, where that differs by backend (e.g. tfjs's fused
+   * kernel on wasm, fusebench's on cpu because tfjs-cpu's "fused" kernel runs the ops separately); see kernels/ops.ts.
+   * Absent: `fusedBy` holds on every backend.
+   */
+  readonly fusedPath?: (backend: string) => FusedImplementation;
   readonly cost: (p: P) => AnalyticCost;
   /** Float64 reference over the host inputs. */
   readonly reference: (x: Readonly<Record<string, Float64Array>>, p: P) => Float64Array;
@@ -177,6 +183,8 @@ export interface SizeResult {
   readonly speedup?: Interval;
   readonly memoryReduction?: number;
   readonly judgement?: Judgement;
+  /** Calls timed back to back per sample (raised until a sample lasts config.sampling.minSampleMs). */
+  readonly callsPerSample?: number;
   /** Medians from vitest's own tinybench runs (sequential, not interleaved), when run under vitest. */
   readonly tinybench?: { readonly unfusedMedianMs: number; readonly fusedMedianMs: number };
 }

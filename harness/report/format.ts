@@ -1,0 +1,118 @@
+/**
+ * Number and text formatting for reports. Every figure passes through here so that the same quantity
+ * always reads the same way (2-decimal speedups, 3-significant-digit milliseconds, signed percentages).
+ * Numbers read back from results.json may be `null` where JSON could not hold NaN or ±Infinity.
+ */
+
+/** A value that should be a number but may have come back from JSON as null. */
+export type MaybeNumber = number | null | undefined;
+
+export const isFiniteNumber = (x: MaybeNumber): x is number => typeof x === 'number' && Number.isFinite(x);
+
+const MINUS = '−';
+
+function signed(text: string): string {
+  return text.startsWith('-') ? `${MINUS}${text.slice(1)}` : text;
+}
+
+/** Milliseconds with about three significant digits: 0.0123, 0.332, 25.2, 1234. */
+export function ms(x: MaybeNumber): string {
+  if (!isFiniteNumber(x)) return 'n/a';
+  const a = Math.abs(x);
+  if (a >= 100) return signed(x.toFixed(0));
+  if (a >= 10) return signed(x.toFixed(1));
+  if (a >= 1) return signed(x.toFixed(2));
+  if (a >= 1e-4) return signed(x.toPrecision(3));
+  return signed(x.toExponential(2));
+}
+
+/** A value as shown with two decimals; comparisons made on it never contradict the printed figures. */
+export const shown = (x: number): number => Math.round(x * 100) / 100;
+
+/** A speedup factor: `1.24×`. */
+export function times(x: MaybeNumber): string {
+  return isFiniteNumber(x) ? `${x.toFixed(2)}×` : 'n/a';
+}
+
+/** A confidence interval: `[1.10, 1.38]`. */
+export function ci(lo: MaybeNumber, hi: MaybeNumber): string {
+  const f = (v: MaybeNumber): string => (isFiniteNumber(v) ? v.toFixed(2) : 'n/a');
+  return `[${f(lo)}, ${f(hi)}]`;
+}
+
+/** A speedup with its CI: `1.24× [1.10, 1.38]`. */
+export function speedupWithCi(x: { readonly ratio: MaybeNumber; readonly lo: MaybeNumber; readonly hi: MaybeNumber }): string {
+  return `${times(x.ratio)} ${ci(x.lo, x.hi)}`;
+}
+
+/** A range of speedups: `0.98–1.27×`, or one value when both ends round the same. */
+export function timesRange(min: number, max: number): string {
+  const a = min.toFixed(2);
+  const b = max.toFixed(2);
+  return a === b ? `${a}×` : `${a}–${b}×`;
+}
+
+/** A share as a whole percentage with a real minus sign: `50%`, `−12%`. */
+export function percent(x: MaybeNumber): string {
+  return isFiniteNumber(x) ? signed(`${Math.round(x * 100)}%`) : 'n/a';
+}
+
+/** A range of shares: `25–33%`, or one value. */
+export function percentRange(min: number, max: number): string {
+  const a = percent(min);
+  const b = percent(max);
+  return a === b ? a : `${a.replace(/%$/, '')}–${b}`;
+}
+
+/** A small error in scientific notation: `5.1e-7`; `0` for exact; `not finite` for NaN/Inf (or null from JSON). */
+export function sci(x: MaybeNumber): string {
+  if (!isFiniteNumber(x)) return 'not finite';
+  if (x === 0) return '0';
+  return signed(x.toExponential(1));
+}
+
+/** Bytes in binary units: `512 B`, `1.5 KiB`, `3.0 MiB`. */
+export function bytes(x: MaybeNumber): string {
+  if (!isFiniteNumber(x)) return 'n/a';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let v = Math.abs(x);
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const text = u === 0 ? `${v.toFixed(0)} ${units[u]}` : `${v.toFixed(1)} ${units[u]}`;
+  return x < 0 ? `${MINUS}${text}` : text;
+}
+
+/** An ISO timestamp as `2026-11-22 03:37 UTC`; the text unchanged if it is not one. */
+export function utcDate(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  if (!m) return iso;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+/** Inline code, safe for names that contain backticks. */
+export function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listing(items: readonly string[], conjunction = 'and'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** "1 size", "3 sizes". */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** One line of text: newlines collapsed, then cut to `max` characters with an ellipsis. */
+export function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

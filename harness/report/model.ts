@@ -1,0 +1,215 @@
+/**
+ * Everything the sections need, derived once from a RunResults: per (pattern, backend) views with their
+ * aggregate speedup, verdict, crossover, kernel facts and strategy; per backend aggregates and decisions.
+ * Pure: the same results and config always give the same model.
+ */
+import type {
+  BackendKind, BackendStatus, Decision, PatternResult, Prediction, RunResults, SizeResult, Verdict,
+} from '../types.ts';
+import type { FusebenchConfig } from '../config.ts';
+import { comparePrediction, decisionFor, verdictFor } from '../verdicts.ts';
+import { aggregateOf, geomean, geomeanReplicates, replicatesFor, type Aggregate, type Replicates } from './aggregate.ts';
+import { fusedPathKernels, type FusedPathKernels } from './kernels.ts';
+import { isFiniteNumber } from './format.ts';
+
+/** A verdict judged on a whole CI: `inconclusive` gives the verdict at each end when they differ. */
+export interface CiVerdict {
+  readonly verdict: Verdict;
+  readonly inconclusive?: { readonly lo: Verdict; readonly hi: Verdict };
+}
+
+export interface CiDecision {
+  readonly decision: Decision;
+  readonly inconclusive?: { readonly lo: Decision; readonly hi: Decision };
+}
+
+export type Strategy = 'always' | 'conditional' | 'optional' | 'avoid' | 'unmeasured';
+
+export interface Crossover {
+  /** The smallest size whose CI lower bound reaches config.crossover; undefined: none in range. */
+  readonly size?: SizeResult;
+  /** Sizes above the crossover whose lower bound falls back under the threshold. */
+  readonly fallsBackAt: readonly SizeResult[];
+}
+
+export interface PatternBackendView {
+  readonly pattern: PatternResult;
+  readonly backend: string;
+  readonly kind: BackendKind;
+  readonly prediction: Prediction;
+  /** All sizes on this backend, ordered by magnitude. */
+  readonly sizes: readonly SizeResult[];
+  /** Timed sizes (status ok). */
+  readonly timed: readonly SizeResult[];
+  /** Timed sizes whose fused result passed the float64 check: the only ones speed claims use. */
+  readonly correct: readonly SizeResult[];
+  readonly incorrect: readonly SizeResult[];
+  readonly failed: readonly SizeResult[];
+  /** Geometric mean over `correct` sizes with its bootstrap CI. */
+  readonly aggregate?: Aggregate;
+  readonly replicates?: Replicates;
+  readonly range?: { readonly min: number; readonly max: number };
+  readonly verdict?: CiVerdict;
+  readonly decision?: CiDecision;
+  readonly vsPrediction?: string;
+  readonly crossover: Crossover;
+  readonly kernels?: FusedPathKernels;
+  /** Measured allocation reduction over timed sizes. */
+  readonly memory?: { readonly min: number; readonly max: number };
+  /** Analytic share of bytes fusion stops moving: 1 − bytesFused / bytesUnfused. */
+  readonly traffic?: { readonly min: number; readonly max: number };
+  readonly strategy: Strategy;
+}
+
+export interface BackendView {
+  readonly status: BackendStatus;
+  readonly patterns: readonly PatternBackendView[];
+  /** Geometric mean over patterns (each the geometric mean over its correct sizes). */
+  readonly aggregate?: Aggregate;
+  readonly decision?: CiDecision;
+  readonly verdict?: CiVerdict;
+  /** Patterns left out of the aggregate because a fused result was wrong. */
+  readonly excludedIncorrect: readonly string[];
+}
+
+export interface ReportModel {
+  readonly results: RunResults;
+  readonly config: FusebenchConfig;
+  /** Backends that ran (available, with results or at least selected). */
+  readonly ran: readonly BackendView[];
+  readonly unavailable: readonly BackendStatus[];
+  readonly views: ReadonlyMap<string, readonly PatternBackendView[]>;
+}
+
+export function ciVerdict(a: Aggregate, config: FusebenchConfig): CiVerdict {
+  const t = config.verdicts;
+  const verdict = verdictFor(a.ratio, t);
+  if (!isFiniteNumber(a.lo) || !isFiniteNumber(a.hi)) return { verdict };
+  const lo = verdictFor(a.lo, t);
+  const hi = verdictFor(a.hi, t);
+  return lo === hi ? { verdict } : { verdict, inconclusive: { lo, hi } };
+}
+
+export function ciDecision(a: Aggregate, config: FusebenchConfig): CiDecision {
+  const t = config.decisions;
+  const decision = decisionFor(a.ratio, t);
+  if (!isFiniteNumber(a.lo) || !isFiniteNumber(a.hi)) return { decision };
+  const lo = decisionFor(a.lo, t);
+  const hi = decisionFor(a.hi, t);
+  return lo === hi ? { decision } : { decision, inconclusive: { lo, hi } };
+}
+
+export const isCorrect = (r: SizeResult): boolean => r.status === 'ok' && r.correctness?.fused.ok === true;
+export const isTimed = (r: SizeResult): boolean => r.status === 'ok' && !!r.speedup && !!r.unfused && !!r.fused;
+
+/** Smallest size whose CI lower bound reaches the threshold, among correct sizes in magnitude order. */
+export function findCrossover(correctByMagnitude: readonly SizeResult[], threshold: number): Crossover {
+  const idx = correctByMagnitude.findIndex((r) => isFiniteNumber(r.speedup?.lo) && r.speedup!.lo >= threshold);
+  if (idx < 0) return { fallsBackAt: [] };
+  const after = correctByMagnitude.slice(idx + 1).filter((r) => !(isFiniteNumber(r.speedup?.lo) && r.speedup!.lo >= threshold));
+  return { size: correctByMagnitude[idx], fallsBackAt: after };
+}
+
+function rangeOf(values: readonly number[]): { min: number; max: number } | undefined {
+  const v = values.filter(Number.isFinite);
+  return v.length ? { min: Math.min(...v), max: Math.max(...v) } : undefined;
+}
+
+export function strategyFor(v: Pick<PatternBackendView, 'incorrect' | 'correct' | 'crossover'>, config: FusebenchConfig): Strategy {
+  if (v.incorrect.length > 0) return 'avoid';
+  if (v.correct.length === 0) return 'unmeasured';
+  const beneficial = (r: SizeResult): boolean => isFiniteNumber(r.speedup?.lo) && r.speedup!.lo >= config.crossover;
+  if (v.correct.every(beneficial)) return 'always';
+  if (v.crossover.size) return 'conditional';
+  if (v.correct.some((r) => isFiniteNumber(r.speedup?.hi) && r.speedup!.hi < config.verdicts.minimal)) return 'avoid';
+  return 'optional';
+}
+
+function byMagnitude(a: SizeResult, b: SizeResult): number {
+  return a.magnitude - b.magnitude;
+}
+
+function patternBackendView(
+  pattern: PatternResult, status: BackendStatus, results: RunResults, config: FusebenchConfig,
+): PatternBackendView {
+  const sizes = pattern.results.filter((r) => r.backend === status.name).slice().sort(byMagnitude);
+  const timed = sizes.filter(isTimed);
+  const correct = timed.filter(isCorrect);
+  const incorrect = timed.filter((r) => !isCorrect(r));
+  const failed = sizes.filter((r) => r.status !== 'ok');
+  const prediction = pattern.predictions[status.kind];
+  const crossover = findCrossover(correct, config.crossover);
+  const kernels = fusedPathKernels(timed, pattern.fusedBy);
+  const memory = rangeOf(timed.map((r) => r.memoryReduction ?? Number.NaN));
+  const traffic = rangeOf(sizes.map((r) => (r.cost.bytesUnfused > 0 ? 1 - r.cost.bytesFused / r.cost.bytesUnfused : Number.NaN)));
+  const base = { pattern, backend: status.name, kind: status.kind, prediction, sizes, timed, correct, incorrect, failed, crossover, kernels, memory, traffic };
+  const strategy = strategyFor(base, config);
+  // A wrong fused result voids the pattern's speed figures on this backend: only the per-size rows remain.
+  if (incorrect.length > 0) {
+    return { ...base, strategy, range: rangeOf(correct.map((r) => r.speedup!.ratio)), verdict: { verdict: '✗ Incorrect' }, decision: { decision: 'Re-evaluate' } };
+  }
+  if (correct.length === 0) return { ...base, strategy };
+  const resamples = Math.max(1, results.sampling.bootstrap);
+  const sets = correct.map((r) => replicatesFor(pattern.id, r, resamples));
+  const replicates = geomeanReplicates(sets);
+  const aggregate = aggregateOf(geomean(correct.map((r) => r.speedup!.ratio)), replicates, config.sampling.confidence);
+  return {
+    ...base,
+    strategy,
+    aggregate,
+    replicates,
+    range: rangeOf(correct.map((r) => r.speedup!.ratio)),
+    verdict: ciVerdict(aggregate, config),
+    decision: ciDecision(aggregate, config),
+    vsPrediction: comparePrediction(aggregate.ratio, prediction),
+  };
+}
+
+function backendView(status: BackendStatus, patterns: readonly PatternBackendView[], config: FusebenchConfig): BackendView {
+  const counted = patterns.filter((v) => v.aggregate && v.replicates && v.incorrect.length === 0);
+  const excludedIncorrect = patterns.filter((v) => v.incorrect.length > 0).map((v) => v.pattern.id);
+  if (counted.length === 0) return { status, patterns, excludedIncorrect };
+  const replicates = geomeanReplicates(counted.map((v) => v.replicates!));
+  const aggregate = aggregateOf(geomean(counted.map((v) => v.aggregate!.ratio)), replicates, config.sampling.confidence);
+  return { status, patterns, excludedIncorrect, aggregate, decision: ciDecision(aggregate, config), verdict: ciVerdict(aggregate, config) };
+}
+
+/** Backends that produced results or were available, in the order results list them. */
+function ranBackends(results: RunResults): BackendStatus[] {
+  const out: BackendStatus[] = results.backends.filter((b) => b.available);
+  const known = new Set(results.backends.map((b) => b.name));
+  // A result whose backend is missing from `backends` still gets shown (assumed cpu-kind, said in the table).
+  for (const p of results.patterns) {
+    for (const r of p.results) {
+      if (!known.has(r.backend)) {
+        known.add(r.backend);
+        out.push({ name: r.backend, kind: 'cpu', available: true, reason: 'not listed among the run\'s backends' });
+      }
+    }
+  }
+  return out;
+}
+
+export function buildModel(results: RunResults, config: FusebenchConfig): ReportModel {
+  const ran = ranBackends(results);
+  const views = new Map<string, PatternBackendView[]>();
+  for (const p of results.patterns) views.set(p.id, ran.map((b) => patternBackendView(p, b, results, config)));
+  const backendViews = ran.map((b) => backendView(b, results.patterns.map((p) => views.get(p.id)!.find((v) => v.backend === b.name)!), config));
+  return {
+    results,
+    config,
+    ran: backendViews,
+    unavailable: results.backends.filter((b) => !b.available),
+    views,
+  };
+}
+
+/** The views of one backend with a speed figure: timed, correct sizes and no incorrect one. */
+export function measuredViews(b: BackendView): PatternBackendView[] {
+  return b.patterns.filter((v) => v.aggregate);
+}
+
+/** Backend views that measured at least one size. */
+export function measuredBackends(m: ReportModel): BackendView[] {
+  return m.ran.filter((b) => b.patterns.some((v) => v.sizes.length > 0));
+}

@@ -1,0 +1,59 @@
+/** The machine and every backend the run knew about, available or not, with reasons and install hints. */
+import type { BackendStatus, DeviceInfo } from '../../types.ts';
+import type { ReportModel } from '../model.ts';
+import { code, ms } from '../format.ts';
+import { table } from '../table.ts';
+
+const SHOWN_ELSEWHERE = new Set(['description', 'threads', 'threadsUsed']);
+
+/** Whether a backend ran on several threads, from what its adapter reported. */
+export function threadsCell(device: DeviceInfo | undefined): string {
+  if (!device) return '—';
+  const n = device.threads;
+  if (typeof device.threadsUsed === 'boolean') {
+    return device.threadsUsed ? `yes${typeof n === 'number' ? ` (${n} threads)` : ''}` : 'no (single-threaded)';
+  }
+  if (typeof n === 'number') return n === 1 ? '1 (single thread)' : `${n}`;
+  return '—';
+}
+
+function deviceCell(b: BackendStatus): string {
+  if (!b.device) return '—';
+  const extra = Object.entries(b.device)
+    .filter(([k]) => !SHOWN_ELSEWHERE.has(k))
+    .map(([k, v]) => `${k}: ${String(v)}`);
+  return extra.length ? `${b.device.description} (${extra.join(', ')})` : b.device.description;
+}
+
+function machineTable(m: ReportModel): string {
+  const x = m.results.machine;
+  return table(['Component', 'Details'], [
+    ['CPU', `${x.cpuModel}, ${x.cores} cores`],
+    ['Memory', `${x.memoryGiB} GiB`],
+    ['GPU', x.gpu ?? 'none detected'],
+    ['OS', x.os],
+    ['Node', x.node],
+    ['TensorFlow.js', `tfjs-core ${x.tfjs}`],
+    ['Host', x.hostname],
+  ]);
+}
+
+function backendsTable(m: ReportModel): string {
+  const rows = m.results.backends.map((b) => [
+    code(b.name),
+    b.kind,
+    b.available ? '✓ available' : '✗ unavailable',
+    b.reason ?? '—',
+    b.installHint ? code(b.installHint) : '—',
+    deviceCell(b),
+    threadsCell(b.device),
+    b.harnessOverheadMs === undefined ? '—' : `${ms(b.harnessOverheadMs)} ms`,
+  ]);
+  return table(['Backend', 'Kind', 'Status', 'Reason / how it runs', 'Install hint', 'Device', 'Threads used', 'Harness overhead / call'], rows);
+}
+
+export function environment(m: ReportModel): string {
+  const out = ['## Machine and Backends', '', machineTable(m), '', backendsTable(m)];
+  if (m.results.backends.length === 0) out.push('', 'No backend was selected for this run.');
+  return out.join('\n');
+}

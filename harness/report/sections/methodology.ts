@@ -1,0 +1,132 @@
+/** Methodology: what was timed and how, the CI, memory figures, and which numbers the verdicts use. */
+import type { ReportModel } from '../model.ts';
+import { count, ms, times } from '../format.ts';
+import { confidenceText } from '../text.ts';
+import { median } from '../../stats.ts';
+import { crossCheckSentence } from './crosscheck.ts';
+
+function span(values: readonly number[]): string | undefined {
+  if (values.length === 0) return undefined;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? `${lo}` : `${lo}–${hi}`;
+}
+
+function roundsText(m: ReportModel): string {
+  const s = m.results.sampling;
+  const taken = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.map((r) => Math.min(r.unfused!.samplesMs.length, r.fused!.samplesMs.length))));
+  const cfg = m.config.sampling;
+  const planned = `${s.rounds} rounds planned per size (each round times both variants once)`;
+  const took = span(taken);
+  const capped = taken.filter((n) => n < s.rounds).length;
+  const cap = `a size stops adding rounds after ${cfg.maxSecondsPerSize} s but keeps at least ${cfg.minRounds}`;
+  if (!took) return `${planned}; ${cap}.`;
+  return `${planned}; ${cap}. Rounds taken: ${took}${capped ? ` (${count(capped, 'size')} stopped by the time cap)` : ''}.`;
+}
+
+function callsText(m: ReportModel): string {
+  const recorded = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.flatMap((r) => (r.callsPerSample ? [r.callsPerSample] : []))));
+  const rule = `calls per sample are raised until one sample lasts at least ${m.config.sampling.minSampleMs} ms, so timer resolution does not matter; a sample's time is divided by its calls`;
+  const took = span(recorded);
+  return took ? `${rule}. Calls per sample: ${took}.` : `${rule}.`;
+}
+
+/** How widely samples spread: (p90 − p10) / median per variant and size, summarised over the run. */
+export function timingSpread(m: ReportModel): { median: number; max: number } | undefined {
+  const spreads = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.flatMap((r) =>
+    [r.unfused!, r.fused!].filter((x) => x.medianMs > 0).map((x) => (x.p90Ms - x.p10Ms) / x.medianMs))));
+  if (spreads.length === 0) return undefined;
+  return { median: median(spreads), max: Math.max(...spreads) };
+}
+
+/** The harness's own per-call cost on each backend, against the calls it timed. */
+function overheadText(m: ReportModel): string | undefined {
+  const parts: string[] = [];
+  for (const b of m.ran) {
+    const o = b.status.harnessOverheadMs;
+    if (o === undefined) continue;
+    const calls = b.patterns.flatMap((v) => v.timed.flatMap((r) => [r.unfused!.medianMs, r.fused!.medianMs]));
+    const long = calls.filter((x) => x >= 1);
+    const share = long.length ? `, at most ${percentShare(o / Math.min(...long))} of any call that took ≥ 1 ms` : '';
+    parts.push(`${b.status.name} ${ms(o)} ms${share}`);
+  }
+  if (parts.length === 0) return undefined;
+  return `**Harness overhead.** The cost of one timed call that does almost nothing (tidy, a 1-element kernel, read-back, dispose), measured per backend: ${parts.join('; ')}. ` +
+    'It is paid by both variants alike, so it dilutes a speedup rather than creating one.';
+}
+
+/** Small shares keep one decimal: `0.4%`. */
+function percentShare(x: number): string {
+  const p = x * 100;
+  return p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
+}
+
+function memoryObservation(m: ReportModel): string | undefined {
+  const timed = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed));
+  if (timed.length === 0) return undefined;
+  const same = timed.filter((r) => r.unfused!.bytesAllocated === r.fused!.bytesAllocated).length;
+  if (same !== timed.length) return undefined;
+  return `In this run fused and unfused allocated the same bytes at every size (${timed.length} of ${timed.length}), so every measured memory ` +
+    'reduction is 0%; the analytic traffic figures show what fusion stops moving.';
+}
+
+export function methodology(m: ReportModel): string {
+  const s = m.results.sampling;
+  const v = m.config.verdicts;
+  const d = m.config.decisions;
+  const conf = confidenceText(m);
+  const hasKernelMs = m.ran.some((b) => b.patterns.some((x) => x.timed.some((r) => r.unfused!.kernelMs !== undefined)));
+  const lines: string[] = [
+    '## Methodology',
+    '',
+    '**What was timed.** For each pattern, backend and size: the suite\'s *unfused* implementation (the separate tfjs ops) against its ' +
+      '*fused* one (a tfjs fused kernel, a fusebench kernel, or weights folded when the suite is built; each pattern names which). ' +
+      'Inputs are fresh non-zero random tensors; every tensor is disposed, and a size that leaks tensors is marked failed.',
+    '',
+    '**Correctness first.** Before any timing, both variants run once and are compared with a float64 reference: ' +
+      'a value passes when |got − want| ≤ atol + rtol·|want| (the suite\'s tolerance, else ' +
+      `atol ${m.config.tolerance.atol}, rtol ${m.config.tolerance.rtol}); NaN and ±Infinity never pass. ` +
+      'A fused result outside tolerance is `✗ Incorrect` whatever its speed and counts in no speedup figure.',
+    '',
+    `**How.** Recorded timing rule: ${s.timing}. Every sample ends with the result read back to the host, so asynchronous backends are timed to completion. ` +
+      `${s.warmup} untimed warm-up calls of each variant come first (first-call compilation included); ${callsText(m)} ${roundsText(m)}`,
+    '',
+    `**Speedup and its CI.** Speedup = median unfused time / median fused time. Its ${conf} confidence interval is a percentile bootstrap ` +
+      `(${s.bootstrap} resamples) over paired rounds: a resample draws whole rounds, keeping each round's unfused and fused sample together, ` +
+      'so a slow moment of the machine hits both. A pattern\'s figure on a backend is the geometric mean of its per-size speedups; a backend\'s is ' +
+      'the geometric mean of its patterns\'; both CIs come from the same bootstrap, resampling every size\'s rounds.',
+    '',
+    `**Verdicts.** ✓ Strong benefit ≥ ${times(v.strong)}; ✓ Moderate benefit ≥ ${times(v.moderate)}; ⚠ Minimal benefit ≥ ${times(v.minimal)}; ` +
+      `✗ Fusion is slower below; ✗ Incorrect when the fused result fails the float64 check. Decisions: Deploy + Expand ≥ ${times(d.expand)}; ` +
+      `Deploy, stop expansion ≥ ${times(d.deploy)}; Re-evaluate below. Verdicts are judged on the whole CI: where its two ends fall under ` +
+      'different verdicts the result is *inconclusive* and both sides are given. ' +
+      `Crossover: the smallest size whose CI lower bound is ≥ ${times(m.config.crossover)}.`,
+    '',
+    '**Kernels.** Kernel names come from one `tf.profile` call per variant. Counts (unfused → fused) include only kernels that compute: ' +
+      'shape-only kernels (Reshape, ExpandDims, Squeeze, Identity) and op-scope entries that tf.profile records around an op (`…__op`) are listed but not counted.',
+    '',
+    '**Memory reduction** = 1 − fused bytes allocated / unfused bytes allocated per call. Bytes allocated is the sum of `tf.profile`\'s per-kernel ' +
+      '`bytesAdded` over one call: every output a kernel allocates, intermediates included, shape-only kernels left out. `newBytes` is not used because it counts ' +
+      'only what survives the call, so intermediates freed inside it vanish; `peakBytes` is not used because it is not a per-call peak (it is the engine\'s ' +
+      'high-water mark). Memory a backend allocates inside a kernel (scratch buffers) is invisible to `tf.profile`. ' +
+      '*Traffic saved (analytic)* is 1 − fused bytes moved / unfused bytes moved, from the suite\'s cost model.',
+  ];
+  const spread = timingSpread(m);
+  if (spread) {
+    lines.push('', `**Timing spread.** A variant's p10–p90 spread, as a share of its median, was ${Math.round(spread.median * 100)}% at the median ` +
+      `over all sizes and variants (largest ${Math.round(spread.max * 100)}%).`);
+  }
+  const overhead = overheadText(m);
+  if (overhead) lines.push('', overhead);
+  const mem = memoryObservation(m);
+  if (mem) lines.push('', mem);
+  const numbers = [
+    '**Which numbers the verdicts use.** The harness\'s interleaved samples (wall clock, read-back included).',
+  ];
+  if (hasKernelMs) numbers.push('Where a backend reports kernel time (`tf.time` kernelMs), the tables show it beside the wall time; it does not enter the verdicts.');
+  const tiny = crossCheckSentence(m);
+  if (tiny) numbers.push(tiny);
+  lines.push('', numbers.join(' '));
+  if (m.results.quick) lines.push('', `This was a quick run: each suite's quick size set and ${s.rounds} planned rounds per size.`);
+  return lines.join('\n');
+}

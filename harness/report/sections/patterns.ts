@@ -1,0 +1,165 @@
+/**
+ * One section per pattern: what it stands for, who provides the fused variant, one table of every
+ * backend × size, what the fused path launched, the crossover, and the speedup-vs-size chart.
+ */
+import type { PatternResult, SizeResult } from '../../types.ts';
+import type { PatternBackendView, ReportModel } from '../model.ts';
+import { code, count, listing, ms, oneLine, percent, sci, speedupWithCi, times, timesRange } from '../format.ts';
+import { breakdown, compactList, kernelCountCell } from '../kernels.ts';
+import { speedupChart } from '../chart.ts';
+import { table, type Align } from '../table.ts';
+import { aggregateText, confidenceText, verdictCell } from '../text.ts';
+import { verdictText } from '../../verdicts.ts';
+
+/** A suite file shown from its `suites/` folder when it lives in one, else as recorded. */
+export function suitePath(file: string): string {
+  const i = file.lastIndexOf('/suites/');
+  return i >= 0 ? file.slice(i + 1) : file;
+}
+
+function timeCell(v: NonNullable<SizeResult['unfused']>): string {
+  return `${ms(v.medianMs)} (${ms(v.p10Ms)}–${ms(v.p90Ms)})`;
+}
+
+function errorCell(r: SizeResult): string {
+  const c = r.correctness;
+  if (!c) return '—';
+  const f = `${c.fused.ok ? '✓' : '✗'} ${sci(c.fused.maxAbs)} (rel ${sci(c.fused.maxRel)})`;
+  return c.unfused.ok ? f : `${f}; unfused ✗ ${sci(c.unfused.maxAbs)} too`;
+}
+
+function kernelTimeCell(r: SizeResult): string {
+  const u = r.unfused?.kernelMs;
+  const f = r.fused?.kernelMs;
+  if (u === undefined || f === undefined) return '—';
+  return `${ms(u)} → ${ms(f)} (${times(u / f)})`;
+}
+
+function row(r: SizeResult, withKernelTime: boolean): string[] {
+  if (r.status !== 'ok' || !r.unfused || !r.fused || !r.speedup) {
+    const cells = [r.backend, r.size, '—', '—', '—', '—', '—', '—', '✗ failed (error below)'];
+    if (withKernelTime) cells.splice(4, 0, '—');
+    return cells;
+  }
+  const cells = [
+    r.backend,
+    r.size,
+    timeCell(r.unfused),
+    timeCell(r.fused),
+    speedupWithCi(r.speedup),
+    kernelCountCell(r),
+    percent(r.memoryReduction),
+    errorCell(r),
+    r.judgement ? verdictText(r.judgement) : '—',
+  ];
+  if (withKernelTime) cells.splice(4, 0, kernelTimeCell(r));
+  return cells;
+}
+
+function resultsTable(m: ReportModel, views: readonly PatternBackendView[]): string {
+  const sizes = views.flatMap((v) => v.sizes);
+  const withKernelTime = sizes.some((r) => r.unfused?.kernelMs !== undefined);
+  const header = ['Backend', 'Size', 'Unfused ms', 'Fused ms', `Speedup [${confidenceText(m)} CI]`, 'Kernels unfused → fused', 'Memory reduction', 'Max error (fused)', 'Verdict'];
+  const align: Align[] = ['l', 'l', 'r', 'r', 'r', 'c', 'r', 'l', 'l'];
+  if (withKernelTime) {
+    header.splice(4, 0, 'Kernel ms unfused → fused');
+    align.splice(4, 0, 'r');
+  }
+  return table(header, sizes.map((r) => row(r, withKernelTime)), align);
+}
+
+/** The suite's predictions, without repeating a range or a source that both kinds share. */
+export function predictionsLine(p: PatternResult): string {
+  const { cpu, gpu } = p.predictions;
+  const range = (x: { min: number; max: number }): string => timesRange(x.min, x.max);
+  if (range(cpu) === range(gpu) && cpu.source === gpu.source) return `**Predicted speedup:** ${range(cpu)} on every backend (${cpu.source}).`;
+  if (cpu.source === gpu.source) return `**Predicted speedup:** cpu backends ${range(cpu)}, gpu backends ${range(gpu)} (${cpu.source}).`;
+  return `**Predicted speedup:** cpu backends ${range(cpu)} (${cpu.source}); gpu backends ${range(gpu)} (${gpu.source}).`;
+}
+
+function factsBlock(p: PatternResult): string[] {
+  const facts = [
+    `**Family:** ${p.family} · **Suite:** ${code(suitePath(p.file))} · **Fused variant declared:** ${p.fusedBy}`,
+  ];
+  if (p.standsFor.length) facts.push(`**Stands for:** ${p.standsFor.join('; ')}`);
+  facts.push(predictionsLine(p));
+  if (p.minSpeedup && Object.keys(p.minSpeedup).length) {
+    facts.push(`**Minimum acceptable speedup (gate):** ${Object.entries(p.minSpeedup).map(([b, x]) => `${b} ≥ ${times(x)}`).join(', ')}.`);
+  }
+  const out = [facts.join('  \n')];
+  for (const n of p.notes) out.push('', `> **Note:** ${oneLine(n)}`);
+  return out;
+}
+
+function fusedPathSentence(v: PatternBackendView): string {
+  const k = v.kernels;
+  if (!k) return 'no size was profiled';
+  const how = k.fusedBySource === 'kernels launched' ? 'a fusebench kernel was launched' : 'from the suite\'s declaration';
+  const launches = k.maxCompute <= 1
+    ? `launches ${k.maxCompute === 0 ? 'no compute kernel' : 'one compute kernel'}`
+    : `launches ${k.minCompute === k.maxCompute ? k.maxCompute : `${k.minCompute}–${k.maxCompute}`} compute kernels, not one`;
+  const seqs = k.sequences.map((s) => (s.length ? code(compactList(s)) : '(none)')).join(' or ');
+  const unfused = [...new Set(v.timed.map((r) => compactList(breakdown(r.unfused!.kernels).compute)))].map(code).join(' or ');
+  let text = `fused path: **${k.fusedBy}** (${how}); it ${launches}: ${seqs}; unfused: ${unfused}`;
+  if (k.declaredButAbsent) text += '. ⚠ The suite declares a fusebench kernel, but none was launched';
+  return text;
+}
+
+function crossoverSentence(m: ReportModel, v: PatternBackendView): string {
+  const x = v.crossover;
+  if (v.incorrect.length) return `✗ Incorrect at ${listing(v.incorrect.map((r) => r.size))}, so no crossover or overall figure is given`;
+  if (v.correct.length === 0) return 'crossover: not measured';
+  if (!x.size) return `crossover (CI lower bound ≥ ${times(m.config.crossover)}): none in range`;
+  let text = `crossover (CI lower bound ≥ ${times(m.config.crossover)}): **${x.size.size}** (${speedupWithCi(x.size.speedup!)})`;
+  if (x.fallsBackAt.length) text += `, but ${listing(x.fallsBackAt.map((r) => r.size))} ${x.fallsBackAt.length === 1 ? 'falls' : 'fall'} back below it`;
+  return text;
+}
+
+function backendBullet(m: ReportModel, v: PatternBackendView): string {
+  if (v.sizes.length === 0) return `- **${v.backend}**: not run.`;
+  const parts = [fusedPathSentence(v), crossoverSentence(m, v)];
+  if (v.aggregate) {
+    parts.push(`overall ${aggregateText(v)}${v.range ? `, range ${timesRange(v.range.min, v.range.max)}` : ''}: ${verdictCell(v.verdict)}`);
+  }
+  if (v.failed.length) parts.push(`${count(v.failed.length, 'size')} failed`);
+  return `- **${v.backend}**: ${parts.join('; ')}.`;
+}
+
+function failuresBlock(views: readonly PatternBackendView[]): string[] {
+  const failed = views.flatMap((v) => v.failed);
+  if (failed.length === 0) return [];
+  return ['', '**Errors:**', '', ...failed.map((r) => `- ${r.backend} at ${r.size}: ${code(oneLine(r.error ?? 'no error recorded', 600))}`)];
+}
+
+export function patternSection(m: ReportModel, p: PatternResult): string {
+  const views = m.views.get(p.id) ?? [];
+  const run = views.filter((v) => v.sizes.length > 0);
+  const out = [`### ${code(p.id)}: ${p.title}`, '', ...factsBlock(p), ''];
+  if (run.length === 0) {
+    out.push('Not measured on any backend in this run.');
+    return out.join('\n');
+  }
+  const kernelTimed = run.some((v) => v.timed.some((r) => r.unfused!.kernelMs !== undefined));
+  out.push(
+    `Times: median ms per call (p10–p90). Speedup: ratio of medians with its ${confidenceText(m)} CI. Kernels: compute kernels launched per call. ` +
+      `Max error: fused result against float64, absolute (relative).` +
+      (kernelTimed ? ' Kernel ms: `tf.time` kernel time (speedup in brackets), shown for reference; verdicts use the wall-clock times.' : ''),
+    '',
+    resultsTable(m, run),
+    ...failuresBlock(run),
+    '',
+    ...run.map((v) => backendBullet(m, v)),
+  );
+  const chart = speedupChart(p.id, run, m.config.crossover);
+  out.push('');
+  if (chart.block) out.push(chart.block, '');
+  out.push(`*${chart.caption}*`);
+  return out.join('\n');
+}
+
+export function patternSections(m: ReportModel): string {
+  const out = ['## Results by Pattern'];
+  if (m.results.patterns.length === 0) out.push('', 'No pattern was selected for this run.');
+  for (const p of m.results.patterns) out.push('', patternSection(m, p));
+  return out.join('\n');
+}
