@@ -7,3 +7,8 @@ export * as ref from './reference.ts';
 export { bootstrapRatioOfMedians, median, quantile } from './stats.ts';
 export { verdictFor, decisionFor, judge } from './verdicts.ts';
 export type * from './types.ts';
+export { runSuites } from './run.ts';
+export { loadSuiteFiles } from './load.ts';
+export { renderReport } from './report/markdown.ts';
+export { assertValidResults } from './schema.ts';
+export { writeRunOutputs } from './output.ts';

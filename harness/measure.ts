@@ -12,6 +12,9 @@ import { sampleInterleaved, type TimedCall } from './sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './stats.ts';
 import { judge } from './verdicts.ts';
 import { tinybenchMedians } from './tinybench.ts';
+import { VIEW_KERNELS } from './launches.ts';
+
+export { VIEW_KERNELS, launchCount } from './launches.ts';
 import type { FusebenchConfig } from './config.ts';
 
 export interface MeasureOptions {
@@ -36,13 +39,6 @@ function toleranceFor(spec: SuiteSpec, p: SizeParams, config: FusebenchConfig): 
   const t = spec.tolerance;
   if (t === undefined) return config.tolerance;
   return typeof t === 'function' ? t(p) : t;
-}
-
-/** Kernels that only relabel a buffer (no pass over memory): not counted as launches. */
-export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims', 'Squeeze']);
-
-export function launchCount(kernels: readonly string[]): number {
-  return kernels.filter((k) => !VIEW_KERNELS.has(k)).length;
 }
 
 interface Profiled {

@@ -3,7 +3,7 @@
  * the fused one. The report uses this to show when a backend's "fused" path is not one kernel.
  */
 import type { FusedImplementation, SizeResult } from '../types.ts';
-import { VIEW_KERNELS } from '../measure.ts';
+import { VIEW_KERNELS } from '../launches.ts';
 
 /** Kernels that only relabel a tensor's shape (the engine's own list): they move no data. */
 const SHAPE_ONLY = VIEW_KERNELS;

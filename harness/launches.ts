@@ -1,0 +1,6 @@
+/** Which profiled kernels count as launches: view kernels only relabel a buffer and make no pass over memory. */
+export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims', 'Squeeze']);
+
+export function launchCount(kernels: readonly string[]): number {
+  return kernels.filter((k) => !VIEW_KERNELS.has(k)).length;
+}
