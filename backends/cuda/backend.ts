@@ -1,0 +1,192 @@
+/**
+ * The `cuda` tfjs KernelBackend: tensors live in device memory from the caching pool; kernels run on
+ * the default stream in order; reads copy back synchronously after the stream drains.
+ * bool tensors are stored as int32 0/1 on the device and come back as Uint8Array, as on tfjs-backend-cpu.
+ */
+import { KernelBackend, util, type BackendTimingInfo, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendValues } from '@tensorflow/tfjs-core/dist/types';
+import { CudaRuntime } from './runtime/context.ts';
+
+interface DeviceData {
+  ptr: number;
+  /** Elements held (the tensor that wrote it; reshapes share it). */
+  readonly size: number;
+  readonly dtype: DataType;
+  refCount: number;
+}
+
+export type DeviceDtype = 'float32' | 'int32';
+
+/** The device representation of a tfjs dtype; complex64 and string are not supported on cuda. */
+export function deviceDtype(dtype: DataType, what: string): DeviceDtype {
+  if (dtype === 'float32') return 'float32';
+  if (dtype === 'int32' || dtype === 'bool') return 'int32';
+  throw new Error(`not implemented on cuda: ${what} with dtype ${dtype}`);
+}
+
+export class CudaBackend extends KernelBackend {
+  readonly rt: CudaRuntime;
+  private readonly store = new WeakMap<DataId, DeviceData>();
+  private liveIds = 0;
+  private readonly startEv: unknown;
+  private readonly endEv: unknown;
+
+  constructor(rt: CudaRuntime = CudaRuntime.open()) {
+    super();
+    this.rt = rt;
+    this.startEv = rt.driver.eventCreate();
+    this.endEv = rt.driver.eventCreate();
+  }
+
+  // ---- storage -------------------------------------------------------------------------------
+
+  private entry(dataId: DataId): DeviceData {
+    const d = this.store.get(dataId);
+    if (!d) throw new Error('cuda: tensor data not found (disposed, or created on another backend)');
+    return d;
+  }
+
+  /** Device address of a tensor's data (0 for an empty tensor). */
+  ptr(t: TensorInfo): number {
+    return this.entry(t.dataId).ptr;
+  }
+
+  private allocate(size: number, dtype: DataType): DataId {
+    deviceDtype(dtype, 'tensor');
+    const dataId = {};
+    this.store.set(dataId, { ptr: this.rt.pool.acquire(size * 4), size, dtype, refCount: 1 });
+    this.liveIds++;
+    return dataId;
+  }
+
+  private upload(d: DeviceData, values: BackendValues): void {
+    if (d.size === 0) return;
+    const host = toDeviceArray(values, d.dtype, d.size);
+    this.rt.driver.htod(d.ptr, host, d.size * 4);
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    const dataId = this.allocate(util.sizeFromShape(shape), dtype);
+    if (values != null) this.upload(this.entry(dataId), values);
+    return dataId;
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    deviceDtype(dtype, 'tensor');
+    const size = util.sizeFromShape(shape);
+    const d: DeviceData = { ptr: this.rt.pool.acquire(size * 4), size, dtype, refCount };
+    this.store.set(dataId, d);
+    this.liveIds++;
+    if (values != null) this.upload(d, values);
+  }
+
+  /** A fresh output tensor with uninitialised device memory. */
+  makeOutput(shape: readonly number[], dtype: DataType): TensorInfo {
+    return { dataId: this.allocate(util.sizeFromShape(shape as number[]), dtype), shape: [...shape], dtype };
+  }
+
+  makeTensorInfo(shape: readonly number[], dtype: DataType, values?: BackendValues): TensorInfo {
+    const dataId = this.write(values ?? null as unknown as BackendValues, [...shape], dtype);
+    return { dataId, shape: [...shape], dtype };
+  }
+
+  /** A view of `t` with another shape (same element count), sharing its device memory. */
+  view(t: TensorInfo, shape: readonly number[]): TensorInfo {
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape: [...shape], dtype: t.dtype };
+  }
+
+  disposeIntermediate(t: TensorInfo): void {
+    this.disposeData(t.dataId);
+  }
+
+  override refCount(dataId: DataId): number {
+    return this.store.get(dataId)?.refCount ?? 0;
+  }
+  override incRef(dataId: DataId): void {
+    this.entry(dataId).refCount++;
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const d = this.store.get(dataId);
+    if (!d) return true;
+    d.refCount--;
+    if (!force && d.refCount > 0) return false;
+    this.rt.pool.release(d.ptr);
+    d.ptr = 0;
+    this.store.delete(dataId);
+    this.liveIds--;
+    return true;
+  }
+
+  override numDataIds(): number {
+    return this.liveIds;
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const d = this.entry(dataId);
+    const out = new (d.dtype === 'float32' ? Float32Array : Int32Array)(d.size);
+    if (d.size > 0) this.rt.driver.dtoh(out, d.ptr, d.size * 4);
+    return d.dtype === 'bool' ? Uint8Array.from(out as Int32Array) : out;
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override memory(): { unreliable: boolean; reasons: string[]; numBytesInGPU: number; numBytesInGPUAllocated: number; numBytesInGPUFree: number } {
+    const s = this.rt.pool.stats();
+    return { unreliable: false, reasons: [], numBytesInGPU: s.inUseBytes, numBytesInGPUAllocated: s.inUseBytes + s.cachedBytes, numBytesInGPUFree: s.cachedBytes };
+  }
+
+  /** Frees the pool's cached blocks back to the device. */
+  emptyCache(): void {
+    this.rt.pool.trim();
+  }
+
+  // ---- timing --------------------------------------------------------------------------------
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  /** kernelMs: GPU time between CUDA events recorded before and after `f` on the stream. */
+  override async time(f: () => void): Promise<BackendTimingInfo> {
+    const drv = this.rt.driver;
+    drv.eventRecord(this.startEv);
+    f();
+    drv.eventRecord(this.endEv);
+    drv.eventSynchronize(this.endEv);
+    return { kernelMs: drv.elapsedMs(this.startEv, this.endEv) };
+  }
+
+  /** Blocks until every launched kernel has finished. */
+  synchronize(): void {
+    this.rt.driver.synchronize();
+  }
+
+  override floatPrecision(): 32 {
+    return 32;
+  }
+  override epsilon(): number {
+    return 1e-7;
+  }
+  override dispose(): void {
+    this.rt.pool.trim();
+  }
+}
+
+function toDeviceArray(values: BackendValues, dtype: DataType, size: number): Float32Array | Int32Array {
+  if (dtype === 'float32') {
+    if (values instanceof Float32Array) return values;
+    return Float32Array.from(values as ArrayLike<number>);
+  }
+  if (values instanceof Int32Array) return values;
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) {
+    const out = new Int32Array(size);
+    const src = values as ArrayLike<number>;
+    for (let i = 0; i < size; i++) out[i] = dtype === 'bool' ? (src[i] ? 1 : 0) : src[i]!;
+    return out;
+  }
+  throw new Error(`cuda: cannot upload values of dtype ${dtype}`);
+}

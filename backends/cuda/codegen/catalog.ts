@@ -1,0 +1,41 @@
+/**
+ * Representative instances of every source the cuda backend generates, for the CI check that they all
+ * compile (nvcc -ptx for sm_90) on a machine without a GPU.
+ */
+import { castOp, elementwiseSource, FLOAT_OPS, INT_OPS, type ElementwiseSignature, type InputMode } from './elementwise.ts';
+import { layerNormSource, reduceSource, softmaxSource } from './rowwise.ts';
+import { sdpaSource } from './sdpa.ts';
+import { batchNormSource, depthwiseSource, im2colSource } from './conv.ts';
+
+export interface CatalogEntry {
+  readonly source: string;
+  readonly entry: string;
+}
+
+export function generatedSourceCatalog(): CatalogEntry[] {
+  const out: CatalogEntry[] = [];
+  const ew = (s: Omit<ElementwiseSignature, 'rank' | 'wide' | 'vec4'> & Partial<ElementwiseSignature>): void => {
+    out.push(elementwiseSource({ rank: 0, wide: false, vec4: false, ...s }));
+  };
+  for (const [name, op] of Object.entries(FLOAT_OPS)) {
+    const modes: InputMode[] = new Array(op.arity).fill('flat');
+    ew({ name, op, inDtypes: modes.map(() => 'float32'), outDtype: 'float32', modes, vec4: true });
+  }
+  for (const [name, op] of Object.entries(INT_OPS)) {
+    const modes: InputMode[] = new Array(op.arity).fill('flat');
+    ew({ name, op, inDtypes: modes.map(() => 'int32'), outDtype: 'int32', modes });
+  }
+  // Broadcasting and index-width variants of one binary op, and a 3-input int op.
+  ew({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['strided', 'scalar'], rank: 6 });
+  ew({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['flat', 'strided'], rank: 3, wide: true });
+  ew({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['flat', 'scalar'], wide: true, vec4: true });
+  ew({ name: 'fused3', op: { expr: 'fb_max(fb_min((a + b), (1)), (-1)) * c', arity: 3 }, inDtypes: ['int32', 'int32', 'int32'], outDtype: 'int32', modes: ['flat', 'flat', 'flat'], vec4: true });
+  for (const [from, to] of [['float32', 'int32'], ['int32', 'float32'], ['float32', 'bool'], ['int32', 'bool']] as const) {
+    ew({ name: `Cast_${from}_${to}`, op: castOp(from, to), inDtypes: [from], outDtype: to === 'bool' ? 'int32' : to, modes: ['flat'] });
+  }
+  for (const op of ['sum', 'max', 'mean'] as const) for (const dt of ['float32', 'int32'] as const) for (const tpr of [false, true]) out.push(reduceSource(op, dt, tpr));
+  out.push(softmaxSource(), layerNormSource(), sdpaSource(64), im2colSource(false), im2colSource(true), batchNormSource());
+  for (const act of [0, 1, 2] as const) out.push(depthwiseSource(act, true));
+  out.push(depthwiseSource(0, false));
+  return out;
+}

@@ -1,0 +1,194 @@
+/**
+ * The one element-wise template: unary, binary and ternary ops, with broadcasting, over float32 and
+ * int32. A signature (op, dtypes, how each input is indexed, rank, index width, vector width) maps to
+ * exactly one source text; the compiler caches by that text.
+ */
+import { PRELUDE } from './prelude.ts';
+
+export type ElemDtype = 'float32' | 'int32';
+/** flat: same shape as the output; scalar: one value; strided: per-dimension strides (0 = broadcast). */
+export type InputMode = 'flat' | 'scalar' | 'strided';
+
+export const MAX_RANK = 6;
+
+export interface ElementwiseOp {
+  /** C expression over inputs a, b, c and float parameters p0, p1. */
+  readonly expr: string;
+  readonly arity: 1 | 2 | 3;
+}
+
+const f = (expr: string, arity: 1 | 2 | 3 = 1): ElementwiseOp => ({ expr, arity });
+
+/** Float32 ops, by tfjs kernel name (and fusebench's own names in lower case). */
+export const FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
+  Identity: f('a'),
+  Relu: f('fb_relu(a)'),
+  Relu6: f('(a < 0.f ? 0.f : (a > 6.f ? 6.f : a))'),
+  Erf: f('erff(a)'),
+  Tanh: f('tanhf(a)'),
+  Sigmoid: f('fb_sigmoid(a)'),
+  Exp: f('expf(a)'),
+  Log: f('logf(a)'),
+  Neg: f('(-a)'),
+  Abs: f('fabsf(a)'),
+  Sqrt: f('sqrtf(a)'),
+  Rsqrt: f('(1.f / sqrtf(a))'),
+  Square: f('(a * a)'),
+  Reciprocal: f('(1.f / a)'),
+  Floor: f('floorf(a)'),
+  Ceil: f('ceilf(a)'),
+  Elu: f('(a >= 0.f ? a : expf(a) - 1.f)'),
+  LeakyRelu: f('(a < 0.f ? p0 * a : a)'),
+  ClipByValue: f('(a < p0 ? p0 : (a > p1 ? p1 : a))'),
+  gelu: f('fb_gelu(a)'),
+  silu: f('fb_silu(a)'),
+  Add: f('(a + b)', 2),
+  Sub: f('(a - b)', 2),
+  Mul: f('(a * b)', 2),
+  RealDiv: f('(a / b)', 2),
+  Minimum: f('fb_min(a, b)', 2),
+  Maximum: f('fb_max(a, b)', 2),
+  SquaredDifference: f('((a - b) * (a - b))', 2),
+  Pow: f('powf(a, b)', 2),
+  Prelu: f('(a < 0.f ? b * a : a)', 2),
+  addRelu: f('fb_relu(a + b)', 2),
+};
+
+/** Int32 ops, including the ternary (trit) family of the kernel contract. */
+export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
+  Identity: f('a'),
+  Relu: f('fb_relu(a)'),
+  Neg: f('(-a)'),
+  Abs: f('(a < 0 ? -a : a)'),
+  Square: f('(a * a)'),
+  Add: f('(a + b)', 2),
+  Sub: f('(a - b)', 2),
+  Mul: f('(a * b)', 2),
+  Minimum: f('fb_min(a, b)', 2),
+  Maximum: f('fb_max(a, b)', 2),
+  SquaredDifference: f('((a - b) * (a - b))', 2),
+  tnot: f('(-a)'),
+  tadd: f('fb_tadd(a, b)', 2),
+  tmul: f('fb_tmul(a, b)', 2),
+  tmin: f('fb_tmin(a, b)', 2),
+  tmax: f('fb_tmax(a, b)', 2),
+};
+
+export const TERNARY_BINARY = ['tadd', 'tmul', 'tmin', 'tmax'] as const;
+export type TernaryBinaryOp = (typeof TERNARY_BINARY)[number];
+
+/** tnot(op(a, b)) in one pass. */
+export function ternaryNotBinary(op: TernaryBinaryOp): ElementwiseOp {
+  return { expr: `(-fb_${op}(a, b))`, arity: 2 };
+}
+/** outer(inner(a, b), c) in one pass. */
+export function ternaryFused3(inner: TernaryBinaryOp, outer: TernaryBinaryOp): ElementwiseOp {
+  return { expr: `fb_${outer}(fb_${inner}(a, b), c)`, arity: 3 };
+}
+
+/** Casts between the device dtypes (bool lives on the device as int32 0/1). */
+export function castOp(from: ElemDtype, to: ElemDtype | 'bool'): ElementwiseOp {
+  if (to === 'bool') return f(from === 'float32' ? '((a != 0.f && a == a) ? 1 : 0)' : '(a != 0 ? 1 : 0)');
+  if (from === to) return f('a');
+  return f(to === 'int32' ? 'fb_f2i(a)' : '((float)a)');
+}
+
+export interface ElementwiseSignature {
+  readonly name: string;
+  readonly op: ElementwiseOp;
+  readonly inDtypes: readonly ElemDtype[];
+  readonly outDtype: ElemDtype;
+  readonly modes: readonly InputMode[];
+  /** Output rank; only used when an input is strided. */
+  readonly rank: number;
+  /** 64-bit indices (more than 2^31 - 1 elements). */
+  readonly wide: boolean;
+  /** 4 elements per thread through float4/int4; only when no input is strided and n % 4 == 0. */
+  readonly vec4: boolean;
+}
+
+const C_TYPE: Record<ElemDtype, string> = { float32: 'float', int32: 'int' };
+const V_TYPE: Record<ElemDtype, string> = { float32: 'float4', int32: 'int4' };
+const NAMES = ['a', 'b', 'c'] as const;
+
+/** A kernel name that is unique per signature (the op's expression is hashed into the source anyway). */
+export function entryName(sig: ElementwiseSignature): string {
+  const modes = sig.modes.map((m) => m[0]).join('');
+  const types = sig.inDtypes.map((d) => d[0]).join('') + sig.outDtype[0];
+  return `fb_ew_${sig.name.replace(/[^A-Za-z0-9]/g, '_')}_${types}_${modes}_r${sig.rank}${sig.wide ? '_w' : ''}${sig.vec4 ? '_v4' : ''}`;
+}
+
+/**
+ * Kernel parameters, in order: out, in0..in(k-1), n, p0, p1, then `Dims outDims` and one `Dims strides`
+ * per strided input (only when some input is strided).
+ */
+export function elementwiseSource(sig: ElementwiseSignature): { source: string; entry: string } {
+  const k = sig.op.arity;
+  if (sig.inDtypes.length !== k || sig.modes.length !== k) throw new Error(`${sig.name}: arity ${k} but ${sig.inDtypes.length} input dtypes`);
+  const strided = sig.modes.map((m, i) => (m === 'strided' ? i : -1)).filter((i) => i >= 0);
+  if (sig.vec4 && strided.length) throw new Error(`${sig.name}: vec4 needs flat or scalar inputs`);
+  if (strided.length && (sig.rank < 1 || sig.rank > MAX_RANK)) throw new Error(`${sig.name}: rank ${sig.rank} outside 1..${MAX_RANK}`);
+  const U = sig.wide ? 'unsigned long long' : 'unsigned int';
+  const T = sig.inDtypes.map((d) => C_TYPE[d]);
+  const TO = C_TYPE[sig.outDtype];
+  const entry = entryName(sig);
+  const opArgs = T.map((t, i) => `${t} ${NAMES[i]}`).join(', ');
+  const params = [
+    `${TO}* __restrict__ out`,
+    ...T.map((t, i) => `const ${t}* __restrict__ in${i}`),
+    `U n`,
+    'float p0',
+    'float p1',
+    ...(strided.length ? ['Dims od', ...strided.map((i) => `Dims s${i}`)] : []),
+  ].join(', ');
+  let body: string;
+  if (sig.vec4) {
+    const loads = sig.modes.map((m, i) => (m === 'scalar' ? `const ${T[i]} ${NAMES[i]}s = in${i}[0];` : '')).join(' ');
+    const vin = sig.modes.map((m, i) => (m === 'flat' ? `${V_TYPE[sig.inDtypes[i]!]} v${i} = reinterpret_cast<const ${V_TYPE[sig.inDtypes[i]!]}*>(in${i})[i];` : '')).join(' ');
+    const lane = (c: string): string => `fb_op(${sig.modes.map((m, i) => (m === 'scalar' ? `${NAMES[i]}s` : `v${i}.${c}`)).join(', ')}, p0, p1)`;
+    const vin2 = sig.modes.map((m, i) => (m === 'flat' ? `${V_TYPE[sig.inDtypes[i]!]} w${i} = reinterpret_cast<const ${V_TYPE[sig.inDtypes[i]!]}*>(in${i})[j];` : '')).join(' ');
+    const lane2 = (c: string): string => `fb_op(${sig.modes.map((m, i) => (m === 'scalar' ? `${NAMES[i]}s` : `w${i}.${c}`)).join(', ')}, p0, p1)`;
+    const VO = V_TYPE[sig.outDtype];
+    body = `
+  ${loads}
+  const U n4 = n >> 2;
+  const U stride = (U)gridDim.x * blockDim.x;
+  /* Two independent float4/int4 per thread per iteration: both loads are in flight before either store. */
+  for (U i = (U)blockIdx.x * blockDim.x + threadIdx.x; i < n4; i += 2 * stride) {
+    const U j = i + stride;
+    ${vin}
+    ${VO} r;
+    r.x = ${lane('x')}; r.y = ${lane('y')}; r.z = ${lane('z')}; r.w = ${lane('w')};
+    if (j < n4) {
+      ${vin2}
+      ${VO} q;
+      q.x = ${lane2('x')}; q.y = ${lane2('y')}; q.z = ${lane2('z')}; q.w = ${lane2('w')};
+      reinterpret_cast<${VO}*>(out)[j] = q;
+    }
+    reinterpret_cast<${VO}*>(out)[i] = r;
+  }`;
+  } else {
+    const offsets = strided.length
+      ? `
+    U rem = i; ${strided.map((s) => `U o${s} = 0;`).join(' ')}
+#pragma unroll
+    for (int d = ${sig.rank - 1}; d >= 0; --d) {
+      const U c = rem % od.d[d]; rem /= od.d[d];
+      ${strided.map((s) => `o${s} += c * s${s}.d[d];`).join(' ')}
+    }`
+      : '';
+    const reads = sig.modes.map((m, i) => (m === 'flat' ? `in${i}[i]` : m === 'scalar' ? `in${i}[0]` : `in${i}[o${i}]`));
+    body = `
+  for (U i = (U)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (U)gridDim.x * blockDim.x) {${offsets}
+    out[i] = fb_op(${reads.join(', ')}, p0, p1);
+  }`;
+  }
+  const source = `${PRELUDE}
+typedef ${U} U;
+struct Dims { U d[${MAX_RANK}]; };
+__device__ __forceinline__ ${TO} fb_op(${opArgs}, float p0, float p1) { return (${TO})(${sig.op.expr}); }
+extern "C" __global__ void ${entry}(${params}) {${body}
+}
+`;
+  return { source, entry };
+}

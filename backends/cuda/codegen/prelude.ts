@@ -1,0 +1,61 @@
+/**
+ * Device helpers shared by every generated source. Self-contained (no #include) so the same text
+ * compiles under NVRTC and under nvcc (the CI check compiles every generated source to PTX).
+ */
+export const PRELUDE = String.raw`
+#define FB_NAN __int_as_float(0x7fffffff)
+/* JavaScript Math.min/Math.max semantics: NaN in, NaN out (fminf/fmaxf would drop it). */
+__device__ __forceinline__ float fb_min(float a, float b) { return (a != a || b != b) ? FB_NAN : fminf(a, b); }
+__device__ __forceinline__ float fb_max(float a, float b) { return (a != a || b != b) ? FB_NAN : fmaxf(a, b); }
+__device__ __forceinline__ int fb_min(int a, int b) { return a < b ? a : b; }
+__device__ __forceinline__ int fb_max(int a, int b) { return a > b ? a : b; }
+__device__ __forceinline__ float fb_relu(float a) { return a < 0.f ? 0.f : a; }
+__device__ __forceinline__ int fb_relu(int a) { return a < 0 ? 0 : a; }
+__device__ __forceinline__ float fb_sigmoid(float a) { return 1.f / (1.f + expf(-a)); }
+/* Exact GELU, the erf form: 0.5 x (1 + erf(x / sqrt 2)). */
+__device__ __forceinline__ float fb_gelu(float a) { return 0.5f * a * (1.f + erff(a * 0.70710678118654752f)); }
+__device__ __forceinline__ float fb_silu(float a) { return a / (1.f + expf(-a)); }
+__device__ __forceinline__ int fb_f2i(float a) { return a != a ? 0 : (int)a; }
+__device__ __forceinline__ int fb_tadd(int a, int b) { int s = a + b; return s > 1 ? 1 : (s < -1 ? -1 : s); }
+__device__ __forceinline__ int fb_tmul(int a, int b) { return a * b; }
+__device__ __forceinline__ int fb_tmin(int a, int b) { return a < b ? a : b; }
+__device__ __forceinline__ int fb_tmax(int a, int b) { return a > b ? a : b; }
+
+__device__ __forceinline__ float fb_warp_sum(float v) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+__device__ __forceinline__ int fb_warp_sum(int v) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+__device__ __forceinline__ float fb_warp_max(float v) {
+  for (int o = 16; o > 0; o >>= 1) v = fb_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+__device__ __forceinline__ int fb_warp_max(int v) {
+  for (int o = 16; o > 0; o >>= 1) v = fb_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+/* Block-wide reductions; every thread gets the result. 'scratch' holds 32 values. */
+template <typename T>
+__device__ __forceinline__ T fb_block_sum(T v, T* scratch) {
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, nw = (blockDim.x + 31) >> 5;
+  v = fb_warp_sum(v);
+  __syncthreads();
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  v = lane < nw ? scratch[lane] : (T)0;
+  return fb_warp_sum(v);
+}
+template <typename T>
+__device__ __forceinline__ T fb_block_max(T v, T lowest, T* scratch) {
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, nw = (blockDim.x + 31) >> 5;
+  v = fb_warp_max(v);
+  __syncthreads();
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  v = lane < nw ? scratch[lane] : lowest;
+  return fb_warp_max(v);
+}
+`;

@@ -1,0 +1,75 @@
+/** Sum, Max, Mean and Softmax (last axis) on cuda: reduced axes are moved innermost, then one kernel per call. */
+import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { deviceDtype, type CudaBackend } from '../backend.ts';
+import { reduceSource, rowThreads, softmaxSource, THREAD_PER_ROW_MAX_COLS, type ReduceOp } from '../codegen/rowwise.ts';
+import { arg } from '../runtime/launcher.ts';
+import { runTranspose, runElementwise } from '../ops/elementwise.ts';
+import { castOp } from '../codegen/elementwise.ts';
+
+export function runReduce(b: CudaBackend, x: TensorInfo, axis: number | number[], keepDims: boolean, op: ReduceOp, name: string): TensorInfo {
+  const axes = util.parseAxisParam(axis, x.shape);
+  const perm = backend_util.getAxesPermutation(axes, x.shape.length);
+  const toDispose: TensorInfo[] = [];
+  let input = x;
+  let inner = axes;
+  if (perm != null) {
+    input = runTranspose(b, x, perm);
+    toDispose.push(input);
+    inner = backend_util.getInnerMostAxes(axes.length, x.shape.length);
+  }
+  // tfjs: Mean of int32 is float32 (cast first); Sum of bool is int32.
+  if (op === 'mean' && input.dtype !== 'float32') {
+    const f = runElementwise(b, { name: 'Cast_mean', op: castOp('int32', 'float32'), inputs: [input], outDtype: 'float32' });
+    toDispose.push(f);
+    input = f;
+  }
+  const [outShape, reduceShape] = backend_util.computeOutAndReduceShapes(input.shape, inner);
+  const outDtype = op === 'sum' && input.dtype === 'bool' ? 'int32' : input.dtype;
+  const rows = util.sizeFromShape(outShape), cols = util.sizeFromShape(reduceShape);
+  const finalShape = keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+  const out = b.makeOutput(finalShape, outDtype);
+  if (rows > 0) {
+    if (cols === 0) {
+      const bits = new DataView(new ArrayBuffer(4));
+      if (op === 'max') outDtype === 'float32' ? bits.setFloat32(0, -Infinity, true) : bits.setInt32(0, -2147483648, true);
+      else if (op === 'mean') bits.setFloat32(0, NaN, true);
+      b.rt.driver.memsetD32(b.ptr(out), bits.getUint32(0, true), rows);
+    } else {
+      const tpr = cols <= THREAD_PER_ROW_MAX_COLS;
+      const { source, entry } = reduceSource(op, deviceDtype(outDtype, name), tpr);
+      const kernel = b.rt.compiler.kernel(source, entry);
+      const args = [arg.ptr(b.ptr(out)), arg.ptr(b.ptr(input)), arg.u64(rows), arg.u64(cols)];
+      if (tpr) b.rt.launcher.launch(kernel, [Math.ceil(rows / 128)], [128], args);
+      else b.rt.launcher.launch(kernel, [rows], [rowThreads(cols)], args);
+    }
+  }
+  for (const t of toDispose) b.disposeIntermediate(t);
+  return out;
+}
+
+const reduce = (op: ReduceOp, name: string, axisAttr: string): KernelFunc =>
+  ({ inputs, backend, attrs }) => runReduce(backend as CudaBackend, inputs.x as TensorInfo, attrs![axisAttr] as number | number[], Boolean(attrs!.keepDims), op, name);
+
+const softmax: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as CudaBackend;
+  const x = inputs.logits as TensorInfo;
+  const dim = attrs!.dim as number;
+  const rank = x.shape.length;
+  if (dim !== -1 && dim !== rank - 1) throw new Error(`not implemented on cuda: Softmax over axis ${dim} of rank ${rank} (last axis only)`);
+  if (x.dtype !== 'float32') throw new Error(`not implemented on cuda: Softmax for dtype ${x.dtype}`);
+  const out = b.makeOutput(x.shape, 'float32');
+  const cols = x.shape[rank - 1] ?? 1;
+  const rows = cols === 0 ? 0 : util.sizeFromShape(x.shape) / cols;
+  if (rows === 0) return out;
+  const { source, entry } = softmaxSource();
+  b.rt.launcher.launch(b.rt.compiler.kernel(source, entry), [rows], [rowThreads(cols)], [arg.ptr(b.ptr(out)), arg.ptr(b.ptr(x)), arg.u64(cols)]);
+  return out;
+};
+
+const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'cuda', kernelFunc });
+export const reduceConfigs: KernelConfig[] = [
+  k('Sum', reduce('sum', 'Sum', 'axis')),
+  k('Max', reduce('max', 'Max', 'reductionIndices')),
+  k('Mean', reduce('mean', 'Mean', 'axis')),
+  k('Softmax', softmax),
+];

@@ -1,0 +1,39 @@
+/**
+ * Registers the `cuda` backend and its kernels with tfjs. Every kernel tfjs-backend-cpu has that cuda
+ * lacks is registered as a stub that throws "not implemented on cuda: <KernelName>": tfjs never falls
+ * back to another backend, and the message says what is missing.
+ */
+import { getKernelsForBackend, registerBackend, registerKernel, getKernel, engine, type KernelConfig } from '@tensorflow/tfjs-core';
+import { CudaBackend } from './backend.ts';
+import { CudaRuntime } from './runtime/context.ts';
+import { elementwiseConfigs } from './kernels/elementwise.ts';
+import { shapeConfigs } from './kernels/shape.ts';
+import { reduceConfigs } from './kernels/reduce.ts';
+import { matmulConfigs } from './kernels/matmul.ts';
+import { convConfigs } from './kernels/conv.ts';
+
+export const cudaKernelConfigs: readonly KernelConfig[] = [...elementwiseConfigs, ...shapeConfigs, ...reduceConfigs, ...matmulConfigs, ...convConfigs];
+
+let registered = false;
+
+/** Registers backend + kernels once; throws CudaUnavailableError (with the reason) when CUDA cannot open. */
+export async function registerCudaBackend(): Promise<void> {
+  if (registered) return;
+  const rt = CudaRuntime.open();
+  registerBackend('cuda', () => new CudaBackend(rt), 3);
+  for (const c of cudaKernelConfigs) if (!getKernel(c.kernelName, 'cuda')) registerKernel(c);
+  await import('@tensorflow/tfjs-backend-cpu');
+  const have = new Set(cudaKernelConfigs.map((c) => c.kernelName));
+  for (const c of getKernelsForBackend('cpu')) {
+    if (have.has(c.kernelName) || getKernel(c.kernelName, 'cuda')) continue;
+    const name = c.kernelName;
+    registerKernel({ kernelName: name, backendName: 'cuda', kernelFunc: () => { throw new Error(`not implemented on cuda: ${name}`); } });
+  }
+  registered = true;
+  void engine;
+}
+
+/** Names of the kernels cuda really implements (stubs excluded). */
+export function implementedKernels(): string[] {
+  return cudaKernelConfigs.map((c) => c.kernelName);
+}

@@ -1,0 +1,88 @@
+/**
+ * NVRTC compilation with two caches: in memory (per process) and on disk, keyed by a hash of the
+ * source, the options and the NVRTC version, in a folder per GPU architecture.
+ * Disk folder: $FUSEBENCH_CUDA_CACHE, else $XDG_CACHE_HOME/fusebench/cuda, else ~/.cache/fusebench/cuda.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Driver, Handle } from '../ffi/driver.ts';
+import type { Nvrtc } from '../ffi/nvrtc.ts';
+import type { Kernel } from './launcher.ts';
+
+export interface CompileStats {
+  nvrtcCompiles: number;
+  diskHits: number;
+  memoryHits: number;
+  compileMs: number;
+}
+
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.FUSEBENCH_CUDA_CACHE) return env.FUSEBENCH_CUDA_CACHE;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'fusebench', 'cuda');
+}
+
+export function cacheKey(source: string, options: readonly string[], nvrtcVersion: string): string {
+  return createHash('sha256').update(nvrtcVersion).update('\0').update(options.join(' ')).update('\0').update(source).digest('hex').slice(0, 32);
+}
+
+export class KernelCompiler {
+  private readonly modules = new Map<string, Handle>();
+  private readonly kernels = new Map<string, Kernel>();
+  readonly stats: CompileStats = { nvrtcCompiles: 0, diskHits: 0, memoryHits: 0, compileMs: 0 };
+  readonly options: readonly string[];
+  readonly dir: string;
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly nvrtc: Nvrtc,
+    private readonly nvrtcVersion: string,
+    readonly arch: string,
+    cacheDir: string = defaultCacheDir(),
+  ) {
+    this.options = [`-arch=${arch}`, '-std=c++17', '-default-device'];
+    this.dir = join(cacheDir, arch);
+  }
+
+  /** The kernel `entry` of `source`, compiled at most once per process and once per machine. */
+  kernel(source: string, entry: string, fileName = 'fusebench.cu'): Kernel {
+    const memoKey = `${entry}\0${source}`;
+    const hit = this.kernels.get(memoKey);
+    if (hit) {
+      this.stats.memoryHits++;
+      return hit;
+    }
+    const key = cacheKey(source, this.options, this.nvrtcVersion);
+    let mod = this.modules.get(key);
+    if (!mod) {
+      mod = this.driver.loadModule(this.cubin(key, source, fileName));
+      this.modules.set(key, mod);
+    }
+    const k: Kernel = { fn: this.driver.getFunction(mod, entry), name: entry };
+    this.kernels.set(memoKey, k);
+    return k;
+  }
+
+  private cubin(key: string, source: string, fileName: string): Uint8Array {
+    const file = join(this.dir, `${key}.cubin`);
+    if (existsSync(file)) {
+      this.stats.diskHits++;
+      return new Uint8Array(readFileSync(file));
+    }
+    const t0 = performance.now();
+    const cubin = this.nvrtc.compile(source, fileName, this.options);
+    this.stats.compileMs += performance.now() - t0;
+    this.stats.nvrtcCompiles++;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, cubin);
+      renameSync(tmp, file);
+    } catch {
+      // A read-only cache folder only costs recompiles in the next process.
+    }
+    return cubin;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * cuda backend performance on the GPU host: element-wise at 64M elements against the measured device
+ * copy bandwidth, fp32 matmul against PyTorch on the same GPU in the same run, and per-op dispatch
+ * overhead from JS. Writes JSON to --out (default: stdout only).
+ *   node --import tsx bench/cuda-perf.ts --out results.json
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, renameSync } from 'node:fs';
+import { cudaBackend } from '../backends/cuda/adapter.ts';
+import type { CudaBackend } from '../backends/cuda/backend.ts';
+
+const outArg = process.argv.indexOf('--out');
+const outPath = outArg > 0 ? process.argv[outArg + 1] : undefined;
+const python = process.env.FUSEBENCH_PYTHON ?? 'python3';
+
+const av = await cudaBackend.detect();
+if (!av.available) {
+  console.error(`cuda unavailable: ${av.reason}`);
+  process.exit(2);
+}
+await cudaBackend.init();
+const be = tf.backend() as unknown as CudaBackend;
+const drv = be.rt.driver;
+
+/** Median GPU ms of `f` over `reps` runs, timed with CUDA events around each run. */
+async function gpuMs(f: () => void, reps = 20): Promise<number> {
+  f();
+  be.synchronize();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) ms.push((await be.time(f)).kernelMs as number);
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)]!;
+}
+
+const N = 64 * 2 ** 20;
+const a = tf.fill([N], 1.25);
+const b = tf.fill([N], -0.5);
+const c = tf.fill([N], 0.75);
+const bytesPerElem = 4;
+
+// Warm-up: a second of copies so clocks are up before anything is timed.
+const dst0 = be.makeOutput([N], 'float32');
+for (let t0 = performance.now(); performance.now() - t0 < 1000; ) { drv.dtod(be.ptr(dst0), be.ptr(a as unknown as tf.TensorInfo), N * 4); be.synchronize(); }
+be.disposeIntermediate(dst0);
+
+// Device copy bandwidth: cuMemcpyDtoD of 64M floats (read + write).
+const dst = be.makeOutput([N], 'float32');
+const copyMs = await gpuMs(() => drv.dtod(be.ptr(dst), be.ptr(a as unknown as tf.TensorInfo), N * 4));
+const copyGBs = (2 * N * bytesPerElem) / (copyMs * 1e6);
+
+const ew: Record<string, { ms: number; bytes: number; GBs: number; ofCopy: number }> = {};
+const measure = async (name: string, f: () => tf.Tensor, tensors: number): Promise<void> => {
+  const ms = await gpuMs(() => f().dispose());
+  const bytes = tensors * N * bytesPerElem;
+  ew[name] = { ms, bytes, GBs: bytes / (ms * 1e6), ofCopy: bytes / (ms * 1e6) / copyGBs };
+};
+await measure('FusebenchAddRelu (2 in, 1 out)', () => tf.engine().runKernel('FusebenchAddRelu', { a, b }, {}) as tf.Tensor, 3);
+await measure('Add (2 in, 1 out)', () => tf.add(a, b), 3);
+await measure('Relu (1 in, 1 out)', () => tf.relu(a), 2);
+await measure('Erf (1 in, 1 out)', () => tf.erf(a), 2);
+const ai = tf.fill([N], 1, 'int32'), bi = tf.fill([N], -1, 'int32'), ci = tf.fill([N], 1, 'int32');
+await measure('TernaryFused3 int32 (3 in, 1 out)', () => {
+  return tf.engine().runKernel('TernaryFused3', { a: ai, b: bi, c: ci }, { inner: 'tadd', outer: 'tmul', validate: false }) as tf.Tensor;
+}, 4);
+tf.dispose([a, b, c, ai, bi, ci]);
+be.disposeIntermediate(dst);
+
+// Matmul fp32 against PyTorch (same GPU, same run; torch with TF32 off, as cuBLASLt COMPUTE_32F here).
+const sizes = [[1024, 1024, 1024], [4096, 4096, 4096], [512, 768, 3072], [8192, 8192, 8192]];
+const mm: Array<Record<string, number | string>> = [];
+for (const [m, k, n] of sizes) {
+  const x = tf.randomUniform([m!, k!]);
+  const w = tf.randomUniform([k!, n!]);
+  const ms = await gpuMs(() => tf.matMul(x, w).dispose(), 10);
+  mm.push({ m: m!, k: k!, n: n!, ms, tflops: (2 * m! * k! * n!) / (ms * 1e9) });
+  tf.dispose([x, w]);
+}
+let torch: unknown = null;
+try {
+  const shapes = sizes.map((s) => s.join('x')).join(',');
+  torch = JSON.parse(execFileSync(python, ['bench/cuda-matmul-torch.py', shapes], { encoding: 'utf8' }));
+} catch (e) {
+  torch = { error: (e as Error).message.split('\n')[0] };
+}
+
+// Dispatch overhead from JS: wall time per tf.add of two resident 4-element tensors (engine + kernel
+// lookup + launch), and per raw cuLaunchKernel through the launcher; the GPU work itself is ~2 µs.
+const tiny = tf.tensor([1, 2, 3, 4]);
+const one = tf.tensor([1, 1, 1, 1]);
+const ops = 20000;
+const chain = (count: number): number => {
+  let t = tiny;
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) { const u = tf.add(t, one); if (t !== tiny) t.dispose(); t = u; }
+  const us = ((performance.now() - t0) * 1000) / count;
+  if (t !== tiny) t.dispose();
+  return us;
+};
+chain(500);
+be.synchronize();
+const wallUs = chain(ops);
+be.synchronize();
+let scalarUs = 0;
+{
+  let t = tiny;
+  const t0 = performance.now();
+  for (let i = 0; i < 5000; i++) { const u = tf.add(t, 1); if (t !== tiny) t.dispose(); t = u; }
+  scalarUs = ((performance.now() - t0) * 1000) / 5000;
+  if (t !== tiny) t.dispose();
+}
+be.synchronize();
+const noop = be.rt.compiler.kernel(...lastEw());
+const t1 = performance.now();
+for (let i = 0; i < ops; i++) be.rt.launcher.launch(noop, [1], [32], [
+  { t: 'ptr', v: be.ptr(tiny as unknown as tf.TensorInfo) }, { t: 'ptr', v: be.ptr(one as unknown as tf.TensorInfo) }, { t: 'u32', v: 0 }, { t: 'f32', v: 0 }, { t: 'f32', v: 0 },
+]);
+const rawLaunchUs = ((performance.now() - t1) * 1000) / ops;
+be.synchronize();
+
+function lastEw(): [string, string] {
+  return [`extern "C" __global__ void fb_noop(float* o, const float* a, unsigned int n, float p0, float p1) {}`, 'fb_noop'];
+}
+
+const result = {
+  createdAt: new Date().toISOString(),
+  command: `node --import tsx bench/cuda-perf.ts${outPath ? ` --out ${outPath}` : ''}`,
+  device: cudaBackend.describe(),
+  elementwise64M: { copyMs, copyGBs, kernels: ew },
+  matmulFp32: { fusebench: mm, torch },
+  dispatch: { tfAddTinyUsPerOp: wallUs, tfAddScalarLiteralUsPerOp: scalarUs, rawLaunchUsPerLaunch: rawLaunchUs, ops },
+  compile: be.rt.compiler.stats,
+};
+const text = JSON.stringify(result, null, 2);
+console.log(text);
+if (outPath) {
+  writeFileSync(`${outPath}.tmp`, text);
+  renameSync(`${outPath}.tmp`, outPath);
+}

@@ -1,0 +1,59 @@
+/**
+ * CI-safe: every source the cuda backend generates compiles to PTX for sm_90 with the installed nvcc
+ * (the same text NVRTC compiles on the GPU host). Skips when nvcc is absent.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { generatedSourceCatalog } from '../../backends/cuda/codegen/catalog.ts';
+import { elementwiseSource, FLOAT_OPS } from '../../backends/cuda/codegen/elementwise.ts';
+
+function hasNvcc(): boolean {
+  try {
+    execFileSync('nvcc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const run = promisify(execFile);
+
+describe('cuda codegen', () => {
+  it('names each signature uniquely', () => {
+    const entries = generatedSourceCatalog().map((e) => e.entry);
+    expect(new Set(entries).size).toBe(entries.length);
+  });
+
+  it('refuses a vec4 kernel with a strided input', () => {
+    expect(() => elementwiseSource({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['flat', 'strided'], rank: 2, wide: false, vec4: true })).toThrow(/vec4/);
+  });
+
+  it.skipIf(!hasNvcc())('compiles every generated source to PTX for sm_90 with nvcc', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fusebench-cuda-'));
+    try {
+      const catalog = generatedSourceCatalog();
+      const failures: string[] = [];
+      // Each source in its own namespace (extern "C" names stay global), two files compiled in parallel:
+      // nvcc's start-up, not the kernels, dominates the time of one file per source.
+      const halves = [catalog.filter((_, i) => i % 2 === 0), catalog.filter((_, i) => i % 2 === 1)];
+      await Promise.all(halves.map(async (part, h) => {
+        const file = join(dir, `part${h}.cu`);
+        writeFileSync(file, part.map((e, i) => `namespace fb_src_${i} {\n${e.source}\n}\n`).join('\n'));
+        try {
+          await run('nvcc', ['-ptx', '-arch=sm_90', '-std=c++17', file, '-o', `${file}.ptx`], { maxBuffer: 1 << 26 });
+          const ptx = readFileSync(`${file}.ptx`, 'utf8');
+          for (const e of part) if (!ptx.includes(`.entry ${e.entry}(`)) failures.push(`${e.entry}: entry missing from PTX`);
+        } catch (err) {
+          failures.push(`part ${h}: ${(err as Error).message.slice(0, 4000)}`);
+        }
+      }));
+      expect(failures).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
