@@ -12,3 +12,6 @@ export { loadSuiteFiles } from './load.ts';
 export { renderReport } from './report/markdown.ts';
 export { assertValidResults } from './schema.ts';
 export { writeRunOutputs } from './output.ts';
+export { CostModel } from './costmodel/index.ts';
+export { loadCalibration } from './calibration/index.ts';
+export { renderRoofline, roofsFromProfiles } from './report/roofline.ts';

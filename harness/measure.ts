@@ -89,8 +89,9 @@ function variantStats(samples: number[], prof: Profiled, flops: number, bytes: n
   };
 }
 
-function readValues(t: tf.Tensor): Float64Array {
-  return Float64Array.from(t.dataSync() as ArrayLike<number>);
+/** Async read: synchronous reads are unavailable on some GPU backends in Node (webgpu needs OffscreenCanvas). */
+async function readValues(t: tf.Tensor): Promise<Float64Array> {
+  return Float64Array.from((await t.data()) as ArrayLike<number>);
 }
 
 /** Tensors and the two variants of one suite at one size, ready to call; `dispose` frees everything. */
@@ -149,8 +150,8 @@ export async function measureSize(
     }
     const tol = toleranceFor(spec, p, opts.config);
     const correctness: { unfused: ErrorStats; fused: ErrorStats } = {
-      unfused: compareWithReference(readValues(outU), want, tol),
-      fused: compareWithReference(readValues(outF), want, tol),
+      unfused: compareWithReference(await readValues(outU), want, tol),
+      fused: compareWithReference(await readValues(outF), want, tol),
     };
     outU.dispose();
     outF.dispose();
