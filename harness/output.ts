@@ -9,23 +9,37 @@ import { renderReport } from './report/markdown.ts';
 import { assertValidResults } from './schema.ts';
 import { profileFromResults } from './calibration/profile.ts';
 import { writeFilesAtomic } from './io.ts';
+import { renderRoofline } from './report/roofline.ts';
+import type { Roofs } from './ceilings/types.ts';
 
 export interface OutputOptions {
   /** Hardware name for calibration profiles; defaults to the CPU model or GPU name. */
   readonly hardware?: string;
+  /** Sections rendered from data beyond RunResults (e.g. the PyTorch side-by-side), placed before the appendix. */
+  readonly extraSections?: readonly string[];
+  /** Extra files to write in the same atomic batch, by name inside outDir. */
+  readonly extraFiles?: ReadonlyArray<readonly [name: string, content: string]>;
 }
 
 export function writeRunOutputs(results: RunResults, outDir: string, opts: OutputOptions = {}): string[] {
   assertValidResults(results, 'results.json');
+  const roofs: Record<string, Roofs> = {};
+  for (const b of results.backends) {
+    if (!b.ceilings) continue;
+    const c = b.ceilings.kernel ?? b.ceilings;
+    roofs[b.name] = { gflops: c.matmul_gflops, gbps: c.bandwidth_gbps };
+  }
+  const extraSections = [...(opts.extraSections ?? []), ...(Object.keys(roofs).length ? [renderRoofline(results, roofs)] : [])];
   const files: Array<[string, string]> = [
-    [join(outDir, 'REPORT.md'), renderReport(results)],
+    [join(outDir, 'REPORT.md'), renderReport(results, { extraSections })],
     [join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`],
   ];
   for (const b of results.backends) {
     if (!b.available) continue;
-    const profile = profileFromResults(results, b.name, opts.hardware ? { hardware: opts.hardware } : {});
+    const profile = profileFromResults(results, b.name, { ...(opts.hardware ? { hardware: opts.hardware } : {}), ...(b.ceilings ? { ceilings: b.ceilings } : {}) });
     files.push([join(outDir, `calibration-${b.name}.json`), `${JSON.stringify(profile, null, 2)}\n`]);
   }
+  for (const [name, content] of opts.extraFiles ?? []) files.push([join(outDir, name), content]);
   writeFilesAtomic(files);
   return files.map(([p]) => p);
 }

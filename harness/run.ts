@@ -7,6 +7,7 @@ import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, Run
 import type { FusebenchConfig } from './config.ts';
 import { measureSize } from './measure.ts';
 import { measureOverhead } from './sampler.ts';
+import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './ceilings/index.ts';
 import { machineInfo } from './machine.ts';
 import { detectAll, getAdapter } from '../backends/registry.ts';
 import { registerFusebenchKernels } from '../kernels/registry.ts';
@@ -21,6 +22,8 @@ export interface RunOptions {
   readonly onProgress?: (line: string) => void;
   /** Cross-check each size with a tinybench pass (see harness/tinybench.ts). */
   readonly tinybench?: boolean;
+  /** Measure the backend's roofline ceilings first (a few seconds per backend). */
+  readonly ceilings?: CeilingOptions;
 }
 
 /** Detects backends and narrows them to the selection; a selected but unavailable backend is kept, with its reason. */
@@ -69,7 +72,16 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
       log(`backend ${status.name}: init failed: ${(e as Error).message}`);
       continue;
     }
-    backendsOut.push({ ...status, device: adapter.describe(), harnessOverheadMs: await harnessOverhead(adapter) });
+    let ceilings: MeasuredCeilings | undefined;
+    if (opts.ceilings) {
+      try {
+        ceilings = await measureCeilings(adapter, { ...opts.ceilings, onProgress: log });
+        log(`backend ${adapter.name}: ceilings ${ceilings.matmul_gflops.toFixed(1)} GFLOP/s matmul, ${ceilings.bandwidth_gbps.toFixed(1)} GB/s elementwise`);
+      } catch (e) {
+        log(`backend ${adapter.name}: ceilings failed: ${(e as Error).message}`);
+      }
+    }
+    backendsOut.push({ ...status, device: adapter.describe(), harnessOverheadMs: await harnessOverhead(adapter), ...(ceilings ? { ceilings } : {}) });
     for (const suite of opts.suites) {
       const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
       for (const p of sizes) {

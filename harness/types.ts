@@ -4,6 +4,7 @@
  * produces is described by `RunResults` (mirrored by schemas/results.schema.json).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { MeasuredCeilings } from './ceilings/types.ts';
 
 /** Which prediction column of a suite applies to a backend. */
 export type BackendKind = 'cpu' | 'gpu';
@@ -219,6 +220,8 @@ export interface BackendStatus extends Availability {
   readonly device?: DeviceInfo;
   /** Median cost of one timed call that does almost nothing (tidy + 1-element kernel + read-back + dispose). */
   readonly harnessOverheadMs?: number;
+  /** Roofline ceilings measured in the same run (`--ceilings`); see harness/ceilings. */
+  readonly ceilings?: MeasuredCeilings;
 }
 
 export interface RunResults {

@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     quick: { type: 'boolean' },
     out: { type: 'string' },
     hardware: { type: 'string' },
+    ceilings: { type: 'boolean' },
   });
   const env = readEnv();
   const backends = typeof values.backends === 'string' ? parseBackendList(values.backends, '--backends') : env.backends;
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const results = await runSuites({
     suites, ...(backends ? { backends } : {}), quick, config, tinybench: true,
+    ...(values.ceilings === true ? { ceilings: quick ? { budgetMs: 1500 } : {} } : {}),
     command: `fusebench run ${argv.join(' ')}`.trim(),
     onProgress: (line) => console.log(line),
   });
