@@ -1,0 +1,143 @@
+/**
+ * FusebenchLayerNorm on WebGPU: one workgroup per row of the last axis, x read from global memory once.
+ *
+ * Each invocation keeps its ⌈D / workgroup⌉ elements of the row in registers; the mean and then the
+ * biased variance (two-pass, Σ(x − mean)², not E[x²] − mean², which cancels badly) are workgroup tree
+ * reductions; the normalised, scaled, shifted row is the only store. Rows longer than 16 × 256 elements
+ * re-read x instead of holding it in registers. Bytes: 4·D read + 4·D written per row, plus γ and β
+ * (unfused tfjs moments + arithmetic reads and writes x-sized intermediates several times).
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  asWebGPUBackend, FLAT_MAIN, floatAttr, requireFloat32, requireInput, sizeOf, viewAs, WebGPUKernelInputError,
+  type ProgramUniform, type WebGPUProgram,
+} from './program.ts';
+
+export const LAYER_NORM = 'FusebenchLayerNorm';
+const MAX_PER_INVOCATION = 16;
+
+export interface LayerNormShape {
+  /** Invocations per workgroup (a power of two, 32…256). */
+  readonly workgroup: number;
+  /** Row elements each invocation holds in registers; 0 = re-read x from global memory. */
+  readonly perInvocation: number;
+}
+
+export function layerNormShape(d: number): LayerNormShape {
+  let wg = 32;
+  while (wg < 256 && wg < d) wg *= 2;
+  const per = Math.ceil(d / wg);
+  return { workgroup: wg, perInvocation: per <= MAX_PER_INVOCATION ? per : 0 };
+}
+
+function rowLoop(s: LayerNormShape, body: string): string {
+  return s.perInvocation > 0
+    ? `for (var p = 0; p < ${s.perInvocation}; p++) {
+        let i = li + p * ${s.workgroup};
+        if (i < D) { ${body} }
+      }`
+    : `for (var i = li; i < D; i += ${s.workgroup}) { ${body} }`;
+}
+
+/**
+ * A workgroup tree reduction of `value` into `out` (every invocation gets the sum). Each reduction has its
+ * own workgroup array. One array reused for both sums, with a barrier between the last read of the first
+ * and the first write of the second, is valid WGSL, yet on Mesa llvmpipe through Dawn's OpenGL backend
+ * invocations 0–7 got a different mean than the rest (observed with D ≥ 32); separate arrays fixed it.
+ */
+function workgroupSum(s: LayerNormShape, array: string, value: string, out: string): string {
+  return `${array}[li] = ${value};
+    workgroupBarrier();
+    for (var stride = ${s.workgroup / 2}; stride > 0; stride = stride >> 1u) {
+      if (li < stride) { ${array}[li] = ${array}[li] + ${array}[li + stride]; }
+      workgroupBarrier();
+    }
+    let ${out} = workgroupUniformLoad(&${array}[0]);`;
+}
+
+export function layerNormWgsl(s: LayerNormShape): string {
+  const cached = s.perInvocation > 0;
+  const value = cached ? 'xs[p]' : 'X[base + i]';
+  return `
+  var<workgroup> sumMean : array<f32, ${s.workgroup}>;
+  var<workgroup> sumVar : array<f32, ${s.workgroup}>;
+
+  ${FLAT_MAIN} {
+    let rows = uniforms.xShape.x;
+    let D = uniforms.xShape.y;
+    let li = i32(localIndex);
+    // One workgroup per row; tfjs may fold a dispatch wider than the per-dimension limit into 2-D/3-D.
+    let wg = i32(workgroupId.x + numWorkgroups.x * (workgroupId.y + numWorkgroups.y * workgroupId.z));
+    let row = min(wg, rows - 1);
+    let base = row * D;
+    ${cached ? `var xs : array<f32, ${s.perInvocation}>;` : ''}
+    var sum = 0.0;
+    ${cached
+      ? `for (var p = 0; p < ${s.perInvocation}; p++) {
+        let i = li + p * ${s.workgroup};
+        var v = 0.0;
+        if (i < D) { v = X[base + i]; }
+        xs[p] = v;
+        sum += v;
+      }`
+      : `for (var i = li; i < D; i += ${s.workgroup}) { sum += X[base + i]; }`}
+    ${workgroupSum(s, 'sumMean', 'sum', 'total')}
+    let mean = total / f32(D);
+    var sq = 0.0;
+    ${rowLoop(s, `let d = ${value} - mean; sq += d * d;`)}
+    ${workgroupSum(s, 'sumVar', 'sq', 'totalSq')}
+    let variance = totalSq / f32(D);
+    let inv = inverseSqrt(variance + uniforms.epsilon);
+    if (wg < rows) {
+      ${rowLoop(s, `result[base + i] = (${value} - mean) * inv * Gamma[i] + Beta[i];`)}
+    }
+  }`;
+}
+
+export class LayerNormProgram implements WebGPUProgram {
+  variableNames = ['X', 'Gamma', 'Beta'];
+  outputShape: number[];
+  shaderKey: string;
+  // Flat layout: lets tfjs fold more than 65535 rows into a 2-D dispatch (main() recovers the row).
+  dispatchLayout = { x: [0, 1] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  uniforms = 'epsilon : f32,';
+  private readonly s: LayerNormShape;
+
+  constructor(rows: number, d: number) {
+    this.s = layerNormShape(d);
+    this.outputShape = [rows, d];
+    this.workgroupSize = [this.s.workgroup, 1, 1];
+    this.dispatch = [rows, 1, 1];
+    this.shaderKey = `fusebench_layernorm_${this.s.workgroup}_${this.s.perInvocation}`;
+  }
+
+  getUserCode(): string {
+    return layerNormWgsl(this.s);
+  }
+}
+
+const layerNormKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+  const gpu = asWebGPUBackend(backend, LAYER_NORM);
+  const named = inputs as Record<string, TensorInfo | undefined>;
+  const x = requireInput(LAYER_NORM, named, 'x');
+  const gamma = requireInput(LAYER_NORM, named, 'gamma');
+  const beta = requireInput(LAYER_NORM, named, 'beta');
+  for (const [n, t] of [['x', x], ['gamma', gamma], ['beta', beta]] as const) requireFloat32(LAYER_NORM, n, t);
+  if (x.shape.length < 1) throw new WebGPUKernelInputError(`${LAYER_NORM}: input "x" must have at least one axis; got a scalar`);
+  const d = x.shape[x.shape.length - 1]!;
+  for (const [n, t] of [['gamma', gamma], ['beta', beta]] as const) {
+    if (t.shape.length !== 1 || t.shape[0] !== d) {
+      throw new WebGPUKernelInputError(`${LAYER_NORM}: input "${n}" must be [${d}] (the last axis of x); got [${t.shape.join(',')}]`);
+    }
+  }
+  const epsilon = floatAttr(LAYER_NORM, attrs as Record<string, unknown> | undefined, 'epsilon', 1e-5);
+  if (!(epsilon > 0)) throw new WebGPUKernelInputError(`${LAYER_NORM}: attr "epsilon" must be > 0 (got ${epsilon})`);
+  const rows = d === 0 ? 0 : sizeOf(x.shape) / d;
+  const uniforms: ProgramUniform[] = [{ type: 'float32', data: [epsilon] }];
+  const out = gpu.runWebGPUProgram(new LayerNormProgram(rows, d), [viewAs(x, [rows, d]), gamma, beta], 'float32', uniforms);
+  return { dataId: out.dataId, shape: [...x.shape], dtype: 'float32' };
+};
+
+export const layerNormConfig: KernelConfig = { kernelName: LAYER_NORM, backendName: 'webgpu', kernelFunc: layerNormKernelFunc };

@@ -1,0 +1,211 @@
+/**
+ * The WGSL generators, checked as text and by evaluating what they print; no GPU needed.
+ * (Whether the full shaders compile is checked by compile.test.ts on Dawn's null device.)
+ */
+import { describe, expect, it } from 'vitest';
+import { allVariants, BINARY_OPS, PHASE_42_COMPOSITIONS, variantOf, type KernelVariant } from '../../kernels/ternary/spec.ts';
+import { REF_BINARY, refTnot } from '../../kernels/ternary/reference.ts';
+import { bindingName, ternaryBody, ternaryWgsl } from '../../kernels/ternary/webgpu/codegen.ts';
+import { TernaryProgram } from '../../kernels/ternary/webgpu/kernels.ts';
+import { ACTIVATIONS, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/webgpu/linear_act.ts';
+import { layerNormShape, layerNormWgsl } from '../../kernels/webgpu/layer_norm.ts';
+import { sdpaShape, sdpaWgsl } from '../../kernels/webgpu/sdpa.ts';
+import { addReluWgsl } from '../../kernels/webgpu/add_relu.ts';
+
+/** Leftovers a template can leave in generated code. */
+const LEFTOVERS = /\$\{|undefined|NaN|\[object|null|\bTODO\b/;
+
+/**
+ * Runs the SSA lines the ternary generator prints, as JavaScript over scalar i32 values: the statements
+ * use only `let`, `+`, `*`, unary `-`, min, max and i32(c), which map one to one onto JS.
+ */
+function evalPrinted(v: KernelVariant, inputs: readonly number[]): number {
+  const { lines, result } = ternaryBody(v, 1);
+  const js = lines
+    .map((l) => l.replace(/^let /, 'const ').replace(/\bmin\(/g, 'Math.min(').replace(/\bmax\(/g, 'Math.max(').replace(/\bi32\((-?\d+)\)/g, '($1)'))
+    .map((l) => l.replace(/\b([A-Z])\[index\]/g, (_, n: string) => `in_${n}`))
+    .join('\n');
+  const names = v.inputs.map((n) => `in_${bindingName(n)}`);
+  // `| 0`: i32 has no −0, JS has (−1 · 0).
+  return (new Function(...names, `${js}\nreturn ${result};`)(...inputs) as number) | 0;
+}
+
+const TRITS = [-1, 0, 1];
+
+describe('ternary WGSL generator', () => {
+  it('covers every variant: 1 unary, 4 binary, 4 not∘binary, 16 compositions', () => {
+    const ids = allVariants().map((v) => v.id);
+    expect(ids).toHaveLength(25);
+    expect(new Set(ids).size).toBe(25);
+    expect(PHASE_42_COMPOSITIONS).toHaveLength(16);
+  });
+
+  it('prints code that computes each of the 16 compositions, on all 27 trit triples', () => {
+    for (const [inner, outer] of PHASE_42_COMPOSITIONS) {
+      const v = variantOf({ kernel: 'TernaryFused3', inner, outer });
+      for (const a of TRITS) for (const b of TRITS) for (const c of TRITS) {
+        expect(evalPrinted(v, [a, b, c]), `${v.id}(${a},${b},${c})`).toBe(REF_BINARY[outer](REF_BINARY[inner](a, b), c) | 0);
+      }
+    }
+  });
+
+  it('prints code that computes tnot, the binary ops and tnot∘op', () => {
+    const tnot = variantOf({ kernel: 'TernaryUnary', op: 'tnot' });
+    for (const x of TRITS) expect(evalPrinted(tnot, [x])).toBe(refTnot(x) | 0);
+    for (const op of BINARY_OPS) {
+      const bin = variantOf({ kernel: 'TernaryBinary', op });
+      const not = variantOf({ kernel: 'TernaryNotBinary', op });
+      for (const a of TRITS) for (const b of TRITS) {
+        expect(evalPrinted(bin, [a, b]), `${op}(${a},${b})`).toBe(REF_BINARY[op](a, b) | 0);
+        expect(evalPrinted(not, [a, b]), `tnot(${op}(${a},${b}))`).toBe(refTnot(REF_BINARY[op](a, b)) | 0);
+      }
+    }
+  });
+
+  it('reads each input exactly once and leaves nothing unexpanded', () => {
+    for (const v of allVariants()) {
+      for (const c of [1, 4] as const) {
+        const code = ternaryWgsl(v, c);
+        expect(code, v.id).not.toMatch(LEFTOVERS);
+        for (const name of v.inputs) expect(code.split(`${bindingName(name)}[index]`).length - 1, `${v.id} reads ${name}`).toBe(1);
+        expect(code).toContain('if (index < uniforms.size)');
+        expect(code).toContain(`// ${v.id}:`);
+      }
+    }
+  });
+
+  it('uses vec4<i32> constants for 4 trits per invocation', () => {
+    const v = variantOf({ kernel: 'TernaryBinary', op: 'tadd' });
+    expect(ternaryWgsl(v, 4)).toContain('vec4<i32>(-1)');
+    expect(ternaryWgsl(v, 1)).toContain('i32(-1)');
+    expect(ternaryWgsl(v, 1)).not.toContain('vec4');
+  });
+
+  it('gives every variant its own pipeline key, vec4 only when the size allows', () => {
+    const keys = allVariants().map((v) => new TernaryProgram(v, 1024).shaderKey);
+    expect(new Set(keys).size).toBe(25);
+    const v = variantOf({ kernel: 'TernaryUnary', op: 'tnot' });
+    expect(new TernaryProgram(v, 1024).outputComponent).toBe(4);
+    expect(new TernaryProgram(v, 1023).outputComponent).toBe(1);
+    expect(new TernaryProgram(v, 1023).shaderKey).not.toBe(new TernaryProgram(v, 1024).shaderKey);
+  });
+});
+
+/** High-precision erfc in float64: Taylor series of erf for x < 3, Lentz's continued fraction beyond. */
+function erfc64(x: number): number {
+  if (x < 0) return 2 - erfc64(-x);
+  if (x < 3) {
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= (-x * x) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-18) break;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …))))
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let n = 1; n < 300; n++) {
+    const an = n / 2;
+    d = x + an * d;
+    d = 1 / d;
+    c = x + an / c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+}
+
+/** The WGSL erfc, run as JavaScript: its arithmetic maps one to one (let → const, select → ?:). */
+function erfcFromWgsl(): (x: number) => number {
+  const body = ERFC_WGSL.slice(ERFC_WGSL.indexOf('{') + 1, ERFC_WGSL.lastIndexOf('}'))
+    .replace(/\blet /g, 'const ')
+    .replace(/abs\(/g, 'Math.abs(')
+    .replace(/exp\(/g, 'Math.exp(')
+    .replace(/select\(([^,]+), ([^,]+), ([^)]+)\)/, '(($3) ? ($2) : ($1))');
+  return new Function('x', body) as (x: number) => number;
+}
+
+describe('linear-activation WGSL', () => {
+  it('prints an epilogue for each activation and leaves nothing unexpanded', () => {
+    for (const activation of ACTIVATIONS) {
+      for (const [vec4A, vec4B] of [[true, true], [false, false], [true, false]] as const) {
+        const code = linearActWgsl({ activation, vec4A, vec4B });
+        expect(code).not.toMatch(LEFTOVERS);
+        expect(code).toContain('result[r * N + c] = act(acc[i][j] + Bias[c]);');
+      }
+    }
+    expect(linearActWgsl({ activation: 'relu', vec4A: true, vec4B: true })).toContain('return max(x, 0.0);');
+    expect(linearActWgsl({ activation: 'silu', vec4A: true, vec4B: true })).toContain('return x / (1.0 + exp(-x));');
+    expect(linearActWgsl({ activation: 'gelu', vec4A: true, vec4B: true })).toContain('0.5 * x * fb_erfc(-0.7071067811865476 * x)');
+    expect(linearActWgsl({ activation: 'linear', vec4A: true, vec4B: true })).not.toContain('fb_erfc');
+  });
+
+  it("GELU's erfc (as printed) is within 1.3e-7 relative of erfc on [-6, 9]", () => {
+    const erfc = erfcFromWgsl();
+    let worst = 0;
+    for (let x = -6; x <= 9; x += 0.01) {
+      const want = erfc64(x);
+      worst = Math.max(worst, Math.abs(erfc(x) - want) / want);
+    }
+    expect(worst).toBeLessThan(1.3e-7);
+    // and the reference itself is right where values are known
+    expect(erfc64(0)).toBe(1);
+    expect(erfc64(1)).toBeCloseTo(0.15729920705028513, 15);
+    expect(erfc64(5) / 1.5374597944280349e-12).toBeCloseTo(1, 12);
+  });
+
+  it('bakes the activation and the load widths into the pipeline key', () => {
+    const keys = new Set(ACTIVATIONS.flatMap((a) => [new LinearActProgram(8, 8, 8, a), new LinearActProgram(8, 7, 9, a)].map((p) => p.shaderKey)));
+    expect(keys.size).toBe(8);
+    const p = new LinearActProgram(100, 50, 67, 'gelu');
+    expect(p.dispatch).toEqual([2, 2, 1]);
+    expect(p.variableComponents).toEqual([1, 1, 1]);
+    expect(new LinearActProgram(100, 64, 68, 'gelu').variableComponents).toEqual([4, 4, 1]);
+  });
+});
+
+describe('LayerNorm and SDPA WGSL', () => {
+  it('sizes the LayerNorm workgroup to the row and caches up to 16 elements per invocation', () => {
+    expect(layerNormShape(4)).toEqual({ workgroup: 32, perInvocation: 1 });
+    expect(layerNormShape(50)).toEqual({ workgroup: 64, perInvocation: 1 });
+    expect(layerNormShape(768)).toEqual({ workgroup: 256, perInvocation: 3 });
+    expect(layerNormShape(4096)).toEqual({ workgroup: 256, perInvocation: 16 });
+    expect(layerNormShape(5000)).toEqual({ workgroup: 256, perInvocation: 0 });
+    for (const d of [4, 768, 5000]) {
+      const code = layerNormWgsl(layerNormShape(d));
+      expect(code).not.toMatch(LEFTOVERS);
+      expect(code).toContain('inverseSqrt(variance + uniforms.epsilon)');
+      // two-pass variance: Σ(x − mean)², never E[x²] − mean²
+      expect(code).toMatch(/let d = (xs\[p\]|X\[base \+ i\]) - mean; sq \+= d \* d;/);
+    }
+    expect(layerNormWgsl(layerNormShape(5000))).not.toContain('var xs');
+  });
+
+  it('tiles SDPA keys to fit 16 KiB and rejects a head dimension that cannot fit', () => {
+    expect(sdpaShape(64)).toEqual({ d: 64, components: 4, keysPerTile: 32 });
+    expect(sdpaShape(128)).toEqual({ d: 128, components: 4, keysPerTile: 16 });
+    expect(sdpaShape(33)).toEqual({ d: 33, components: 1, keysPerTile: 32 });
+    expect(sdpaShape(1000)).toEqual({ d: 1000, components: 4, keysPerTile: 2 });
+    expect(() => sdpaShape(3000)).toThrow(/FusebenchSDPA: head dimension D = 3000 is too large/);
+    for (const d of [3, 33, 64, 128, 600, 1000, 2048]) {
+      const s = sdpaShape(d);
+      expect(s.keysPerTile * 2 * d * 4, `D=${d}`).toBeLessThanOrEqual(16384);
+      const code = sdpaWgsl(s);
+      expect(code).not.toMatch(LEFTOVERS);
+      // online softmax: one rescale per tile, no score matrix in global memory
+      expect(code).toContain('let corr = exp(m - mNew);');
+      expect(code).not.toMatch(/result\[[^\]]*\]\s*=\s*s\b/);
+    }
+  });
+
+  it('prints Add+ReLU for both widths', () => {
+    expect(addReluWgsl(4)).toContain('max(A[index] + B[index], vec4<f32>(0.0))');
+    expect(addReluWgsl(1)).toContain('max(A[index] + B[index], 0.0)');
+  });
+});
