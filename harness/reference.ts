@@ -80,3 +80,172 @@ function erfc(x: number): number {
   }
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Batched matmul, softmax, attention
+
+/** C[b] = A[b]·B[b] (or B[b]ᵀ) for `batch` stacked row-major matrices. */
+export function batchedMatmul(
+  a: Float64Array, b: Float64Array, batch: number, m: number, k: number, n: number, transposeB = false,
+): Float64Array {
+  const out = new Float64Array(batch * m * n);
+  for (let h = 0; h < batch; h++) {
+    const c = matmul(a.subarray(h * m * k, (h + 1) * m * k), b.subarray(h * k * n, (h + 1) * k * n), m, k, n, transposeB);
+    out.set(c, h * m * n);
+  }
+  return out;
+}
+
+/** Row-wise softmax of a [rows, n] matrix, in place (max-subtracted). */
+export function softmaxRows(x: Float64Array, rows: number, n: number): Float64Array {
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) max = Math.max(max, x[o + j]);
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      x[o + j] = Math.exp(x[o + j] - max);
+      sum += x[o + j];
+    }
+    for (let j = 0; j < n; j++) x[o + j] /= sum;
+  }
+  return x;
+}
+
+export function scale(x: Float64Array, s: number): Float64Array {
+  for (let i = 0; i < x.length; i++) x[i] *= s;
+  return x;
+}
+
+/** softmax(q·kᵀ·s) for q, k [bh, seq, d] → [bh, seq, seq]. */
+export function qktSoftmax(q: Float64Array, k: Float64Array, bh: number, seq: number, d: number, s: number): Float64Array {
+  return softmaxRows(scale(batchedMatmul(q, k, bh, seq, d, seq, true), s), bh * seq, seq);
+}
+
+/** softmax(q·kᵀ·s)·v for q, k, v [bh, seq, d] → [bh, seq, d]. */
+export function sdpa(q: Float64Array, k: Float64Array, v: Float64Array, bh: number, seq: number, d: number, s: number): Float64Array {
+  return batchedMatmul(qktSoftmax(q, k, bh, seq, d, s), v, bh, seq, seq, d);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Normalisation and elementwise
+
+/** (x − mean)/√(var + ε)·γ + β over rows of length d (biased variance). */
+export function layerNorm(x: Float64Array, gamma: Float64Array, beta: Float64Array, rows: number, d: number, eps: number): Float64Array {
+  const out = new Float64Array(rows * d);
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let mean = 0;
+    for (let i = 0; i < d; i++) mean += x[o + i];
+    mean /= d;
+    let v = 0;
+    for (let i = 0; i < d; i++) v += (x[o + i] - mean) ** 2;
+    const inv = 1 / Math.sqrt(v / d + eps);
+    for (let i = 0; i < d; i++) out[o + i] = (x[o + i] - mean) * inv * gamma[i] + beta[i];
+  }
+  return out;
+}
+
+/** Inference batch norm over the last (channel) axis, in place: (y − mean)/√(var + ε)·γ + β. */
+export function batchNormLastAxis(
+  y: Float64Array, mean: Float64Array, variance: Float64Array, offset: Float64Array, scaleGamma: Float64Array, eps: number,
+): Float64Array {
+  const c = mean.length;
+  for (let i = 0; i < y.length; i++) {
+    const ch = i % c;
+    y[i] = ((y[i] - mean[ch]) / Math.sqrt(variance[ch] + eps)) * scaleGamma[ch] + offset[ch];
+  }
+  return y;
+}
+
+export function add(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Convolutions (NHWC)
+
+export interface Conv2dGeometry {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly fH: number;
+  readonly fW: number;
+  /** Output channels (conv) or channel multiplier (depthwise). */
+  readonly outC: number;
+  readonly stride: number;
+  readonly pad: 'same' | 'valid';
+}
+
+/** Output size and top/left padding, as tfjs computes them (backend_util.computeConv2DInfo). */
+export function convOutput(g: Conv2dGeometry): { outH: number; outW: number; padTop: number; padLeft: number } {
+  if (g.pad === 'valid') {
+    return { outH: Math.ceil((g.inH - g.fH + 1) / g.stride), outW: Math.ceil((g.inW - g.fW + 1) / g.stride), padTop: 0, padLeft: 0 };
+  }
+  const outH = Math.ceil(g.inH / g.stride);
+  const outW = Math.ceil(g.inW / g.stride);
+  const padH = Math.max(0, (outH - 1) * g.stride + g.fH - g.inH);
+  const padW = Math.max(0, (outW - 1) * g.stride + g.fW - g.inW);
+  return { outH, outW, padTop: Math.floor(padH / 2), padLeft: Math.floor(padW / 2) };
+}
+
+/** conv2d of x [batch, inH, inW, inC] with w [fH, fW, inC, outC] → [batch, outH, outW, outC]. */
+export function conv2dNHWC(x: Float64Array, w: Float64Array, g: Conv2dGeometry): Float64Array {
+  const { outH, outW, padTop, padLeft } = convOutput(g);
+  const out = new Float64Array(g.batch * outH * outW * g.outC);
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const o = ((b * outH + oy) * outW + ox) * g.outC;
+        for (let fy = 0; fy < g.fH; fy++) {
+          const iy = oy * g.stride - padTop + fy;
+          if (iy < 0 || iy >= g.inH) continue;
+          for (let fx = 0; fx < g.fW; fx++) {
+            const ix = ox * g.stride - padLeft + fx;
+            if (ix < 0 || ix >= g.inW) continue;
+            const xi = ((b * g.inH + iy) * g.inW + ix) * g.inC;
+            const wi = (fy * g.fW + fx) * g.inC * g.outC;
+            for (let ci = 0; ci < g.inC; ci++) {
+              const xv = x[xi + ci];
+              const wr = wi + ci * g.outC;
+              for (let co = 0; co < g.outC; co++) out[o + co] += xv * w[wr + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Depthwise conv of x [batch, inH, inW, C] with w [fH, fW, C, mult] → [batch, outH, outW, C·mult]. */
+export function depthwiseConv2dNHWC(x: Float64Array, w: Float64Array, g: Conv2dGeometry): Float64Array {
+  const { outH, outW, padTop, padLeft } = convOutput(g);
+  const mult = g.outC;
+  const outC = g.inC * mult;
+  const out = new Float64Array(g.batch * outH * outW * outC);
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const o = ((b * outH + oy) * outW + ox) * outC;
+        for (let fy = 0; fy < g.fH; fy++) {
+          const iy = oy * g.stride - padTop + fy;
+          if (iy < 0 || iy >= g.inH) continue;
+          for (let fx = 0; fx < g.fW; fx++) {
+            const ix = ox * g.stride - padLeft + fx;
+            if (ix < 0 || ix >= g.inW) continue;
+            const xi = ((b * g.inH + iy) * g.inW + ix) * g.inC;
+            const wi = (fy * g.fW + fx) * outC;
+            for (let c = 0; c < g.inC; c++) {
+              for (let q = 0; q < mult; q++) out[o + c * mult + q] += x[xi + c] * w[wi + c * mult + q];
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+/**
+ * The ops suites call for their fused variants, and the table that decides, per backend, which implementation
+ * a fused variant runs: tfjs's own fused kernel where it really is one pass, fusebench's kernel
+ * (kernels/<kernel>/<backend>.ts, registered by kernels/registry.ts) where tfjs has none or where its "fused"
+ * kernel runs the unfused ops internally. The choice is never silent: `fusedPathFor` answers it, suites
+ * report it, and a backend lacking the chosen kernel fails with tfjs's "kernel not registered" error.
+ *
+ * | fused op                    | tfjs kernel           | cpu       | wasm      | other backends |
+ * | --------------------------- | --------------------- | --------- | --------- | -------------- |
+ * | matMul + bias (+ relu)      | _FusedMatMul          | fusebench | tfjs      | tfjs           |
+ * | matMul + bias + gelu / silu | none                  | fusebench | fusebench | fusebench      |
+ * | conv2d + bias (+ relu)      | FusedConv2D           | fusebench | tfjs      | tfjs           |
+ * | depthwise + bias (+ relu)   | FusedDepthwiseConv2D  | fusebench | tfjs      | tfjs           |
+ * | q·kᵀ (matMul transposeB)    | _FusedMatMul          | tfjs      | tfjs      | tfjs           |
+ * | softmax(q·kᵀ·scale)         | none                  | fusebench | fusebench | fusebench      |
+ * | SDPA                        | none                  | fusebench | fusebench | fusebench      |
+ * | LayerNorm                   | none                  | fusebench | fusebench | fusebench      |
+ * | add + relu                  | none                  | fusebench | fusebench | fusebench      |
+ *
+ * Why cpu uses fusebench kernels where tfjs has a fused one (tfjs-backend-cpu 4.22.0 sources, shipped as
+ * source maps in node_modules/@tensorflow/tfjs-backend-cpu/dist/kernels/*.js.map): see TFJS_NOT_FUSED.
+ * Why wasm keeps tfjs's: its _FusedMatMul (2-D, no transpose) is XNNPACK's fully-connected operator with the
+ * bias and the ReLU clamp in its epilogue (tfjs-backend-wasm 4.22.0 src/cc/batch_mat_mul_impl.cc `xnn_matmul`),
+ * and its FusedConv2D / FusedDepthwiseConv2D are XNNPACK convolutions with bias and clamp
+ * (src/cc/conv2d_impl.cc, xnn_create_convolution2d_nhwc_f32 with bias_buf, output_min/max).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { FusedImplementation } from '../harness/types.ts';
+import type { Activation } from './common/activation.ts';
+import { ADD_RELU, CONV2D_ACT, DEPTHWISE_CONV2D_ACT, LAYER_NORM, LINEAR_ACT, QKT_SOFTMAX, SDPA } from './names.ts';
+
+export type { Activation } from './common/activation.ts';
+
+export type FusedOp =
+  | 'matMulBias' | 'matMulBiasRelu' | 'matMulBiasGelu' | 'matMulBiasSilu'
+  | 'conv2dBias' | 'conv2dBiasRelu' | 'depthwiseConv2dBiasRelu'
+  | 'matMulTransposeB' | 'qktSoftmax' | 'sdpa' | 'layerNorm' | 'addRelu';
+
+/** Backends on which tfjs's "fused" kernel is several passes inside, with the source lines that show it. */
+export const TFJS_NOT_FUSED = {
+  _FusedMatMul: {
+    cpu: 'tfjs-backend-cpu 4.22.0 src/kernels/_FusedMatMul.ts lines 41–55: batchMatMul, then add, then applyActivation, each a full pass with its own output',
+  },
+  FusedConv2D: {
+    cpu: 'tfjs-backend-cpu 4.22.0 src/kernels/FusedConv2D.ts lines 43–92: conv2D, then add, then applyActivation, each a full pass with its own output',
+  },
+  FusedDepthwiseConv2D: {
+    cpu: 'tfjs-backend-cpu 4.22.0 src/kernels/FusedDepthwiseConv2D.ts lines 42–58: depthwiseConv2dNative, then add, then applyActivation',
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+type TfjsFusedKernel = keyof typeof TFJS_NOT_FUSED;
+
+/** Backends on which we checked that tfjs's fused kernel is one pass, with the source that shows it. */
+export const TFJS_REALLY_FUSED: Readonly<Record<TfjsFusedKernel, Readonly<Record<string, string>>>> = {
+  _FusedMatMul: {
+    wasm: 'tfjs-backend-wasm 4.22.0 src/cc/batch_mat_mul_impl.cc xnn_matmul: XNNPACK fully-connected with the bias, and a ReLU as its output clamp, in its epilogue (2-D inputs, no transpose)',
+  },
+  FusedConv2D: {
+    wasm: 'tfjs-backend-wasm 4.22.0 src/cc/conv2d_impl.cc: one XNNPACK convolution with the bias, and a ReLU as its output clamp, in its epilogue (xnn_create_convolution2d_nhwc_f32)',
+  },
+  FusedDepthwiseConv2D: {
+    wasm: 'tfjs-backend-wasm 4.22.0 src/cc/conv2d_impl.cc: one XNNPACK depthwise convolution with the bias, and a ReLU as its output clamp, in its epilogue',
+  },
+};
+
+/** The tfjs kernel that could serve each fused op, or null where tfjs has none. */
+export const TFJS_KERNEL_FOR: Readonly<Record<FusedOp, TfjsFusedKernel | null>> = {
+  matMulBias: '_FusedMatMul',
+  matMulBiasRelu: '_FusedMatMul',
+  // tf.fused.matMul's activations are linear, relu, relu6, prelu, leakyrelu, sigmoid and elu: no GELU, no SiLU.
+  matMulBiasGelu: null,
+  matMulBiasSilu: null,
+  conv2dBias: 'FusedConv2D',
+  conv2dBiasRelu: 'FusedConv2D',
+  depthwiseConv2dBiasRelu: 'FusedDepthwiseConv2D',
+  // No bias, no activation: on cpu _FusedMatMul is then exactly one batchMatMul reading b transposed in place
+  // (checked on cpu and wasm), so tfjs's kernel serves everywhere; see ALWAYS_TFJS.
+  matMulTransposeB: '_FusedMatMul',
+  qktSoftmax: null,
+  sdpa: null,
+  layerNorm: null,
+  addRelu: null,
+};
+
+/** Ops that run on tfjs's fused kernel on every backend, even where that kernel is listed in TFJS_NOT_FUSED. */
+const ALWAYS_TFJS: ReadonlySet<FusedOp> = new Set(['matMulTransposeB']);
+
+/** Which implementation the fused variant of `op` runs on `backend`. */
+export function fusedPathFor(op: FusedOp, backend: string): FusedImplementation {
+  if (ALWAYS_TFJS.has(op)) return 'tfjs fused kernel';
+  const kernel = TFJS_KERNEL_FOR[op];
+  if (kernel === null) return 'fusebench kernel';
+  const notFused: Readonly<Record<string, string>> = TFJS_NOT_FUSED[kernel];
+  return backend in notFused ? 'fusebench kernel' : 'tfjs fused kernel';
+}
+
+/** Why `op` runs where it does on `backend`, for suite notes and reports. */
+export function fusedPathReason(op: FusedOp, backend: string): string {
+  if (ALWAYS_TFJS.has(op)) return 'tfjs fused matMul with transposeB (one kernel, b read transposed in place)';
+  const kernel = TFJS_KERNEL_FOR[op];
+  if (kernel === null) return 'tfjs has no fused kernel for this pattern';
+  const notFused: Readonly<Record<string, string>> = TFJS_NOT_FUSED[kernel];
+  return notFused[backend] ?? TFJS_REALLY_FUSED[kernel][backend] ?? `tfjs ${kernel} (not inspected by fusebench on this backend; the profile shows what it launches)`;
+}
+
+/** One line per backend fusebench knows (cpu, wasm, others) saying which implementation runs and why. */
+export function describeFusedPaths(op: FusedOp): string[] {
+  const line = (backend: string, label: string): string => `${label}: ${fusedPathFor(op, backend)} — ${fusedPathReason(op, backend)}`;
+  return [line('cpu', 'cpu'), line('wasm', 'wasm'), line('webgpu', 'other backends (webgpu, cuda, tensorflow)')];
+}
+
+const current = (): string => tf.getBackend();
+
+/** act(a·b + bias): a [M,K], b [K,N], bias [N]. */
+export function linearAct(a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor, activation: Activation): tf.Tensor {
+  const op: FusedOp = activation === 'linear' ? 'matMulBias' : activation === 'relu' ? 'matMulBiasRelu' : activation === 'gelu' ? 'matMulBiasGelu' : 'matMulBiasSilu';
+  if (fusedPathFor(op, current()) === 'tfjs fused kernel') {
+    return tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: activation as 'linear' | 'relu' });
+  }
+  return tf.engine().runKernel(LINEAR_ACT, { a, b, bias }, { activation }) as tf.Tensor;
+}
+
+export interface ConvActOptions {
+  readonly strides?: number;
+  readonly pad?: 'same' | 'valid';
+  readonly activation: 'linear' | 'relu';
+}
+
+/** act(conv2d(x, filter) + bias), NHWC, filter [fh, fw, Cin, Cout]. */
+export function conv2dAct(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor, o: ConvActOptions): tf.Tensor {
+  const strides = o.strides ?? 1;
+  const pad = o.pad ?? 'same';
+  const op: FusedOp = o.activation === 'relu' ? 'conv2dBiasRelu' : 'conv2dBias';
+  if (fusedPathFor(op, current()) === 'tfjs fused kernel') {
+    return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides, pad, activation: o.activation });
+  }
+  return tf.engine().runKernel(CONV2D_ACT, { x, filter, bias }, { strides, pad, activation: o.activation }) as tf.Tensor;
+}
+
+/** act(depthwiseConv2d(x, filter) + bias), NHWC, filter [fh, fw, C, multiplier]. */
+export function depthwiseConv2dAct(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor, o: ConvActOptions): tf.Tensor {
+  const strides = o.strides ?? 1;
+  const pad = o.pad ?? 'same';
+  if (fusedPathFor('depthwiseConv2dBiasRelu', current()) === 'tfjs fused kernel') {
+    return tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides, pad, activation: o.activation });
+  }
+  return tf.engine().runKernel(DEPTHWISE_CONV2D_ACT, { x, filter, bias }, { strides, pad, activation: o.activation }) as tf.Tensor;
+}
+
+/** q·kᵀ for q, k [BH, S, D] through tfjs's fused matMul path, the transpose folded into the read. */
+export function qkT(q: tf.Tensor, k: tf.Tensor): tf.Tensor {
+  return tf.fused.matMul({ a: q, b: k, transposeB: true });
+}
+
+/** softmax(q·kᵀ·scale) for q, k [BH, S, D] → [BH, S, S]; scale defaults to 1/√D. */
+export function qktSoftmax(q: tf.Tensor, k: tf.Tensor, scale?: number): tf.Tensor {
+  return tf.engine().runKernel(QKT_SOFTMAX, { q, k }, scale === undefined ? {} : { scale }) as tf.Tensor;
+}
+
+/** softmax(q·kᵀ·scale)·v for q, k, v [BH, S, D]; scale defaults to 1/√D. */
+export function sdpa(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, scale?: number): tf.Tensor {
+  return tf.engine().runKernel(SDPA, { q, k, v }, scale === undefined ? {} : { scale }) as tf.Tensor;
+}
+
+/** (x − mean)/√(var + ε)·γ + β over the last axis (biased variance). */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+  return tf.engine().runKernel(LAYER_NORM, { x, gamma, beta }, { epsilon }) as tf.Tensor;
+}
+
+/** max(a + b, 0), same shapes. */
+export function addRelu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(ADD_RELU, { a, b }) as tf.Tensor;
+}
