@@ -42,6 +42,8 @@ export const relu = (v: number): number => (v > 0 ? v : 0);
 export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 export const silu = (v: number): number => v * sigmoid(v);
 export const gelu = (v: number): number => 0.5 * v * (1 + erf(v / Math.SQRT2));
+/** GELU's tanh approximation, 0.5·v·(1 + tanh(√(2/π)·(v + 0.044715·v³))). */
+export const geluTanh = (v: number): number => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
 
 /** erf to ~1e-15: Taylor series near zero, Lentz continued fraction for erfc in the tails. */
 export function erf(x: number): number {

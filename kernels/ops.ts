@@ -114,7 +114,7 @@ const current = (): string => tf.getBackend();
 
 /** act(a·b + bias): a [M,K], b [K,N], bias [N]. */
 export function linearAct(a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor, activation: Activation): tf.Tensor {
-  const op: FusedOp = activation === 'linear' ? 'matMulBias' : activation === 'relu' ? 'matMulBiasRelu' : activation === 'gelu' ? 'matMulBiasGelu' : 'matMulBiasSilu';
+  const op: FusedOp = activation === 'linear' ? 'matMulBias' : activation === 'relu' ? 'matMulBiasRelu' : activation === 'gelu' || activation === 'gelu_tanh' ? 'matMulBiasGelu' : 'matMulBiasSilu';
   if (fusedPathFor(op, current()) === 'tfjs fused kernel') {
     return tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: activation as 'linear' | 'relu' });
   }

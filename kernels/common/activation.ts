@@ -3,13 +3,14 @@
  * in a kernel's store, so no intermediate tensor is written.
  */
 
-export type Activation = 'linear' | 'relu' | 'gelu' | 'silu';
+export type Activation = 'linear' | 'relu' | 'gelu' | 'gelu_tanh' | 'silu';
 
 /** Integer codes so the hot loops branch on a small int rather than compare strings. */
 export const ACT_LINEAR = 0;
 export const ACT_RELU = 1;
 export const ACT_GELU = 2;
 export const ACT_SILU = 3;
+export const ACT_GELU_TANH = 4;
 
 export function activationCode(activation: unknown, kernel: string): number {
   switch (activation ?? 'linear') {
@@ -17,7 +18,8 @@ export function activationCode(activation: unknown, kernel: string): number {
     case 'relu': return ACT_RELU;
     case 'gelu': return ACT_GELU;
     case 'silu': return ACT_SILU;
-    default: throw new Error(`${kernel}: attr "activation" must be 'linear', 'relu', 'gelu' or 'silu' (got ${String(activation)})`);
+    case 'gelu_tanh': return ACT_GELU_TANH;
+    default: throw new Error(`${kernel}: attr "activation" must be 'linear', 'relu', 'gelu', 'gelu_tanh' or 'silu' (got ${String(activation)})`);
   }
 }
 
@@ -42,6 +44,13 @@ export function gelu(x: number): number {
   return 0.5 * x * (1 + erfApprox(x * Math.SQRT1_2));
 }
 
+const GELU_TANH_C = Math.sqrt(2 / Math.PI);
+
+/** GELU, tanh approximation (GPT-2's, and cuBLASLt's GELU epilogue): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function geluTanh(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(GELU_TANH_C * (x + 0.044715 * x * x * x)));
+}
+
 /** SiLU (Swish): x·sigmoid(x). */
 export function silu(x: number): number {
   return x / (1 + Math.exp(-x));
@@ -51,6 +60,7 @@ export function activate(v: number, act: number): number {
   if (act === ACT_LINEAR) return v;
   if (act === ACT_RELU) return v < 0 ? 0 : v; // NaN stays NaN, as in tfjs's Relu
   if (act === ACT_GELU) return gelu(v);
+  if (act === ACT_GELU_TANH) return geluTanh(v);
   return silu(v);
 }
 
@@ -61,6 +71,8 @@ export function activateRange(data: Float32Array, start: number, end: number, ac
     for (let i = start; i < end; i++) if (data[i] < 0) data[i] = 0;
   } else if (act === ACT_GELU) {
     for (let i = start; i < end; i++) data[i] = gelu(data[i]);
+  } else if (act === ACT_GELU_TANH) {
+    for (let i = start; i < end; i++) data[i] = geluTanh(data[i]);
   } else {
     for (let i = start; i < end; i++) data[i] = silu(data[i]);
   }

@@ -11,8 +11,8 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { LINEAR_ACT } from '../names.ts';
-import { ACT_GELU, ACT_LINEAR, ACT_RELU, activationCode } from '../common/activation.ts';
-import { asWasmBackend, heapMatMul, tensorData, WASM_ACT_LINEAR, WASM_ACT_RELU } from '../common/wasm_heap.ts';
+import { ACT_GELU, ACT_GELU_TANH, ACT_LINEAR, ACT_RELU, activateRange, activationCode } from '../common/activation.ts';
+import { asWasmBackend, heapF32, heapMatMul, tensorData, WASM_ACT_LINEAR, WASM_ACT_RELU } from '../common/wasm_heap.ts';
 import { simdKernelsFor } from '../common/wasm_simd.ts';
 import { linearActDims, requireInput } from '../common/shape_checks.ts';
 
@@ -44,7 +44,9 @@ export function linearActWasm(args: { inputs: Record<string, TensorInfo>; backen
     return out;
   }
   const simd = simdKernelsFor(args.backend, LINEAR_ACT);
-  const epilogue = act === ACT_GELU ? simd.gelu : simd.silu;
+  // gelu_tanh has no SIMD function yet: it runs in JavaScript over the same cache-hot block of the wasm heap.
+  const jsGeluTanh = (ptr: number, count: number): void => activateRange(heapF32(w), ptr / 4, ptr / 4 + count, ACT_GELU_TANH);
+  const epilogue = act === ACT_GELU ? simd.gelu : act === ACT_GELU_TANH ? jsGeluTanh : simd.silu;
   const rowsPerBlock = Math.max(1, Math.floor(EPILOGUE_BLOCK_FLOATS / n));
   for (let r0 = 0; r0 < m; r0 += rowsPerBlock) {
     const rows = Math.min(rowsPerBlock, m - r0);

@@ -38,6 +38,9 @@ export function linearInputs(p: LinearP, rng: () => number): HostInputs {
 
 /** GELU as a tfjs user writes it: exact erf form, 5 kernels (tfjs-core has no gelu op). */
 export const tfGelu = (h: tf.Tensor): tf.Tensor => tf.mul(tf.mul(h, 0.5), tf.add(1, tf.erf(tf.mul(h, Math.SQRT1_2))));
+/** GELU's tanh approximation as a tfjs user writes it (GPT-2's gelu_new): 9 elementwise kernels. */
+export const tfGeluTanh = (h: tf.Tensor): tf.Tensor =>
+  tf.mul(tf.mul(h, tf.add(1, tf.tanh(tf.mul(tf.add(h, tf.mul(tf.mul(tf.mul(h, h), h), 0.044715)), Math.sqrt(2 / Math.PI))))), 0.5);
 /** SiLU as a tfjs user writes it: x·sigmoid(x), 2 kernels (tfjs-core has no swish op). */
 export const tfSilu = (h: tf.Tensor): tf.Tensor => tf.mul(h, tf.sigmoid(h));
 
@@ -46,6 +49,7 @@ export function unfusedLinear(t: Tensors, act: Activation): tf.Tensor {
   const h = tf.add(tf.matMul(t.x, t.w), t.b);
   if (act === 'linear') return h;
   if (act === 'relu') return tf.relu(h);
+  if (act === 'gelu_tanh') return tfGeluTanh(h);
   return act === 'gelu' ? tfGelu(h) : tfSilu(h);
 }
 
@@ -56,9 +60,11 @@ const ACT_PASSES: Record<Activation, Array<[string, number, number]>> = {
   // mul(h,0.5), mul(h,√½), erf, add(1,·), mul(·,·)
   gelu: [['Multiply', 1, 1], ['Multiply', 1, 1], ['Erf', 1, 1], ['Add', 1, 1], ['Multiply', 2, 1]],
   silu: [['Sigmoid', 1, 1], ['Multiply', 2, 1]],
+  // h³ (mul, mul), ·0.044715, +h, ·√(2/π), tanh, +1, ·h, ·0.5
+  gelu_tanh: [['Multiply', 2, 1], ['Multiply', 2, 1], ['Multiply', 1, 1], ['Add', 2, 1], ['Multiply', 1, 1], ['Tanh', 1, 1], ['Add', 1, 1], ['Multiply', 2, 1], ['Multiply', 1, 1]],
 };
 /** FLOPs per output element of the bias add and activation (erf by its 5-term polynomial ≈ 15). */
-const ACT_FLOPS: Record<Activation, number> = { linear: 1, relu: 2, gelu: 20, silu: 6 };
+const ACT_FLOPS: Record<Activation, number> = { linear: 1, relu: 2, gelu: 20, gelu_tanh: 14, silu: 6 };
 
 export function linearCost(p: LinearP, act: Activation) {
   const { m, k, n } = p;
@@ -73,7 +79,7 @@ export function linearCost(p: LinearP, act: Activation) {
 }
 
 export function linearReference(act: Activation) {
-  const f = act === 'linear' ? (v: number) => v : act === 'relu' ? ref.relu : act === 'gelu' ? ref.gelu : ref.silu;
+  const f = act === 'linear' ? (v: number) => v : act === 'relu' ? ref.relu : act === 'gelu' ? ref.gelu : act === 'gelu_tanh' ? ref.geluTanh : ref.silu;
   return (x: Readonly<Record<string, Float64Array>>, p: LinearP): Float64Array =>
     ref.map(ref.addBias(ref.matmul(x.x, x.w, p.m, p.k, p.n), x.b), f);
 }

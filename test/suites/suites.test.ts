@@ -12,6 +12,7 @@ import Linear_BiasSpec from '../../suites/linear/Linear_Bias.bench.ts';
 import Linear_Bias_ReLUSpec from '../../suites/linear/Linear_Bias_ReLU.bench.ts';
 import Linear_Bias_GELUSpec from '../../suites/linear/Linear_Bias_GELU.bench.ts';
 import Linear_Bias_SiLUSpec from '../../suites/linear/Linear_Bias_SiLU.bench.ts';
+import Linear_Bias_GELU_TanhSpec from '../../suites/linear/Linear_Bias_GELU_Tanh.bench.ts';
 import MLP_2LayerSpec from '../../suites/linear/MLP_2Layer.bench.ts';
 import Conv2d_ReLUSpec from '../../suites/conv/Conv2d_ReLU.bench.ts';
 import Conv2d_BNSpec from '../../suites/conv/Conv2d_BN.bench.ts';
@@ -29,6 +30,7 @@ const Linear_Bias = generic(Linear_BiasSpec);
 const Linear_Bias_ReLU = generic(Linear_Bias_ReLUSpec);
 const Linear_Bias_GELU = generic(Linear_Bias_GELUSpec);
 const Linear_Bias_SiLU = generic(Linear_Bias_SiLUSpec);
+const Linear_Bias_GELU_Tanh = generic(Linear_Bias_GELU_TanhSpec);
 const MLP_2Layer = generic(MLP_2LayerSpec);
 const Conv2d_ReLU = generic(Conv2d_ReLUSpec);
 const Conv2d_BN = generic(Conv2d_BNSpec);
@@ -49,6 +51,7 @@ const CASES: ReadonlyArray<readonly [SuiteSpec, readonly SizeParams[], Record<st
   [Linear_Bias_ReLU, linear, { cpu: ['FusebenchLinearAct'], wasm: ['_FusedMatMul'] }],
   [Linear_Bias_GELU, linear, { cpu: ['FusebenchLinearAct'], wasm: ['FusebenchLinearAct'] }],
   [Linear_Bias_SiLU, linear, { cpu: ['FusebenchLinearAct'], wasm: ['FusebenchLinearAct'] }],
+  [Linear_Bias_GELU_Tanh, linear, { cpu: ['FusebenchLinearAct'], wasm: ['FusebenchLinearAct'] }],
   [MLP_2Layer, [{ m: 2, d: 8, h: 16 }, { m: 3, d: 50, h: 60 }], { cpu: ['FusebenchLinearAct', 'FusebenchLinearAct'], wasm: ['_FusedMatMul', '_FusedMatMul'] }],
   [Conv2d_ReLU, [{ h: 5, w: 6, cin: 3, cout: 4 }], { cpu: ['FusebenchConv2DAct'], wasm: ['FusedConv2D'] }],
   [Conv2d_BN, [{ h: 5, w: 6, cin: 3, cout: 4 }], { cpu: ['FusebenchConv2DAct'], wasm: ['FusedConv2D'] }],
@@ -62,10 +65,10 @@ const CASES: ReadonlyArray<readonly [SuiteSpec, readonly SizeParams[], Record<st
 ];
 
 describe('suite declarations', () => {
-  it('declares the fourteen contract ids, each once, in its family folder', () => {
+  it('declares the fourteen contract ids (plus the tanh-GELU variant), each once, in its family folder', () => {
     const ids = CASES.map(([s]) => s.id);
     expect(ids).toEqual([
-      'Linear_Bias', 'Linear_Bias_ReLU', 'Linear_Bias_GELU', 'Linear_Bias_SiLU', 'MLP_2Layer',
+      'Linear_Bias', 'Linear_Bias_ReLU', 'Linear_Bias_GELU', 'Linear_Bias_SiLU', 'Linear_Bias_GELU_Tanh', 'MLP_2Layer',
       'Conv2d_ReLU', 'Conv2d_BN', 'Conv2d_BN_ReLU', 'DepthwiseConv2d_BN_ReLU',
       'QKT', 'QKT_Softmax', 'Attention_SDPA', 'LayerNorm', 'Add_ReLU',
     ]);
