@@ -7,6 +7,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { addReluConfig } from './webgpu/add_relu.ts';
 import { layerNormConfig } from './webgpu/layer_norm.ts';
 import { linearActConfig } from './webgpu/linear_act.ts';
+import { qktSoftmaxConfig } from './webgpu/qkt_softmax.ts';
 import { sdpaConfig } from './webgpu/sdpa.ts';
 import { webgpuTernaryKernelConfigs } from './ternary/webgpu/kernels.ts';
 
@@ -15,5 +16,6 @@ export const kernelConfigs: KernelConfig[] = [
   layerNormConfig,
   addReluConfig,
   sdpaConfig,
+  qktSoftmaxConfig,
   ...webgpuTernaryKernelConfigs(),
 ];

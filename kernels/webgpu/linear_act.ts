@@ -14,7 +14,7 @@ import {
 } from './program.ts';
 
 export const LINEAR_ACT = 'FusebenchLinearAct';
-export const ACTIVATIONS = ['linear', 'relu', 'gelu', 'silu'] as const;
+export const ACTIVATIONS = ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export const TILE = 64;
@@ -40,6 +40,11 @@ export const ACTIVATION_WGSL: Readonly<Record<Activation, string>> = {
   relu: 'fn act(x : f32) -> f32 { return max(x, 0.0); }',
   gelu: `${ERFC_WGSL}
   fn act(x : f32) -> f32 { return 0.5 * x * fb_erfc(-0.7071067811865476 * x); }`,
+  // 0.5·x·(1 + tanh(u)) with u = √(2/π)·(x + 0.044715·x³), written as x·sigmoid(2u) = x / (1 + exp(−2u)):
+  // the same function, without the WGSL tanh (which some implementations evaluate as a ratio of exponentials
+  // that overflows to NaN for large |u|) and without the cancellation of 1 + tanh(u) for negative x.
+  // For x → −∞ exp(−2u) is +inf and the quotient is −0; for x → +∞ it is x. 2·√(2/π) = 1.5957691216057308.
+  gelu_tanh: 'fn act(x : f32) -> f32 { return x / (1.0 + exp(-1.5957691216057308 * (x + 0.044715 * x * x * x))); }',
   // x·sigmoid(x); for x < −88 exp(−x) is +inf and the quotient is −0, the correct limit.
   silu: 'fn act(x : f32) -> f32 { return x / (1.0 + exp(-x)); }',
 };

@@ -73,6 +73,17 @@ export function flatDispatch(size: number, components: number, workgroupX: numbe
   return [Math.max(1, Math.ceil(size / components / workgroupX)), 1, 1];
 }
 
+/**
+ * Rejects a 2-D/3-D dispatch that exceeds the device's workgroups per dimension (tfjs folds only flat 1-D
+ * dispatches, and otherwise fails with a bare assertion).
+ */
+export function requireDispatchFits(kernel: string, gpu: WebGPUBackend, dispatch: readonly number[], what: string): void {
+  const max = gpu.device.limits.maxComputeWorkgroupsPerDimension;
+  if (dispatch.some((n) => n > max)) {
+    throw new WebGPUKernelInputError(`${kernel}: ${what} needs ${dispatch.join(' × ')} workgroups; the device allows ${max} per dimension`);
+  }
+}
+
 /** Reads a float attr with a default; rejects anything but a finite number. */
 export function floatAttr(kernel: string, attrs: Readonly<Record<string, unknown>> | undefined, name: string, fallback: number): number {
   const v = attrs?.[name];

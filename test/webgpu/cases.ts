@@ -5,7 +5,9 @@
  * dispatches wide enough that tfjs folds them into 2-D.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { BINARY_OPS, PHASE_42_COMPOSITIONS, type BinaryOp } from '../../kernels/ternary/spec.ts';
+import { runSdpa, type SdpaProgramChoice } from '../../kernels/webgpu/sdpa.ts';
 
 export interface HostTensor {
   readonly shape: number[];
@@ -59,7 +61,7 @@ const run = (kernel: string, inputs: Record<string, tf.Tensor>, attrs: Record<st
 // ---------------------------------------------------------------------------------------------
 // References as tfjs op compositions
 
-type Act = 'linear' | 'relu' | 'gelu' | 'silu';
+type Act = 'linear' | 'relu' | 'gelu' | 'gelu_tanh' | 'silu';
 
 export function activationOps(act: Act, x: tf.Tensor): tf.Tensor {
   switch (act) {
@@ -69,6 +71,11 @@ export function activationOps(act: Act, x: tf.Tensor): tf.Tensor {
       return tf.relu(x);
     case 'gelu':
       return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+    case 'gelu_tanh': {
+      // The contract's formula, literally: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+      const u = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(u)));
+    }
     case 'silu':
       return tf.mul(x, tf.sigmoid(x));
   }
@@ -82,10 +89,21 @@ function layerNormRef([x, gamma, beta]: readonly tf.Tensor[], eps = 1e-5): tf.Te
   return tf.add(tf.mul(tf.mul(tf.sub(x!, mean), tf.rsqrt(tf.add(variance, eps))), gamma!), beta!);
 }
 
-function sdpaRef([q, k, v]: readonly tf.Tensor[]): tf.Tensor {
+function qktSoftmaxRef([q, k]: readonly tf.Tensor[]): tf.Tensor {
   const d = q!.shape[2]!;
-  const scores = tf.mul(tf.matMul(q!, k!, false, true), 1 / Math.sqrt(d));
-  return tf.matMul(tf.softmax(scores), v!);
+  return tf.softmax(tf.mul(tf.matMul(q!, k!, false, true), 1 / Math.sqrt(d)));
+}
+
+function sdpaRef([q, k, v]: readonly tf.Tensor[]): tf.Tensor {
+  return tf.matMul(qktSoftmaxRef([q!, k!]), v!);
+}
+
+/** FusebenchSDPA with a forced program choice (the 16 KiB tiling, or the row kernel), on the current webgpu backend. */
+function sdpaForced(choice: SdpaProgramChoice) {
+  return ([q, k, v]: readonly tf.Tensor[]): tf.Tensor => {
+    const info = runSdpa(tf.backend() as WebGPUBackend, q!, k!, v!, {}, choice);
+    return tf.engine().makeTensorFromTensorInfo(info);
+  };
 }
 
 const BINARY_REF: Readonly<Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor>> = {
@@ -100,7 +118,7 @@ const BINARY_REF: Readonly<Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor) => tf.T
 function linearCases(): KernelCase[] {
   const out: KernelCase[] = [];
   const shapes: Array<[number, number, number, boolean]> = [[64, 96, 128, true], [37, 50, 67, true], [1, 768, 3072, false]];
-  for (const act of ['linear', 'relu', 'gelu', 'silu'] as const) {
+  for (const act of ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const) {
     for (const [m, k, n, small] of shapes) {
       out.push({
         name: `FusebenchLinearAct ${act} ${m}×${k}·${k}×${n}`,
@@ -113,6 +131,19 @@ function linearCases(): KernelCase[] {
         atol: 1e-3, rtol: 1e-3, small,
       });
     }
+  }
+  // K = 1 and a in [−60, 60]: the activations' tails (exp overflow, x³ overflow in gelu_tanh) and both signs.
+  for (const act of ['gelu', 'gelu_tanh', 'silu'] as const) {
+    out.push({
+      name: `FusebenchLinearAct ${act} wide range 64×1·1×64`,
+      makeInputs: () => {
+        const r = rng(17);
+        return [uniform([64, 1], r, -60, 60), uniform([1, 64], r), uniform([64], r)];
+      },
+      fused: ([a, b, bias]) => run('FusebenchLinearAct', { a: a!, b: b!, bias: bias! }, { activation: act }),
+      reference: linearRef(act),
+      atol: 1e-4, rtol: 1e-5, small: true,
+    });
   }
   out.push({
     name: 'FusebenchLinearAct gelu 512×768·768×3072',
@@ -160,23 +191,63 @@ function addReluCases(): KernelCase[] {
   });
 }
 
+function attentionInputs(shape: [number, number, number], count: 2 | 3): () => HostTensor[] {
+  return () => {
+    const r = rng(size(shape) + 11);
+    return Array.from({ length: count }, () => uniform(shape, r));
+  };
+}
+
+/**
+ * SDPA shapes: D = 32, 64, 128 (tiles of 64, 64 and 32 keys at 32 KiB), D = 256 and 330 (8-key tiles, the
+ * tiled kernel's largest D, scalar), D = 332, 600, 1000 (the row kernel), odd D (scalar), odd S, S = 1.
+ */
 function sdpaCases(): KernelCase[] {
   const shapes: Array<[[number, number, number], boolean, boolean]> = [
-    [[12, 128, 64], true, false], [[4, 77, 40], true, false], [[2, 100, 33], true, false], [[2, 70, 128], true, false], [[1, 37, 600], true, false],
-    [[1, 9, 1000], true, false], [[8, 512, 128], false, false], [[12, 512, 64], false, true],
+    [[12, 128, 64], true, false], [[2, 129, 64], true, false], [[1, 1, 64], true, false], [[3, 61, 32], true, false],
+    [[4, 77, 40], true, false], [[2, 100, 33], true, false], [[2, 70, 128], true, false], [[2, 45, 128], true, false],
+    [[1, 33, 256], true, false], [[1, 21, 330], true, false], [[1, 19, 332], true, false], [[1, 37, 600], true, false],
+    [[1, 9, 1000], true, false], [[8, 512, 128], false, false], [[12, 512, 64], false, true], [[2, 1023, 64], false, false],
   ];
-  return shapes.map(([shape, small, timed]) => {
-    return {
-      name: `FusebenchSDPA [${shape.join(',')}]`,
-      makeInputs: () => {
-        const r = rng(size(shape) + 11);
-        return [uniform(shape, r), uniform(shape, r), uniform(shape, r)];
-      },
-      fused: ([q, k, v]) => run('FusebenchSDPA', { q: q!, k: k!, v: v! }),
+  const out: KernelCase[] = shapes.map(([shape, small, timed]) => ({
+    name: `FusebenchSDPA [${shape.join(',')}]`,
+    makeInputs: attentionInputs(shape, 3),
+    fused: ([q, k, v]) => run('FusebenchSDPA', { q: q!, k: k!, v: v! }),
+    reference: sdpaRef,
+    atol: 1e-4, rtol: 1e-3, small, timed,
+  }));
+  // The tilings a device with 16 KiB of workgroup memory gets, and the row kernel on shapes the tiled one takes.
+  const forced: Array<[[number, number, number], SdpaProgramChoice, string]> = [
+    [[3, 61, 32], { budgetBytes: 16384 }, '16 KiB tiles'], [[2, 129, 64], { budgetBytes: 16384 }, '16 KiB tiles'],
+    [[2, 45, 128], { budgetBytes: 16384 }, '16 KiB tiles'], [[2, 100, 33], { budgetBytes: 16384 }, '16 KiB tiles'],
+    [[2, 129, 64], { rows: true }, 'row kernel'], [[2, 100, 33], { rows: true }, 'row kernel'],
+  ];
+  for (const [shape, choice, label] of forced) {
+    out.push({
+      name: `FusebenchSDPA (${label}) [${shape.join(',')}]`,
+      makeInputs: attentionInputs(shape, 3),
+      fused: sdpaForced(choice),
       reference: sdpaRef,
-      atol: 1e-4, rtol: 1e-3, small, timed,
-    };
-  });
+      atol: 1e-4, rtol: 1e-3, small: true,
+    });
+  }
+  return out;
+}
+
+/** QKᵀ+softmax shapes: vec4 and scalar loads (D % 4), vec4 and scalar stores (S % 4), ragged 32-row and 64-key tiles. */
+function qktSoftmaxCases(): KernelCase[] {
+  const shapes: Array<[[number, number, number], boolean, boolean]> = [
+    [[12, 128, 64], true, false], [[4, 77, 40], true, false], [[2, 100, 33], true, false], [[3, 61, 32], true, false],
+    [[1, 1, 64], true, false], [[2, 130, 20], true, false], [[1, 37, 7], true, false], [[1, 200, 128], true, false],
+    [[12, 512, 64], false, true], [[2, 1024, 64], false, false], [[1, 2048, 64], false, false],
+  ];
+  return shapes.map(([shape, small, timed]) => ({
+    name: `FusebenchQKTSoftmax [${shape.join(',')}]`,
+    makeInputs: attentionInputs(shape, 2),
+    fused: ([q, k]) => run('FusebenchQKTSoftmax', { q: q!, k: k! }),
+    reference: qktSoftmaxRef,
+    atol: 1e-6, rtol: 1e-4, small, timed,
+  }));
 }
 
 function ternaryCases(): KernelCase[] {
@@ -227,4 +298,4 @@ function ternaryCases(): KernelCase[] {
   return out;
 }
 
-export const KERNEL_CASES: readonly KernelCase[] = [...linearCases(), ...layerNormCases(), ...addReluCases(), ...sdpaCases(), ...ternaryCases()];
+export const KERNEL_CASES: readonly KernelCase[] = [...linearCases(), ...layerNormCases(), ...addReluCases(), ...sdpaCases(), ...qktSoftmaxCases(), ...ternaryCases()];

@@ -42,11 +42,14 @@ describe.skipIf(!availability.available)(`WGSL kernels compile on Dawn's null de
     }
   });
 
-  it('compiles the LayerNorm row loop that re-reads x, the folded 2-D dispatch and the SDPA scalar path', async () => {
+  it('compiles the LayerNorm row loop that re-reads x, the folded 2-D dispatch, the SDPA scalar path and large attention shapes', async () => {
     const cases: Array<[string, () => tf.Tensor]> = [
       ['layernorm D=5000', () => tf.engine().runKernel('FusebenchLayerNorm', { x: tf.ones([2, 5000]), gamma: tf.ones([5000]), beta: tf.zeros([5000]) }, {}) as tf.Tensor],
       ['add_relu 2-D dispatch', () => tf.engine().runKernel('FusebenchAddRelu', { a: tf.ones([65536 * 256 + 1]), b: tf.ones([65536 * 256 + 1]) }, {}) as tf.Tensor],
       ['sdpa D=3', () => tf.engine().runKernel('FusebenchSDPA', { q: tf.ones([1, 5, 3]), k: tf.ones([1, 5, 3]), v: tf.ones([1, 5, 3]) }, {}) as tf.Tensor],
+      // the large cases' shapes: compiled here, computed on a real adapter by gpu-smoke.ts
+      ['sdpa [8,512,128]', () => tf.engine().runKernel('FusebenchSDPA', { q: tf.ones([8, 512, 128]), k: tf.ones([8, 512, 128]), v: tf.ones([8, 512, 128]) }, {}) as tf.Tensor],
+      ['qkt_softmax [1,2048,64]', () => tf.engine().runKernel('FusebenchQKTSoftmax', { q: tf.ones([1, 2048, 64]), k: tf.ones([1, 2048, 64]) }, {}) as tf.Tensor],
     ];
     for (const [name, run] of cases) {
       const before = nullDevice.gpuErrors().length;
@@ -73,13 +76,24 @@ describe.skipIf(!availability.available)(`WGSL kernels compile on Dawn's null de
     expect(() => run('FusebenchLinearAct', { a: tf.ones([2, 3]), b: tf.ones([4, 5]), bias: tf.ones([5]) }, { activation: 'gelu' }))
       .toThrow('FusebenchLinearAct: inner dimensions differ: a is [2,3] and b is [4,5]');
     expect(() => run('FusebenchLinearAct', { a: tf.ones([2, 3]), b: tf.ones([3, 5]), bias: tf.ones([5]) }, { activation: 'tanh' }))
-      .toThrow(/FusebenchLinearAct: attr "activation" must be one of linear, relu, gelu, silu \(got "tanh"\)/);
+      .toThrow(/FusebenchLinearAct: attr "activation" must be one of linear, relu, gelu, gelu_tanh, silu \(got "tanh"\)/);
     expect(() => run('FusebenchLayerNorm', { x: tf.ones([2, 8]), gamma: tf.ones([7]), beta: tf.ones([8]) }))
       .toThrow('FusebenchLayerNorm: input "gamma" must be [8] (the last axis of x); got [7]');
     expect(() => run('FusebenchAddRelu', { a: tf.ones([4]), b: tf.ones([2, 2]) }))
       .toThrow('FusebenchAddRelu: inputs "a" [4] and "b" [2,2] must have the same shape');
     expect(() => run('FusebenchSDPA', { q: tf.ones([1, 4, 8]), k: tf.ones([1, 5, 8]), v: tf.ones([1, 4, 8]) }))
       .toThrow(/FusebenchSDPA: q \[1,4,8\], k \[1,5,8\] and v \[1,4,8\] must have the same shape/);
+    expect(() => run('FusebenchQKTSoftmax', { q: tf.ones([2, 4, 8]), k: tf.ones([2, 4, 7]) }))
+      .toThrow('FusebenchQKTSoftmax: q [2,4,8] and k [2,4,7] must have the same shape [BH,S,D]');
+    expect(() => run('FusebenchQKTSoftmax', { q: tf.ones([4, 8]), k: tf.ones([4, 8]) }))
+      .toThrow('FusebenchQKTSoftmax: input "q" must be [BH,S,D] (rank 3); got shape [4,8]');
+    expect(() => run('FusebenchQKTSoftmax', { q: tf.ones([1, 4, 8]), k: tf.ones([1, 4, 8]) }, { scale: Number.NaN }))
+      .toThrow(/FusebenchQKTSoftmax: attr "scale" must be a finite number/);
+    // BH = 65536 workgroups along y: more than a device allows per dimension (tfjs folds only 1-D dispatches)
+    expect(() => run('FusebenchQKTSoftmax', { q: tf.ones([65536, 1, 4]), k: tf.ones([65536, 1, 4]) }))
+      .toThrow(/FusebenchQKTSoftmax: \[BH,S,D\] = \[65536,1,4\] needs 1 × 65536 × 1 workgroups; the device allows \d+ per dimension/);
+    expect(() => run('FusebenchSDPA', { q: tf.ones([65536, 1, 4]), k: tf.ones([65536, 1, 4]), v: tf.ones([65536, 1, 4]) }))
+      .toThrow(/FusebenchSDPA: \[BH,S,D\] = \[65536,1,4\] needs 1 × 65536 × 1 workgroups/);
     expect(() => run('TernaryBinary', { a: tf.tensor1d([1, 0], 'int32'), b: tf.tensor1d([1, 0]) }, { op: 'tadd' }))
       .toThrow(/TernaryBinary: input "b" has dtype float32/);
   });

@@ -5,6 +5,8 @@
  *
  *   npx tsx test/webgpu/gpu-smoke.ts            # prints a summary; writes $OUT/webgpu-smoke.json if OUT is set
  *   npx tsx test/webgpu/gpu-smoke.ts --small    # small cases only, no timings or ceilings (for a software adapter)
+ *   npx tsx test/webgpu/gpu-smoke.ts --only 'SDPA|QKT'   # cases whose name matches, large ones included;
+ *                                                         # no timings or ceilings (combine with --small to drop large ones)
  *
  * Exit code 0 only when the backend is available, every kernel is within tolerance and no WebGPU error
  * was reported.
@@ -28,7 +30,25 @@ function flush(): void {
   if (process.env.OUT) writeFileSync(join(process.env.OUT, 'webgpu-smoke.json'), JSON.stringify(report, null, 2));
 }
 const SMALL = process.argv.includes('--small');
-const CASES = SMALL ? KERNEL_CASES.filter((c) => c.small) : KERNEL_CASES;
+function onlyPattern(): RegExp | null {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return null;
+  const src = process.argv[i + 1];
+  if (src === undefined || src.startsWith('--')) {
+    console.error('gpu-smoke: --only needs a regular expression (e.g. --only "SDPA|QKT")');
+    process.exit(2);
+  }
+  try {
+    return new RegExp(src);
+  } catch (e) {
+    console.error(`gpu-smoke: --only: invalid regular expression ${JSON.stringify(src)}: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
+const ONLY = onlyPattern();
+/** Correctness only (no timings, no ceilings): --small, or a --only selection. */
+const CHECK_ONLY = SMALL || ONLY !== null;
+const CASES = KERNEL_CASES.filter((c) => (!SMALL || c.small) && (ONLY === null || ONLY.test(c.name)));
 
 function shell(cmd: string, args: string[]): string {
   try {
@@ -218,15 +238,15 @@ async function main(): Promise<number> {
 
   flush();
   const kernels = await checkKernels();
-  kernels.push(await checkTernaryExhaustive());
+  if (ONLY === null || ONLY.test('ternary')) kernels.push(await checkTernaryExhaustive());
   report.kernels = kernels;
   flush();
-  if (SMALL) {
+  if (CHECK_ONLY) {
     report.gpuErrors = webgpuBackend.gpuErrors();
     await webgpuBackend.teardown();
     const bad = kernels.filter((k) => !k.ok).length;
-    log(`${kernels.length - bad}/${kernels.length} kernel checks passed (--small: no timings, no ceilings)`);
-    return bad === 0 ? 0 : 1;
+    log(`${kernels.length - bad}/${kernels.length} kernel checks passed (correctness only: no timings, no ceilings)`);
+    return bad === 0 && kernels.length > 0 ? 0 : 1;
   }
   try {
     report.timings = await indicativeTimings();

@@ -7,9 +7,12 @@ import { allVariants, BINARY_OPS, PHASE_42_COMPOSITIONS, variantOf, type KernelV
 import { REF_BINARY, refTnot } from '../../kernels/ternary/reference.ts';
 import { bindingName, ternaryBody, ternaryWgsl } from '../../kernels/ternary/webgpu/codegen.ts';
 import { TernaryProgram } from '../../kernels/ternary/webgpu/kernels.ts';
-import { ACTIVATIONS, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/webgpu/linear_act.ts';
+import { ACTIVATIONS, ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/webgpu/linear_act.ts';
 import { layerNormShape, layerNormWgsl } from '../../kernels/webgpu/layer_norm.ts';
-import { sdpaShape, sdpaWgsl } from '../../kernels/webgpu/sdpa.ts';
+import { sdpaProgram } from '../../kernels/webgpu/sdpa.ts';
+import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/webgpu/sdpa_rows.ts';
+import { SdpaTiledProgram, sdpaTiledWgsl, sdpaTiling, TILED_MAX_BUDGET_BYTES } from '../../kernels/webgpu/sdpa_tiled.ts';
+import { QktSoftmaxProgram, qktSoftmaxWgsl } from '../../kernels/webgpu/qkt_softmax.ts';
 import { addReluWgsl } from '../../kernels/webgpu/add_relu.ts';
 
 /** Leftovers a template can leave in generated code. */
@@ -144,6 +147,21 @@ describe('linear-activation WGSL', () => {
     expect(linearActWgsl({ activation: 'silu', vec4A: true, vec4B: true })).toContain('return x / (1.0 + exp(-x));');
     expect(linearActWgsl({ activation: 'gelu', vec4A: true, vec4B: true })).toContain('0.5 * x * fb_erfc(-0.7071067811865476 * x)');
     expect(linearActWgsl({ activation: 'linear', vec4A: true, vec4B: true })).not.toContain('fb_erfc');
+    expect(linearActWgsl({ activation: 'gelu_tanh', vec4A: true, vec4B: true })).not.toMatch(/fb_erfc|tanh\(/);
+  });
+
+  it('prints gelu_tanh as x·sigmoid(2u), equal to the contract formula 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))', () => {
+    const src = ACTIVATION_WGSL.gelu_tanh;
+    const expr = src.slice(src.indexOf('return ') + 7, src.lastIndexOf(';'));
+    const printed = new Function('x', `return ${expr.replace(/exp\(/g, 'Math.exp(')};`) as (x: number) => number;
+    const contract = (x: number): number => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    for (let x = -8; x <= 8; x += 0.01) {
+      expect(Math.abs(printed(x) - contract(x)), `x = ${x}`).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(x)));
+    }
+    // tails: no NaN where exp overflows or x³ does
+    for (const x of [-1e4, -100, -30, 30, 100, 1e4, 1e20, -1e20]) expect(Number.isNaN(printed(x)), `x = ${x}`).toBe(false);
+    expect(printed(-100)).toBeCloseTo(0, 30);
+    expect(printed(100)).toBe(100);
   });
 
   it("GELU's erfc (as printed) is within 1.3e-7 relative of erfc on [-6, 9]", () => {
@@ -162,7 +180,8 @@ describe('linear-activation WGSL', () => {
 
   it('bakes the activation and the load widths into the pipeline key', () => {
     const keys = new Set(ACTIVATIONS.flatMap((a) => [new LinearActProgram(8, 8, 8, a), new LinearActProgram(8, 7, 9, a)].map((p) => p.shaderKey)));
-    expect(keys.size).toBe(8);
+    expect(ACTIVATIONS).toEqual(['linear', 'relu', 'gelu', 'gelu_tanh', 'silu']);
+    expect(keys.size).toBe(10);
     const p = new LinearActProgram(100, 50, 67, 'gelu');
     expect(p.dispatch).toEqual([2, 2, 1]);
     expect(p.variableComponents).toEqual([1, 1, 1]);
@@ -187,21 +206,85 @@ describe('LayerNorm and SDPA WGSL', () => {
     expect(layerNormWgsl(layerNormShape(5000))).not.toContain('var xs');
   });
 
-  it('tiles SDPA keys to fit 16 KiB and rejects a head dimension that cannot fit', () => {
-    expect(sdpaShape(64)).toEqual({ d: 64, components: 4, keysPerTile: 32 });
-    expect(sdpaShape(128)).toEqual({ d: 128, components: 4, keysPerTile: 16 });
-    expect(sdpaShape(33)).toEqual({ d: 33, components: 1, keysPerTile: 32 });
-    expect(sdpaShape(1000)).toEqual({ d: 1000, components: 4, keysPerTile: 2 });
-    expect(() => sdpaShape(3000)).toThrow(/FusebenchSDPA: head dimension D = 3000 is too large/);
+  it('tiles the SDPA row kernel\'s keys to fit 16 KiB and rejects a head dimension that cannot fit', () => {
+    expect(sdpaRowShape(64)).toEqual({ d: 64, components: 4, keysPerTile: 32 });
+    expect(sdpaRowShape(128)).toEqual({ d: 128, components: 4, keysPerTile: 16 });
+    expect(sdpaRowShape(33)).toEqual({ d: 33, components: 1, keysPerTile: 32 });
+    expect(sdpaRowShape(1000)).toEqual({ d: 1000, components: 4, keysPerTile: 2 });
+    expect(() => sdpaRowShape(3000)).toThrow(/FusebenchSDPA: head dimension D = 3000 is too large/);
     for (const d of [3, 33, 64, 128, 600, 1000, 2048]) {
-      const s = sdpaShape(d);
+      const s = sdpaRowShape(d);
       expect(s.keysPerTile * 2 * d * 4, `D=${d}`).toBeLessThanOrEqual(16384);
-      const code = sdpaWgsl(s);
+      const code = sdpaRowWgsl(s);
       expect(code).not.toMatch(LEFTOVERS);
       // online softmax: one rescale per tile, no score matrix in global memory
       expect(code).toContain('let corr = exp(m - mNew);');
       expect(code).not.toMatch(/result\[[^\]]*\]\s*=\s*s\b/);
     }
+  });
+
+  it('sizes the tiled SDPA kernel\'s key tile to the workgroup memory, capped at 32 KiB', () => {
+    const pick = (d: number, budget: number): [number, number] | null => {
+      const t = sdpaTiling(d, budget);
+      return t ? [t.keysPerTile, t.tileStride] : null;
+    };
+    // D = 64: 16·64 (Q) + 64·17·4 (K/V tile, stride 17 vec4) + 2·16·64 (scores, p) = 7424 floats.
+    expect(pick(64, 32768)).toEqual([64, 17]);
+    expect(sdpaTiling(64, 32768)!.workgroupBytes).toBe(7424 * 4);
+    expect(pick(64, 49152)).toEqual(pick(64, TILED_MAX_BUDGET_BYTES));
+    expect(pick(32, 32768)).toEqual([64, 9]);
+    expect(pick(128, 32768)).toEqual([32, 33]);
+    expect(pick(64, 16384)).toEqual([16, 17]);
+    expect(pick(128, 16384)).toEqual([8, 33]);
+    expect(pick(33, 16384)).toEqual([32, 33]);
+    expect(pick(330, 32768)).toEqual([8, 331]);
+    expect(pick(332, 32768)).toBeNull();
+    expect(pick(600, 49152)).toBeNull();
+    for (const d of [1, 3, 4, 33, 40, 64, 128, 200, 256, 330]) {
+      for (const budget of [16384, 32768, 49152]) {
+        const t = sdpaTiling(d, budget);
+        if (!t) continue;
+        expect(t.workgroupBytes, `D=${d}`).toBeLessThanOrEqual(Math.min(budget, TILED_MAX_BUDGET_BYTES));
+        expect(t.tileStride % 2, `D=${d}: odd stride`).toBe(1);
+        expect(t.tileStride).toBeGreaterThanOrEqual(d / t.components);
+        const code = sdpaTiledWgsl(t);
+        expect(code).not.toMatch(LEFTOVERS);
+        expect(code).toContain('let corr = exp(m - mNew);');
+        // the only store to the output is acc / l
+        expect(code.match(/result\[/g)).toHaveLength(1);
+        expect(code).toContain('result[base + row * D4 + dd] = acc[g] * inv;');
+      }
+    }
+  });
+
+  it('runs the tiled SDPA kernel where it fits and the row kernel beyond', () => {
+    expect(sdpaProgram(12, 512, 64, 49152)).toBeInstanceOf(SdpaTiledProgram);
+    expect(sdpaProgram(12, 512, 64, 49152).dispatch).toEqual([32, 12, 1]);
+    expect(sdpaProgram(1, 10, 600, 49152)).toBeInstanceOf(SdpaRowProgram);
+    expect(sdpaProgram(12, 512, 64, 49152, { rows: true })).toBeInstanceOf(SdpaRowProgram);
+    expect(sdpaProgram(1, 10, 200, 16384)).toBeInstanceOf(SdpaRowProgram);
+    expect(sdpaProgram(1, 10, 200, 32768)).toBeInstanceOf(SdpaTiledProgram);
+    const keys = [sdpaProgram(1, 8, 64, 16384), sdpaProgram(1, 8, 64, 32768), sdpaProgram(1, 8, 64, 32768, { rows: true })].map((p) => p.shaderKey);
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('prints QKᵀ+softmax for vec4 and scalar loads and stores, normalising only what each invocation stored', () => {
+    for (const vec4In of [true, false]) {
+      for (const vec4Out of [true, false]) {
+        const code = qktSoftmaxWgsl({ vec4In, vec4Out });
+        expect(code).not.toMatch(LEFTOVERS);
+        // scores stored once, then rewritten in place as exp(s − M)/L
+        expect(code.match(/result\[[^\]]*\] = /g)).toHaveLength(vec4Out ? 2 : 2);
+        expect(code).toMatch(/exp\(result\[o\] - (vec4<f32>\()?M\[i\]\)?\) \* invL\[i\]/);
+        expect(code).toContain(vec4In ? 'v = Q[(base + gr * D + d0 + kq) / 4]' : 'v = Q[base + gr * D + d0 + kk]');
+      }
+    }
+    const p = new QktSoftmaxProgram(12, 130, 33);
+    expect(p.dispatch).toEqual([5, 12, 1]);
+    expect([p.variableComponents, p.outputComponent]).toEqual([[1, 1], 1]);
+    const q = new QktSoftmaxProgram(12, 128, 64);
+    expect([q.variableComponents, q.outputComponent]).toEqual([[4, 4], 4]);
+    expect(p.shaderKey).not.toBe(q.shaderKey);
   });
 
   it('prints Add+ReLU for both widths', () => {
