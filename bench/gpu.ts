@@ -16,7 +16,7 @@ import { loadConfig } from '../harness/config.ts';
 import { loadSuiteFiles } from '../harness/load.ts';
 import { runSuites } from '../harness/run.ts';
 import { writeRunOutputs } from '../harness/output.ts';
-import { runMacroStudy } from '../harness/pipeline-study.ts';
+import { runMacroStudy } from '../harness/pipeline/study.ts';
 import { parseTorchReference, renderTorchComparison } from '../harness/report/torch.ts';
 import { exportSizes } from './export-sizes.ts';
 import { detectAll } from '../backends/registry.ts';

@@ -8,12 +8,12 @@
 import { markdownTable } from 'markdown-table';
 import type * as tf from '@tensorflow/tfjs-core';
 import { parseFlags, UsageError } from './args.ts';
-import { loadPipelineFiles } from '../pipeline-spec.ts';
-import { buildPipelineState } from '../pipeline.ts';
+import { loadPipelineFiles } from '../pipeline/spec.ts';
+import { buildPipelineState } from '../pipeline/measure.ts';
 import { loadSuiteFiles } from '../load.ts';
 import { buildSizeState } from '../measure.ts';
-import { recordKernelTrace } from '../pipeline-trace.ts';
-import { analyzeTrace, eventLabel } from '../pipeline-patterns.ts';
+import { recordKernelTrace } from '../pipeline/trace.ts';
+import { analyzeTrace, eventLabel } from '../pipeline/patterns.ts';
 import { seededRandom } from '../stats.ts';
 import type { SizeParams } from '../types.ts';
 import { getAdapter, knownBackends } from '../../backends/registry.ts';

@@ -3,8 +3,8 @@
  * Results, Analysis, Comparison: Prediction vs Reality, Decision Matrix, Honest Assessment, Next Steps), one
  * report per backend, every line computed from a MacroStudyResults. Pure: no measurement, no I/O.
  */
-import type { MacroBackendResult, MacroStudyResults, PipelineResult } from '../pipeline-results.ts';
-import { usable } from '../pipeline-summary.ts';
+import type { MacroBackendResult, MacroStudyResults, PipelineResult } from '../pipeline/results.ts';
+import { usable } from '../pipeline/summary.ts';
 import { benchmarkSection, comparisonSection, copySection, methodology, microSection, pipelineSummary, type BackendContext } from './macro-sections.ts';
 import { bullets, ci, decisionWithCi, gainWords, mib, pct, pts, table, times } from './macro-format.ts';
 

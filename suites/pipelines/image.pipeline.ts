@@ -3,7 +3,7 @@
  * "Convolution" is the study's elementwise tmul with a per-pixel ternary weight map, not a spatial convolution.
  */
 import { trits } from '../../harness/inputs.ts';
-import { definePipeline } from '../../harness/pipeline-spec.ts';
+import { definePipeline } from '../../harness/pipeline/spec.ts';
 
 export default definePipeline({
   id: 'TernaryImagePipeline',

@@ -3,7 +3,7 @@
  * "N neurons" = N output units, each with fan-in 64, run on a batch of 16 input vectors.
  */
 import { trits } from '../../harness/inputs.ts';
-import { definePipeline } from '../../harness/pipeline-spec.ts';
+import { definePipeline } from '../../harness/pipeline/spec.ts';
 
 const BATCH = 16;
 const FAN_IN = 64;

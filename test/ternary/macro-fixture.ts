@@ -1,9 +1,9 @@
 /** Fixed, synthetic macro-study results for renderer tests: every number is chosen here, none measured. */
 import type { BackendStatus, PatternResult, SizeResult } from '../../harness/types.ts';
-import type { MacroStudyResults, PipelineResult, PipelineSizeResult, TimeSummary } from '../../harness/pipeline-results.ts';
-import { summarizeBackend } from '../../harness/pipeline-summary.ts';
-import { STUDY_CLAIMS } from '../../harness/pipeline-claims.ts';
-import { amdahl } from '../../harness/pipeline-math.ts';
+import type { MacroStudyResults, PipelineResult, PipelineSizeResult, TimeSummary } from '../../harness/pipeline/results.ts';
+import { summarizeBackend } from '../../harness/pipeline/summary.ts';
+import { STUDY_CLAIMS } from '../../harness/pipeline/claims.ts';
+import { amdahl } from '../../harness/pipeline/math.ts';
 
 const ROUNDS = 8;
 /** Samples around a median: `spread` = relative half-width of the pattern (0 = constant). */

@@ -1,9 +1,9 @@
 /** Profile first, then fuse: trace recording, pair ranking and the `fusebench patterns` command. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { analyzeTrace, eventLabel } from '../../harness/pipeline-patterns.ts';
-import { recordKernelTrace, type KernelTrace, type TraceEvent } from '../../harness/pipeline-trace.ts';
-import { amdahl } from '../../harness/pipeline-math.ts';
+import { analyzeTrace, eventLabel } from '../../harness/pipeline/patterns.ts';
+import { recordKernelTrace, type KernelTrace, type TraceEvent } from '../../harness/pipeline/trace.ts';
+import { amdahl } from '../../harness/pipeline/math.ts';
 import { main } from '../../harness/cli/patterns.ts';
 import { tadd, tnot, tmul } from '../../kernels/ternary/ops.ts';
 import { int32, randomTrits, useBackend } from './helpers.ts';

@@ -1,8 +1,8 @@
 /** Coverage, Amdahl, bootstraps and the fusion planner, on fixed data. */
 import { describe, expect, it } from 'vitest';
-import { amdahl, amdahlParts, bootstrapGeomean, bootstrapStatistic, geomean, opCoverage } from '../../harness/pipeline-math.ts';
-import { planPipeline, referencePipeline } from '../../harness/pipeline-ops.ts';
-import { roundOrder } from '../../harness/pipeline-sampler.ts';
+import { amdahl, amdahlParts, bootstrapGeomean, bootstrapStatistic, geomean, opCoverage } from '../../harness/pipeline/math.ts';
+import { planPipeline, referencePipeline } from '../../harness/pipeline/ops.ts';
+import { roundOrder } from '../../harness/pipeline/sampler.ts';
 import imagePipeline from '../../suites/pipelines/image.pipeline.ts';
 import neuralPipeline from '../../suites/pipelines/neural-layer.pipeline.ts';
 

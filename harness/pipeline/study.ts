@@ -4,32 +4,32 @@
  *
  *   await runMacroStudy({ backends: ['cpu', 'wasm'], quick: false, outDir: 'reports/ternary/<machine>' });
  *
- * Also runnable directly: `npx tsx harness/pipeline-study.ts --backends cpu,wasm [--quick] [--rounds N] [--max-seconds S] --out DIR`,
+ * Also runnable directly: `npx tsx harness/pipeline/study.ts --backends cpu,wasm [--quick] [--rounds N] [--max-seconds S] --out DIR`,
  * or `--render-from MACRO-RESULTS.json --out DIR` to re-render a stored run.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BackendStatus, PatternResult, SizeResult } from './types.ts';
-import type { FusebenchConfig } from './config.ts';
-import type { MacroBackendResult, MacroStudyResults, PipelineResult, PipelineSizeResult } from './pipeline-results.ts';
-import { loadConfig } from './config.ts';
-import { loadSuiteFiles } from './load.ts';
-import { measureSize } from './measure.ts';
-import { machineInfo } from './machine.ts';
-import { resolveBackends } from './run.ts';
-import { writeFilesAtomic } from './io.ts';
-import { loadPipelineFiles, type RegisteredPipeline } from './pipeline-spec.ts';
-import { measurePipelineSize } from './pipeline.ts';
-import { summarizeBackend } from './pipeline-summary.ts';
-import { renderMacroReport } from './report/macro.ts';
-import { COPY_TARGET, STUDY_CLAIMS } from './pipeline-claims.ts';
-import { getAdapter, parseBackendList } from '../backends/registry.ts';
-import { registerFusebenchKernels } from '../kernels/registry.ts';
+import type { BackendStatus, PatternResult, SizeResult } from '../types.ts';
+import type { FusebenchConfig } from '../config.ts';
+import type { MacroBackendResult, MacroStudyResults, PipelineResult, PipelineSizeResult } from './results.ts';
+import { loadConfig } from '../config.ts';
+import { loadSuiteFiles } from '../load.ts';
+import { measureSize } from '../measure.ts';
+import { machineInfo } from '../machine.ts';
+import { resolveBackends } from '../run.ts';
+import { writeFilesAtomic } from '../io.ts';
+import { loadPipelineFiles, type RegisteredPipeline } from './spec.ts';
+import { measurePipelineSize } from './measure.ts';
+import { summarizeBackend } from './summary.ts';
+import { renderMacroReport } from '../report/macro.ts';
+import { COPY_TARGET, STUDY_CLAIMS } from './claims.ts';
+import { getAdapter, parseBackendList } from '../../backends/registry.ts';
+import { registerFusebenchKernels } from '../../kernels/registry.ts';
 
 export { STUDY_CLAIMS, COPY_TARGET };
 
-export const MICRO_SUITE_FILE = fileURLToPath(new URL('../suites/ternary/tadd-tnot.bench.ts', import.meta.url));
+export const MICRO_SUITE_FILE = fileURLToPath(new URL('../../suites/ternary/tadd-tnot.bench.ts', import.meta.url));
 export const MICRO_SUITE_ID = 'Ternary_tadd_tnot';
 
 export interface MacroStudyOptions {
@@ -57,7 +57,7 @@ function progressLine(r: PipelineSizeResult): string {
 }
 
 async function runBackend(
-  status: BackendStatus, pipelines: readonly RegisteredPipeline[], micro: { file: string; spec: import('./types.ts').SuiteSpec } | undefined,
+  status: BackendStatus, pipelines: readonly RegisteredPipeline[], micro: { file: string; spec: import('../types.ts').SuiteSpec } | undefined,
   opts: MacroStudyOptions, config: FusebenchConfig, log: (l: string) => void,
 ): Promise<MacroBackendResult> {
   const summaryOpts = { resamples: config.sampling.bootstrapResamples, confidence: config.sampling.confidence, copyTarget: COPY_TARGET };
@@ -120,7 +120,7 @@ export async function runMacroStudy(opts: MacroStudyOptions): Promise<{ results:
     const missing = opts.pipelines.filter((id) => !all.some((p) => p.spec.id === id));
     if (missing.length) throw new Error(`runMacroStudy: no pipeline ${missing.join(', ')}; declared: ${all.map((p) => p.spec.id).join(', ')}`);
   }
-  let micro: { file: string; spec: import('./types.ts').SuiteSpec } | undefined;
+  let micro: { file: string; spec: import('../types.ts').SuiteSpec } | undefined;
   if (opts.micro !== false) {
     const suite = (await loadSuiteFiles([MICRO_SUITE_FILE])).find((s) => s.spec.id === MICRO_SUITE_ID);
     if (!suite) throw new Error(`runMacroStudy: ${MICRO_SUITE_FILE} does not declare ${MICRO_SUITE_ID}`);
@@ -167,7 +167,7 @@ export function rerenderMacroReport(resultsFile: string, outDir: string, config:
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { parseFlags } = await import('./cli/args.ts');
+  const { parseFlags } = await import('../cli/args.ts');
   const { values } = parseFlags(argv, {
     backends: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, pipelines: { type: 'string' },
     'no-micro': { type: 'boolean' }, 'render-from': { type: 'string' }, rounds: { type: 'string' }, 'max-seconds': { type: 'string' },
@@ -197,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
     ...(typeof values.pipelines === 'string' ? { pipelines: values.pipelines.split(',').map((x) => x.trim()) } : {}),
     micro: values['no-micro'] !== true,
     config,
-    command: `npx tsx harness/pipeline-study.ts ${argv.join(' ')}`,
+    command: `npx tsx harness/pipeline/study.ts ${argv.join(' ')}`,
     onProgress: (l) => console.log(l),
   });
   console.log(`wrote ${files.join(', ')}`);

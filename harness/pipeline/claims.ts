@@ -1,5 +1,5 @@
 /** What shared/studies/macro-benchmark-results.md claimed (quoted for comparison, never presented as measured) and the copy target. */
-import type { StudyClaims } from './pipeline-results.ts';
+import type { StudyClaims } from './results.ts';
 
 export const STUDY_CLAIMS: StudyClaims = {
   source: 'shared/studies/macro-benchmark-results.md, 2025-10-23',

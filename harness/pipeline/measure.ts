@@ -6,16 +6,16 @@
  * Every tensor created here is disposed; a leak fails the size.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter, HostInputs, Interval, SizeParams, Tensors } from './types.ts';
-import type { FusebenchConfig } from './config.ts';
-import type { PipelineSpec } from './pipeline-spec.ts';
-import type { GroupResult, PipelineSizeResult, StageResult, TimeSummary, VariantResult } from './pipeline-results.ts';
-import { describeFusedCall, planPipeline, referencePipeline, runStep, type GroupStep, type HostValue, type PipelinePlan, type StageStep } from './pipeline-ops.ts';
-import { sampleVariants, timedCall, timingModeFor, type MultiSamples, type NamedVariant } from './pipeline-sampler.ts';
-import { amdahlParts, bootstrapStatistic, opCoverage } from './pipeline-math.ts';
-import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './stats.ts';
-import { fusebenchCopy, type TernaryOpOptions } from '../kernels/ternary/ops.ts';
-import { COPY_KERNEL_NAME } from '../kernels/ternary/spec.ts';
+import type { BackendAdapter, HostInputs, Interval, SizeParams, Tensors } from '../types.ts';
+import type { FusebenchConfig } from '../config.ts';
+import type { PipelineSpec } from './spec.ts';
+import type { GroupResult, PipelineSizeResult, StageResult, TimeSummary, VariantResult } from './results.ts';
+import { describeFusedCall, planPipeline, referencePipeline, runStep, type GroupStep, type HostValue, type PipelinePlan, type StageStep } from './ops.ts';
+import { sampleVariants, timedCall, timingModeFor, type MultiSamples, type NamedVariant } from './sampler.ts';
+import { amdahlParts, bootstrapStatistic, opCoverage } from './math.ts';
+import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../stats.ts';
+import { fusebenchCopy, type TernaryOpOptions } from '../../kernels/ternary/ops.ts';
+import { COPY_KERNEL_NAME } from '../../kernels/ternary/spec.ts';
 
 export interface PipelineMeasureOptions {
   readonly config: FusebenchConfig;

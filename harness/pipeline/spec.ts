@@ -1,6 +1,6 @@
 /**
  * Macro pipelines: declared as a list of stages, some marked as fused. Declarations only — how a stage
- * runs is in pipeline-ops.ts, how a pipeline is measured is in pipeline.ts.
+ * runs is in ops.ts, how a pipeline is measured is in measure.ts.
  *
  *   definePipeline({
  *     id: 'TernaryImage', …,
@@ -13,13 +13,13 @@
  *   })
  *
  * Consecutive stages sharing a `fused` label run as one fused kernel in the fused pipeline; the planner
- * (pipeline-ops.ts) picks the kernel from the stages' ops and refuses groups it cannot fuse.
+ * (ops.ts) picks the kernel from the stages' ops and refuses groups it cannot fuse.
  */
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { HostInputs, SizeParams } from './types.ts';
-import { planPipeline, PIPELINE_OPS, type PipelineOp } from './pipeline-ops.ts';
+import type { HostInputs, SizeParams } from '../types.ts';
+import { planPipeline, PIPELINE_OPS, type PipelineOp } from './ops.ts';
 
 export interface PipelineStage {
   /** What the stage stands for in the application, e.g. "bias correction". */
@@ -120,7 +120,7 @@ export function definePipeline<P extends SizeParams>(spec: PipelineSpec<P>, file
   return spec;
 }
 
-export const PIPELINES_DIR = fileURLToPath(new URL('../suites/pipelines/', import.meta.url));
+export const PIPELINES_DIR = fileURLToPath(new URL('../../suites/pipelines/', import.meta.url));
 
 /** Imports every `*.pipeline.ts` (or the given files) and returns what they declared, sorted by id. */
 export async function loadPipelineFiles(files?: readonly string[]): Promise<RegisteredPipeline[]> {

@@ -1,7 +1,7 @@
 /** Per-backend aggregates of a macro study, computed from the stored samples (so the JSON alone reproduces them). */
-import type { PatternResult } from './types.ts';
-import type { BackendSummary, PipelineResult, PipelineSizeResult } from './pipeline-results.ts';
-import { bootstrapGeomean, geomean } from './pipeline-math.ts';
+import type { PatternResult } from '../types.ts';
+import type { BackendSummary, PipelineResult, PipelineSizeResult } from './results.ts';
+import { bootstrapGeomean, geomean } from './math.ts';
 
 export interface SummaryOptions {
   readonly resamples: number;

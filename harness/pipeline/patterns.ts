@@ -3,8 +3,8 @@
  * one elementwise kernel could replace, by their share of runtime and how often they occur, with the
  * Amdahl estimate of the end-to-end gain. Pure: works on a KernelTrace.
  */
-import type { KernelTrace, TraceEvent } from './pipeline-trace.ts';
-import { amdahl } from './pipeline-math.ts';
+import type { KernelTrace, TraceEvent } from './trace.ts';
+import { amdahl } from './math.ts';
 
 /** Kernels that compute each output element from the same element of their inputs (so two can fuse into one pass). */
 export const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([

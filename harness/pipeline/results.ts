@@ -1,6 +1,6 @@
 /** What measuring a pipeline produces (mirrored in MACRO-RESULTS.json). Types only. */
-import type { BackendStatus, Interval, MachineInfo, PatternResult, SizeParams } from './types.ts';
-import type { TimingMode } from './pipeline-sampler.ts';
+import type { BackendStatus, Interval, MachineInfo, PatternResult, SizeParams } from '../types.ts';
+import type { TimingMode } from './sampler.ts';
 
 export interface TimeSummary {
   readonly medianMs: number;
@@ -84,7 +84,7 @@ export interface PipelineResult {
   readonly results: readonly PipelineSizeResult[];
 }
 
-/** Aggregates for one backend, computed from the results (pipeline-summary.ts). */
+/** Aggregates for one backend, computed from the results (summary.ts). */
 export interface BackendSummary {
   readonly micro?: { readonly geomean: number; readonly min: number; readonly max: number; readonly sizes: number; readonly correct: boolean };
   readonly pipelines: ReadonlyArray<{

@@ -3,9 +3,9 @@
  * planner that turns a declared fusion group into one fused ternary kernel.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ternaryBinary, ternaryFused3, tmatmulSign, tnot, tnotBinary, type TernaryOpOptions } from '../kernels/ternary/ops.ts';
-import { BINARY_OPS, type BinaryOp } from '../kernels/ternary/spec.ts';
-import { REF_BINARY, refMatmulSign, refTnot } from '../kernels/ternary/reference.ts';
+import { ternaryBinary, ternaryFused3, tmatmulSign, tnot, tnotBinary, type TernaryOpOptions } from '../../kernels/ternary/ops.ts';
+import { BINARY_OPS, type BinaryOp } from '../../kernels/ternary/spec.ts';
+import { REF_BINARY, refMatmulSign, refTnot } from '../../kernels/ternary/reference.ts';
 
 export type PipelineOp = BinaryOp | 'tnot' | 'tmatmul_sign';
 

@@ -1,0 +1,22 @@
+/** Parsing the gate's two knobs from a flag or an environment variable, with errors that name the source. */
+import { UsageError } from '../cli/args.ts';
+
+/**
+ * `5%` or `0.05` → 0.05. A bare number ≥ 1 (`5`) is refused rather than guessed: 5 could mean 5% or 500%.
+ */
+export function parseThreshold(text: string, source: string): number {
+  const t = text.trim();
+  const percent = /^([0-9]+(?:\.[0-9]+)?)\s*%$/.exec(t);
+  const value = percent ? Number(percent[1]) / 100 : /^[0-9]*\.?[0-9]+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isFinite(value)) throw new UsageError(`${source}: "${text}" is not a threshold; write a percentage such as 5% or a fraction such as 0.05`);
+  if (!percent && value >= 1) throw new UsageError(`${source}: "${text}" is ambiguous; write 5% (or 0.05) for five percent`);
+  if (!(value > 0 && value < 1)) throw new UsageError(`${source}: "${text}" must lie strictly between 0% and 100%`);
+  return value;
+}
+
+export function parseAlpha(text: string, source: string): number {
+  const t = text.trim();
+  const value = /^[0-9]*\.?[0-9]+(?:e-?[0-9]+)?$/i.test(t) ? Number(t) : NaN;
+  if (!(value > 0 && value < 1)) throw new UsageError(`${source}: "${text}" must be a significance level strictly between 0 and 1, such as 0.05`);
+  return value;
+}
