@@ -23,6 +23,15 @@ await cudaBackend.init();
 const be = tf.backend() as unknown as CudaBackend;
 const drv = be.rt.driver;
 
+/** Median GPU ms of `f` over `reps` runs (synchronous: the runtime's event timer). */
+function gpuMsSync(f: () => void, reps = 20): number {
+  f();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) ms.push(be.rt.timeGpu(f));
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)]!;
+}
+
 /** Median GPU ms of `f` over `reps` runs, timed with CUDA events around each run. */
 async function gpuMs(f: () => void, reps = 20): Promise<number> {
   f();
@@ -84,6 +93,33 @@ try {
   torch = { error: (e as Error).message.split('\n')[0] };
 }
 
+// Fused kernels added in this round, each against its unfused sequence (GPU ms, CUDA events).
+const fusedKernels: Record<string, { unfusedMs: number; fusedMs: number; note: string }> = {};
+{
+  const [h, sq, d] = [12, 512, 64];
+  const q = tf.randomUniform([h, sq, d]), k = tf.randomUniform([h, sq, d]);
+  const sc = 1 / Math.sqrt(d);
+  fusedKernels[`QKT_Softmax ${h}×${sq}×${d}`] = {
+    unfusedMs: await gpuMs(() => tf.tidy(() => tf.softmax(tf.mul(tf.matMul(q, tf.transpose(k, [0, 2, 1])), sc))).dispose()),
+    fusedMs: await gpuMs(() => (tf.engine().runKernel('FusebenchQKTSoftmax', { q, k }, { scale: sc }) as tf.Tensor).dispose()),
+    note: 'unfused: transpose, matMul, mul, softmax; fused: cuBLASLt GEMM (alpha = scale) + in-place row softmax',
+  };
+  tf.dispose([q, k]);
+  const x = tf.randomUniform([512, 768], -1, 1), w = tf.randomUniform([768, 3072], -0.04, 0.04), bias = tf.randomUniform([3072], -1, 1);
+  const la = (activation: string): number => gpuMsSync(() => (tf.engine().runKernel('FusebenchLinearAct', { a: x, b: w, bias }, { activation }) as tf.Tensor).dispose());
+  fusedKernels['LinearAct 512×768×3072 gelu (exact) vs gelu_tanh'] = { unfusedMs: la('gelu'), fusedMs: la('gelu_tanh'), note: 'gelu: bias epilogue + erf pass (2 kernels); gelu_tanh: GELU_BIAS epilogue (1 kernel)' };
+  tf.dispose([x, w, bias]);
+}
+
+// Conv2D paths: every suite conv shape (NHWC 3×3 'same', bias + ReLU), both paths timed by the backend on first use.
+const { convChoices } = await import('../backends/cuda/ops/conv.ts');
+for (const [hh, ww, cin, cout] of [[8, 8, 32, 32], [14, 14, 64, 64], [7, 7, 512, 512], [14, 14, 256, 256], [28, 28, 128, 128], [56, 56, 64, 64]]) {
+  const x = tf.randomUniform([1, hh!, ww!, cin!]), f = tf.randomUniform([3, 3, cin!, cout!], -0.05, 0.05), bias = tf.randomUniform([cout!]);
+  tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' }).dispose();
+  tf.dispose([x, f, bias]);
+}
+const convPaths = Object.fromEntries(convChoices());
+
 // Dispatch overhead from JS: wall time per tf.add of two resident 4-element tensors (engine + kernel
 // lookup + launch), and per raw cuLaunchKernel through the launcher; the GPU work itself is ~2 µs.
 const tiny = tf.tensor([1, 2, 3, 4]);
@@ -128,6 +164,8 @@ const result = {
   device: cudaBackend.describe(),
   elementwise64M: { copyMs, copyGBs, kernels: ew },
   matmulFp32: { fusebench: mm, torch },
+  fusedKernels,
+  conv: { status: be.rt.cudnnStatus(), paths: convPaths, describe: cudaBackend.describe().convPath },
   dispatch: { tfAddTinyUsPerOp: wallUs, tfAddScalarLiteralUsPerOp: scalarUs, rawLaunchUsPerLaunch: rawLaunchUs, ops },
   compile: be.rt.compiler.stats,
 };

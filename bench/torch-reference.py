@@ -1,42 +1,114 @@
-"""PyTorch reference for fusebench's patterns on this GPU: eager (unfused) vs torch.compile (fused),
-fp32, TF32 off, CUDA-event timing (median of --reps). Writes JSON atomically to --out.
-usage: python3 bench/torch-reference.py --out torch-reference.json [--quick] [--reps 20]"""
-import argparse, json, math, os, platform, tempfile, time
-import torch
-import torch.nn.functional as F
+"""PyTorch reference for fusebench's patterns at fusebench's own sizes: eager (unfused: one torch op per tfjs op of the
+suite's unfused sequence) and torch.compile of that same function (fused by Inductor). fp32, TF32 off, CUDA-event
+timing: median of --reps single calls after a time-based warm-up. Writes JSON atomically to --out.
 
-torch.backends.cuda.matmul.allow_tf32 = False
-torch.backends.cudnn.allow_tf32 = False
+usage:
+  npx tsx bench/export-sizes.ts --out sizes.json
+  python3 bench/torch-reference.py --sizes sizes.json --out torch-reference.json [--quick] [--reps 20] [--only Linear_Bias_ReLU,...]
 
+Patterns it cannot express are listed under "skipped" with the reason; nothing is silently left out."""
+import argparse, json, math, os, platform, sys, tempfile, time
 
-def gelu_exact(x):
-    return 0.5 * x * (1 + torch.erf(x / math.sqrt(2)))
-
-
-# id -> (sizes full, sizes quick, input builder, function); functions are written op by op (eager = unfused).
-def linear(act):
-    def f(a, w, b):
-        y = a @ w + b
-        return {"linear": lambda y: y, "relu": torch.relu, "gelu": gelu_exact, "silu": lambda y: y * torch.sigmoid(y)}[act](y)
-    return f
+DEF_WARMUP_S = 0.2
 
 
-PATTERNS = {
-    "Linear_Bias_ReLU": ([(512, 768, 3072), (2048, 1024, 4096)], [(512, 768, 3072)], lambda m, k, n: [torch.randn(m, k), torch.randn(k, n), torch.randn(n)], linear("relu")),
-    "Linear_Bias_GELU": ([(512, 768, 3072), (2048, 1024, 4096)], [(512, 768, 3072)], lambda m, k, n: [torch.randn(m, k), torch.randn(k, n), torch.randn(n)], linear("gelu")),
-    "Linear_Bias_SiLU": ([(512, 768, 3072), (2048, 1024, 4096)], [(512, 768, 3072)], lambda m, k, n: [torch.randn(m, k), torch.randn(k, n), torch.randn(n)], linear("silu")),
-    "Add_ReLU": ([(1 << 20,), (1 << 24,), (1 << 26,)], [(1 << 24,)], lambda n: [torch.randn(n), torch.randn(n)], lambda a, b: torch.relu(a + b)),
-    "LayerNorm": ([(4096, 768), (16384, 1024)], [(4096, 768)], lambda r, d: [torch.randn(r, d), torch.randn(d), torch.randn(d)],
-                  lambda x, g, b: ((x - x.mean(-1, keepdim=True)) / torch.sqrt(((x - x.mean(-1, keepdim=True)) ** 2).mean(-1, keepdim=True) + 1e-5)) * g + b),
-    "SDPA": ([(12, 512, 64), (12, 1024, 64), (16, 2048, 64)], [(12, 512, 64)], lambda bh, s, d: [torch.randn(bh, s, d) for _ in range(3)],
-             lambda q, k, v: torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]), -1) @ v),
-    "Ternary_Fused3_tadd_tmul": ([(1 << 24,), (1 << 26,)], [(1 << 24,)], lambda n: [torch.randint(-1, 2, (n,), dtype=torch.int32) for _ in range(3)],
-                                lambda a, b, c: torch.clamp(a + b, -1, 1) * c),
-}
+# ---- the patterns: (inputs from params, eager function), mirroring suites/<family>/*.bench.ts unfused sides -------------
+
+def linear_inputs(p, torch):
+    return [torch.rand(p["m"], p["k"]) * 2 - 1, (torch.rand(p["k"], p["n"]) * 2 - 1) / math.sqrt(p["k"]), torch.rand(p["n"]) * 2 - 1]
 
 
-def time_ms(f, args, reps):
-    for _ in range(3):
+def linear_fn(act, torch):
+    def gelu(h):  # the suite's unfused GELU: 0.5·h·(1 + erf(h/√2)) as separate ops
+        return 0.5 * h * (1 + torch.erf(h * (1 / math.sqrt(2))))
+    acts = {"linear": lambda h: h, "relu": torch.relu, "gelu": gelu, "silu": lambda h: h * torch.sigmoid(h)}
+    f = acts[act]
+    return lambda x, w, b: f(torch.add(torch.matmul(x, w), b))
+
+
+def mlp_inputs(p, torch):
+    d, h = p["d"], p["h"]
+    return [torch.rand(p["m"], d) * 2 - 1, (torch.rand(d, h) * 2 - 1) / math.sqrt(d), torch.rand(h) * 2 - 1,
+            (torch.rand(h, d) * 2 - 1) / math.sqrt(h), torch.rand(d) * 2 - 1]
+
+
+def conv_inputs(p, torch, bn):
+    # NHWC as channels_last NCHW tensors (the same bytes in memory as fusebench's NHWC), weights KRSC.
+    x = (torch.rand(1, p["cin"], p["h"], p["w"]) * 2 - 1).to(memory_format=torch.channels_last)
+    w = ((torch.rand(p["cout"], p["cin"], 3, 3) * 2 - 1) / math.sqrt(9 * p["cin"])).to(memory_format=torch.channels_last)
+    c = p["cout"]
+    if not bn:
+        return [x, w, torch.rand(c) * 2 - 1]
+    return [x, w, torch.rand(c) * 0.2 - 0.1, torch.rand(c) + 0.5, torch.rand(c) * 0.2 - 0.1, torch.rand(c) * 0.5 + 0.75]
+
+
+def depthwise_inputs(p, torch):
+    c = p["c"]
+    x = (torch.rand(1, c, p["h"], p["w"]) * 2 - 1).to(memory_format=torch.channels_last)
+    w = ((torch.rand(c, 1, 3, 3) * 2 - 1) / 3).to(memory_format=torch.channels_last)
+    return [x, w, torch.rand(c) * 0.2 - 0.1, torch.rand(c) + 0.5, torch.rand(c) * 0.2 - 0.1, torch.rand(c) * 0.5 + 0.75]
+
+
+BN_EPS = 1e-5
+LN_EPS = 1e-5
+
+
+def build_patterns(torch):
+    F = torch.nn.functional
+
+    def bn(y, mean, var, beta, gamma):
+        return F.batch_norm(y, mean, var, gamma, beta, training=False, eps=BN_EPS)
+
+    def attn_inputs(n):
+        return lambda p, torch: [torch.rand(p["h"], p["s"], p["d"]) * 2 - 1 for _ in range(n)]
+
+    def scale(q):
+        return 1 / math.sqrt(q.shape[-1])
+
+    def ternary(op):
+        return {"tadd": lambda a, b: torch.clamp(a + b, -1, 1), "tmul": lambda a, b: a * b,
+                "tmin": torch.minimum, "tmax": torch.maximum}[op]
+
+    def trits(k):
+        return lambda p, torch: [torch.randint(-1, 2, (p["n"],), dtype=torch.int32) for _ in range(k)]
+
+    pats = {
+        "Linear_Bias": (linear_inputs, linear_fn("linear", torch)),
+        "Linear_Bias_ReLU": (linear_inputs, linear_fn("relu", torch)),
+        "Linear_Bias_GELU": (linear_inputs, linear_fn("gelu", torch)),
+        "Linear_Bias_SiLU": (linear_inputs, linear_fn("silu", torch)),
+        "MLP_2Layer": (mlp_inputs, lambda x, w1, b1, w2, b2: torch.add(torch.matmul(torch.relu(torch.add(torch.matmul(x, w1), b1)), w2), b2)),
+        "Conv2d_ReLU": (lambda p, torch: conv_inputs(p, torch, False),
+                        lambda x, w, b: torch.relu(torch.add(F.conv2d(x, w, padding=1), b.view(1, -1, 1, 1)))),
+        "Conv2d_BN": (lambda p, torch: conv_inputs(p, torch, True),
+                      lambda x, w, mean, var, beta, gamma: bn(F.conv2d(x, w, padding=1), mean, var, beta, gamma)),
+        "Conv2d_BN_ReLU": (lambda p, torch: conv_inputs(p, torch, True),
+                           lambda x, w, mean, var, beta, gamma: torch.relu(bn(F.conv2d(x, w, padding=1), mean, var, beta, gamma))),
+        "DepthwiseConv2d_BN_ReLU": (depthwise_inputs,
+                                    lambda x, w, mean, var, beta, gamma: torch.relu(bn(F.conv2d(x, w, padding=1, groups=x.shape[1]), mean, var, beta, gamma))),
+        "QKT": (attn_inputs(2), lambda q, k: torch.matmul(q, k.transpose(1, 2).contiguous())),
+        "QKT_Softmax": (attn_inputs(2), lambda q, k: torch.softmax(torch.mul(torch.matmul(q, k.transpose(1, 2).contiguous()), scale(q)), -1)),
+        "Attention_SDPA": (attn_inputs(3), lambda q, k, v: torch.matmul(torch.softmax(torch.mul(torch.matmul(q, k.transpose(1, 2)), scale(q)), -1), v)),
+        "LayerNorm": (lambda p, torch: [torch.rand(p["t"], p["d"]) * 3 - 1, torch.rand(p["d"]) + 0.5, torch.rand(p["d"]) - 0.5],
+                      lambda x, g, b: torch.add(torch.mul(torch.div(torch.sub(x, x.mean(-1, keepdim=True)),
+                                                                    torch.sqrt(torch.add(((x - x.mean(-1, keepdim=True)) ** 2).mean(-1, keepdim=True), LN_EPS))), g), b)),
+        "Add_ReLU": (lambda p, torch: [torch.rand(1, p["h"], p["w"], p["c"]) * 2 - 1 for _ in range(2)], lambda a, b: torch.relu(torch.add(a, b))),
+        "Ternary_tadd_tnot": (trits(2), lambda a, b: torch.neg(torch.clamp(a + b, -1, 1))),
+    }
+    for inner in ("tadd", "tmul", "tmin", "tmax"):
+        for outer in ("tadd", "tmul", "tmin", "tmax"):
+            fi, fo = ternary(inner), ternary(outer)
+            pats[f"Ternary_{inner}_{outer}"] = (trits(3), (lambda fi, fo: lambda a, b, c: fo(fi(a, b), c))(fi, fo))
+    return pats
+
+
+# ---- timing ---------------------------------------------------------------------------------------------------------
+
+def time_ms(torch, f, args, reps, warmup_s):
+    f(*args)
+    torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < warmup_s:
         f(*args)
     torch.cuda.synchronize()
     times = []
@@ -51,44 +123,86 @@ def time_ms(f, args, reps):
     return times[len(times) // 2]
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--out", required=True, help="JSON output path (written atomically)")
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--reps", type=int, default=20)
-    p.add_argument("--no-compile", action="store_true", help="skip torch.compile (eager only)")
-    args = p.parse_args()
-    if not torch.cuda.is_available():
-        raise SystemExit("torch-reference.py: no CUDA device visible to PyTorch")
-    results = []
-    for pid, (full, quick, build, fn) in PATTERNS.items():
-        compiled = None if args.no_compile else torch.compile(fn)
-        for size in (quick if args.quick else full):
-            ins = [t.cuda() for t in build(*size)]
-            row = {"id": pid, "size": list(size), "eagerMs": time_ms(fn, ins, args.reps)}
-            if compiled is not None:
-                try:
-                    t0 = time.time()
-                    compiled(*ins)
-                    row["compileSeconds"] = time.time() - t0
-                    row["compiledMs"] = time_ms(compiled, ins, args.reps)
-                except Exception as e:  # report, never hide
-                    row["compileError"] = str(e).split("\n")[0]
-            results.append(row)
-            print(json.dumps(row), flush=True)
-    doc = {
-        "schema": "fusebench/torch-reference@1",
-        "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "command": "python3 bench/torch-reference.py " + " ".join(f for f in os.sys.argv[1:]),
-        "machine": {"hostname": platform.node(), "gpu": torch.cuda.get_device_name(0), "torch": torch.__version__, "cuda": torch.version.cuda},
-        "dtype": "float32", "tf32": False, "timing": f"CUDA events, median of {args.reps}",
-        "results": results,
-    }
-    d = os.path.dirname(os.path.abspath(args.out))
+def write_atomic(path, doc):
+    d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
     with os.fdopen(fd, "w") as f:
         json.dump(doc, f, indent=2)
-    os.replace(tmp, args.out)
+    os.replace(tmp, path)
+
+
+def load_sizes(path):
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"torch-reference.py: --sizes {path}: {e}")
+    if doc.get("schema") != "fusebench/sizes@1" or not isinstance(doc.get("patterns"), dict):
+        raise SystemExit(f"torch-reference.py: --sizes {path}: not a fusebench/sizes@1 file (write one with: npx tsx bench/export-sizes.ts --out {path})")
+    return doc["patterns"]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", required=True, help="JSON from bench/export-sizes.ts")
+    p.add_argument("--out", required=True, help="JSON output path (written atomically)")
+    p.add_argument("--quick", action="store_true", help="the suites' quick sizes instead of the full ones")
+    p.add_argument("--reps", type=int, default=20)
+    p.add_argument("--warmup", type=float, default=DEF_WARMUP_S, help="seconds of warm-up calls per variant")
+    p.add_argument("--only", default="", help="comma-separated pattern ids")
+    p.add_argument("--no-compile", action="store_true", help="skip torch.compile (eager only)")
+    args = p.parse_args()
+    sizes = load_sizes(args.sizes)
+    import torch
+    if not torch.cuda.is_available():
+        raise SystemExit("torch-reference.py: no CUDA device visible to PyTorch")
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    patterns = build_patterns(torch)
+    only = set(filter(None, args.only.split(",")))
+    unknown = only - set(sizes)
+    if unknown:
+        raise SystemExit(f"torch-reference.py: --only names unknown pattern(s): {', '.join(sorted(unknown))}")
+    results, skipped = [], {}
+    for pid, spec in sizes.items():
+        if only and pid not in only:
+            continue
+        if pid not in patterns:
+            skipped[pid] = "no PyTorch formulation in bench/torch-reference.py"
+            continue
+        build, fn = patterns[pid]
+        compiled = None if args.no_compile else torch.compile(fn, dynamic=False)
+        for size in spec["quick" if args.quick else "full"]:
+            row = {"id": pid, "label": size["label"], "params": size["params"]}
+            try:
+                ins = [t.cuda() for t in build(size["params"], torch)]
+                row["eagerMs"] = time_ms(torch, fn, ins, args.reps, args.warmup)
+                if compiled is not None:
+                    try:
+                        t0 = time.time()
+                        compiled(*ins)
+                        torch.cuda.synchronize()
+                        row["compileSeconds"] = time.time() - t0
+                        row["compiledMs"] = time_ms(torch, compiled, ins, args.reps, args.warmup)
+                    except Exception as e:  # reported, never hidden
+                        row["compileError"] = str(e).split("\n")[0]
+            except Exception as e:
+                row["error"] = str(e).split("\n")[0]
+            results.append(row)
+            print(json.dumps(row), flush=True)
+    doc = {
+        "schema": "fusebench/torch-reference@2",
+        "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "command": "python3 bench/torch-reference.py " + " ".join(sys.argv[1:]),
+        "machine": {"hostname": platform.node(), "gpu": torch.cuda.get_device_name(0), "torch": torch.__version__, "cuda": torch.version.cuda},
+        "dtype": "float32", "tf32": False, "quick": args.quick,
+        "timing": f"CUDA events around one call, median of {args.reps} after {args.warmup} s of warm-up",
+        "eager": "one torch op per tfjs op of the suite's unfused sequence",
+        "compiled": "torch.compile(dynamic=False) of the same function",
+        "results": results,
+        "skipped": skipped,
+    }
+    write_atomic(args.out, doc)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/typ
 import { registerFusebenchKernels } from '../../kernels/registry.ts';
 
 let facts: DeviceInfo | undefined;
+let convModule: typeof import('./ops/conv.ts') | undefined;
+let runtimeModule: typeof import('./runtime/context.ts') | undefined;
 
 async function runtime(): Promise<typeof import('./runtime/context.ts')> {
   return import('./runtime/context.ts');
@@ -19,7 +21,7 @@ export const cudaBackend: BackendAdapter = {
       const rt = CudaRuntime.open();
       const f = rt.facts;
       await cudaDeviceInfo();
-      return { available: true, reason: `${f.name} (sm_${f.computeCapability.replace('.', '')}), driver ${f.driverVersion}, NVRTC ${f.nvrtcVersion}, cuBLASLt ${f.cublasLtVersion}; convs: im2col + cuBLASLt (no cuDNN)` };
+      return { available: true, reason: `${f.name} (sm_${f.computeCapability.replace('.', '')}), driver ${f.driverVersion}, NVRTC ${f.nvrtcVersion}, cuBLASLt ${f.cublasLtVersion}; convs: cuDNN where faster per shape, else im2col + cuBLASLt` };
     } catch (e) {
       return {
         available: false,
@@ -40,7 +42,8 @@ export const cudaBackend: BackendAdapter = {
     await t.data();
   },
   describe(): DeviceInfo {
-    return facts ?? { description: 'cuda (not initialised: call detect() or init() first)' };
+    if (!facts) return { description: 'cuda (not initialised: call detect() or init() first)' };
+    return { ...facts, convPath: convPathNow() };
   },
   async teardown(): Promise<void> {
     const b = tf.findBackend('cuda') as { emptyCache?: () => void } | null;
@@ -50,8 +53,9 @@ export const cudaBackend: BackendAdapter = {
 
 /** Called by init paths that already opened the runtime, so describe() can stay synchronous. */
 export async function cudaDeviceInfo(): Promise<DeviceInfo> {
-  const { CudaRuntime } = await runtime();
-  const f = CudaRuntime.open().facts;
+  runtimeModule = await runtime();
+  convModule = await import('./ops/conv.ts');
+  const f = runtimeModule.CudaRuntime.open().facts;
   facts = {
     description: `${f.name}, compute ${f.computeCapability}, ${f.smCount} SMs, ${(f.totalMemBytes / 2 ** 30).toFixed(1)} GiB, driver ${f.driverVersion}`,
     gpu: f.name,
@@ -60,10 +64,24 @@ export async function cudaDeviceInfo(): Promise<DeviceInfo> {
     driver: f.driverVersion,
     nvrtc: f.nvrtcVersion,
     cublasLt: f.cublasLtVersion,
-    convolutions: 'im2col + cuBLASLt GEMM (cuDNN not used)',
-    geluEpilogue: process.env.FUSEBENCH_CUDA_GELU_EPILOGUE === 'tanh' ? 'cuBLASLt GELU (tanh approximation)' : 'bias epilogue + exact erf GELU pass',
+    geluEpilogue: 'gelu (exact erf): cuBLASLt bias epilogue + one erf-GELU pass; gelu_tanh: cuBLASLt GELU_BIAS epilogue, one kernel',
     libnvrtc: f.libraries.nvrtc ?? '',
     libcublasLt: f.libraries.cublasLt ?? '',
   };
   return facts;
+}
+
+/**
+ * Which convolution path runs: cuDNN's state (opened on the first conv) and, per conv signature seen so far,
+ * the path chosen on first use (both timed, the faster kept), e.g. "mode auto; cuDNN 9.10.2 (...); 3 conv shapes: 2 on cuDNN, 1 on im2col …".
+ */
+function convPathNow(): string {
+  if (!runtimeModule || !convModule) return 'unknown (not initialised)';
+  const mode = process.env.FUSEBENCH_CUDA_CONV || 'auto';
+  const status = runtimeModule.CudaRuntime.open().cudnnStatus();
+  const list = [...convModule.convChoices().values()];
+  if (list.length === 0) return `mode ${mode}; ${status}; no Conv2D run yet`;
+  const n = (p: string): number => list.filter((c) => c.path === p).length;
+  const reasons = [...new Set(list.map((c) => c.reason).filter((r): r is string => Boolean(r)))];
+  return `mode ${mode}; ${status}; ${list.length} conv shapes: ${n('cudnn')} on cuDNN, ${n('im2col')} on im2col + cuBLASLt${reasons.length ? ` (im2col because: ${reasons.join('; ')})` : ''}`;
 }

@@ -13,6 +13,8 @@ interface DeviceData {
   readonly size: number;
   readonly dtype: DataType;
   refCount: number;
+  /** A slot of the runtime's constant slab (a cached scalar): never returned to the pool. */
+  readonly constant?: boolean;
 }
 
 export type DeviceDtype = 'float32' | 'int32';
@@ -28,6 +30,8 @@ export class CudaBackend extends KernelBackend {
   readonly rt: CudaRuntime;
   private readonly store = new WeakMap<DataId, DeviceData>();
   private liveIds = 0;
+  /** Tensors derived from another tensor's data (e.g. a filter in cuDNN's layout), freed with that data. */
+  private readonly derived = new WeakMap<DataId, Map<string, TensorInfo>>();
   private readonly startEv: unknown;
   private readonly endEv: unknown;
 
@@ -66,7 +70,19 @@ export class CudaBackend extends KernelBackend {
   }
 
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
-    const dataId = this.allocate(util.sizeFromShape(shape), dtype);
+    const size = util.sizeFromShape(shape);
+    if (size === 1 && values != null && deviceDtype(dtype, 'tensor')) {
+      // Scalars (tf.add(t, 1) makes one per call) share one device slot per bit pattern: no upload, which
+      // would wait for the stream, and no allocation. Sound because tfjs never writes into an input's data.
+      const ptr = this.rt.constant(scalarBits(values, dtype));
+      if (ptr !== 0) {
+        const dataId = {};
+        this.store.set(dataId, { ptr, size: 1, dtype, refCount: 1, constant: true });
+        this.liveIds++;
+        return dataId;
+      }
+    }
+    const dataId = this.allocate(size, dtype);
     if (values != null) this.upload(this.entry(dataId), values);
     return dataId;
   }
@@ -96,6 +112,22 @@ export class CudaBackend extends KernelBackend {
     return { dataId: t.dataId, shape: [...shape], dtype: t.dtype };
   }
 
+  /**
+   * A tensor computed once from `t` by `make` and kept until t's data is disposed. Sound because tfjs never
+   * changes the values under a dataId (a Variable's assign moves it to a new dataId).
+   */
+  derivedOf(t: TensorInfo, key: string, make: () => TensorInfo): TensorInfo {
+    let m = this.derived.get(t.dataId);
+    if (!m) this.derived.set(t.dataId, (m = new Map()));
+    let d = m.get(key);
+    if (!d) {
+      m.set(key, (d = make()));
+      // Not a tensor of tfjs's: left out of numDataIds, so the engine's leak check does not count it.
+      this.liveIds--;
+    }
+    return d;
+  }
+
   disposeIntermediate(t: TensorInfo): void {
     this.disposeData(t.dataId);
   }
@@ -112,10 +144,18 @@ export class CudaBackend extends KernelBackend {
     if (!d) return true;
     d.refCount--;
     if (!force && d.refCount > 0) return false;
-    this.rt.pool.release(d.ptr);
+    if (!d.constant) this.rt.pool.release(d.ptr);
     d.ptr = 0;
     this.store.delete(dataId);
     this.liveIds--;
+    const derived = this.derived.get(dataId);
+    if (derived) {
+      this.derived.delete(dataId);
+      for (const t of derived.values()) {
+        this.liveIds++;
+        this.disposeData(t.dataId, true);
+      }
+    }
     return true;
   }
 
@@ -174,6 +214,12 @@ export class CudaBackend extends KernelBackend {
   override dispose(): void {
     this.rt.pool.trim();
   }
+}
+
+/** The 32 bits a one-element tensor holds on the device (float32 bits, or int32 for int32 and bool). */
+function scalarBits(values: BackendValues, dtype: DataType): number {
+  const arr = toDeviceArray(values, dtype, 1);
+  return new Uint32Array(arr.buffer, arr.byteOffset, 1)[0]!;
 }
 
 function toDeviceArray(values: BackendValues, dtype: DataType, size: number): Float32Array | Int32Array {

@@ -158,6 +158,79 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     await compare([trits()], (x) => runKernelOp('TernaryUnary', { x }, { op: 'tnot' }));
   }, 300_000);
 
+  it('FusebenchQKTSoftmax matches cpu (register, shared-memory rows); Softmax on long rows', async () => {
+    const { runKernelOp } = await import('./kernel-call.ts');
+    const tol = { atol: 1e-5, rtol: 1e-4 };
+    for (const [bh, s, d] of [[3, 77, 64], [2, 130, 32], [1, 1100, 16], [2, 64, 64]]) {
+      await compare([randf([bh, s, d]), randf([bh, s, d])], (q, k) => runKernelOp('FusebenchQKTSoftmax', { q, k }, {}), tol);
+    }
+    await compare([randf([2, 40, 8], 3), randf([2, 40, 8], 3)], (q, k) => runKernelOp('FusebenchQKTSoftmax', { q, k }, { scale: 0.3 }), tol);
+    await compare([randf([3, 2000], 4)], (x) => tf.softmax(x), tol);
+    await compare([randf([2, 13000], 4)], (x) => tf.softmax(x), tol);
+  }, 120_000);
+
+  it('FusebenchLinearAct gelu_tanh is the cuBLASLt GELU epilogue: matches the tanh form in float64', async () => {
+    const { runKernelOp } = await import('./kernel-call.ts');
+    const [M, K, N] = [37, 64, 29];
+    const A = randf([M, K]), B = randf([K, N]), bias = randf([N], 2);
+    const got = await runOn('cuda', [A, B, bias], (a, b, c) => runKernelOp('FusebenchLinearAct', { a, b, bias: c }, { activation: 'gelu_tanh' }));
+    expect(got.shape).toEqual([M, N]);
+    const c0 = Math.sqrt(2 / Math.PI);
+    let worst = 0;
+    // The suites' default tolerance (atol 1e-4 + rtol 1e-3): cuBLASLt's epilogue may evaluate tanh approximately.
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+      let x = bias.data[j]!;
+      for (let k = 0; k < K; k++) x += A.data[i * K + k]! * B.data[k * N + j]!;
+      const want = 0.5 * x * (1 + Math.tanh(c0 * (x + 0.044715 * x ** 3)));
+      const g = got.values[i * N + j]!;
+      worst = Math.max(worst, Math.abs(g - want));
+      if (!(Math.abs(g - want) <= 1e-4 + 1e-3 * Math.abs(want))) expect.fail(`[${i},${j}]: cuda ${g} vs tanh-GELU ${want}`);
+    }
+    console.log(`[gelu_tanh] max |cuda − float64 tanh-GELU| = ${worst.toExponential(2)}`);
+  });
+
+  it('Conv2D / FusedConv2D on both paths (cuDNN forced, im2col forced, auto) match cpu; describe() names the path', async () => {
+    const tol = { atol: 1e-4, rtol: 1e-4 };
+    const cases: Array<[Host[], (...t: tf.Tensor[]) => tf.Tensor]> = [
+      [[randf([2, 9, 11, 3]), randf([3, 3, 3, 8])], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same')],
+      [[randf([1, 10, 10, 4]), randf([3, 2, 4, 5])], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid', 'NHWC', [1, 2])],
+      [[randf([2, 8, 8, 6]), randf([3, 3, 6, 4]), randf([4])], (x, f, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' })],
+      [[randf([2, 8, 8, 6]), randf([3, 3, 6, 4]), randf([4])], (x, f, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'linear' })],
+      [[randf([1, 12, 12, 16]), randf([3, 3, 16, 32]), randf([32])], (x, f, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'valid', bias: b, activation: 'relu' })],
+      [[randf([1, 8, 8, 4]), randf([1, 1, 4, 8]), randf([8])], (x, f, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'elu' })],
+    ];
+    const saved = process.env.FUSEBENCH_CUDA_CONV;
+    try {
+      for (const mode of ['cudnn', 'im2col', 'auto']) {
+        process.env.FUSEBENCH_CUDA_CONV = mode;
+        const { CudaRuntime } = await import('../../backends/cuda/runtime/context.ts');
+        if (mode === 'cudnn' && !CudaRuntime.open().cudnn()) {
+          console.log(`[cuDNN path not tested] ${CudaRuntime.open().cudnnStatus()}`);
+          continue;
+        }
+        for (const [ins, f] of cases) await compare(ins, f, tol);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.FUSEBENCH_CUDA_CONV;
+      else process.env.FUSEBENCH_CUDA_CONV = saved;
+    }
+    const path = String(cudaBackend.describe().convPath);
+    console.log(`[convPath] ${path}`);
+    expect(path).toMatch(/conv shapes: \d+ on cuDNN, \d+ on im2col/);
+  }, 300_000);
+
+  it('scalar constants share a device slot by value and survive each other\'s dispose', async () => {
+    await tf.setBackend('cuda');
+    const a = tf.scalar(3.5), b = tf.scalar(3.5), c = tf.scalar(7, 'int32');
+    a.dispose();
+    expect(await b.data()).toEqual(new Float32Array([3.5]));
+    expect(await c.data()).toEqual(new Int32Array([7]));
+    const x = tf.tensor([1, 2, 3, 4]);
+    const y = tf.add(tf.mul(x, 2), 3.5);
+    expect(Array.from(await y.data())).toEqual([5.5, 7.5, 9.5, 11.5]);
+    tf.dispose([b, c, x, y]);
+  });
+
   it('a kernel cuda lacks fails with "not implemented on cuda: <KernelName>"', async () => {
     await tf.setBackend('cuda');
     const x = tf.tensor([1, 2, 3]);

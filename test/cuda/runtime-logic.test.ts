@@ -5,7 +5,8 @@ import { CudaCallError, formatCudaError } from '../../backends/cuda/ffi/errors.t
 import { DevicePool, sizeClass } from '../../backends/cuda/runtime/pool.ts';
 import { broadcastStrides } from '../../backends/cuda/ops/elementwise.ts';
 import { cacheKey } from '../../backends/cuda/runtime/compiler.ts';
-import { geluInEpilogue } from '../../kernels/cuda/linear_act.ts';
+import { parseLinearActivation } from '../../kernels/cuda/linear_act.ts';
+import { softmaxVariant } from '../../backends/cuda/codegen/rowwise.ts';
 
 function fakeFs(files: string[], env: Record<string, string> = {}): SearchEnv {
   const set = new Set(files);
@@ -97,9 +98,18 @@ describe('cuda broadcasting and caching helpers', () => {
     expect(cacheKey('src', ['-arch=sm_80'], '13.0')).not.toBe(k);
     expect(cacheKey('src2', ['-arch=sm_90'], '13.0')).not.toBe(k);
   });
-  it('FUSEBENCH_CUDA_GELU_EPILOGUE accepts exact or tanh only', () => {
-    expect(geluInEpilogue({})).toBe(false);
-    expect(geluInEpilogue({ FUSEBENCH_CUDA_GELU_EPILOGUE: 'tanh' })).toBe(true);
-    expect(() => geluInEpilogue({ FUSEBENCH_CUDA_GELU_EPILOGUE: 'fast' })).toThrow(/FUSEBENCH_CUDA_GELU_EPILOGUE/);
+  it('FusebenchLinearAct accepts the contract activations, gelu_tanh included, and names a bad one', () => {
+    expect(parseLinearActivation(undefined)).toBe('linear');
+    expect(parseLinearActivation('gelu_tanh')).toBe('gelu_tanh');
+    expect(() => parseLinearActivation('tanh')).toThrow(/activation must be linear, relu, gelu, gelu_tanh, silu \(got tanh\)/);
+  });
+  it('row softmax keeps rows in registers up to 1024 columns, in shared memory up to 12288, else re-reads', () => {
+    expect(softmaxVariant(1)).toEqual({ kind: 'warp', values: 1 });
+    expect(softmaxVariant(33)).toEqual({ kind: 'warp', values: 2 });
+    expect(softmaxVariant(512)).toEqual({ kind: 'warp', values: 16 });
+    expect(softmaxVariant(1024)).toEqual({ kind: 'warp', values: 32 });
+    expect(softmaxVariant(1025)).toEqual({ kind: 'smem' });
+    expect(softmaxVariant(12288)).toEqual({ kind: 'smem' });
+    expect(softmaxVariant(12289)).toEqual({ kind: 'global' });
   });
 });

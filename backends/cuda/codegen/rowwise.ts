@@ -49,22 +49,87 @@ extern "C" __global__ void ${entry}(T* __restrict__ out, const T* __restrict__ i
   return { source, entry };
 }
 
-/** Softmax over each row: exp(x - max) / sum. Params: out, in, cols. Grid: one block per row. */
-export function softmaxSource(): { source: string; entry: string } {
-  const entry = 'fb_softmax_rows';
+/** Values per lane of the warp-per-row softmax: rows of up to 32·v columns live in registers. */
+export const SOFTMAX_WARP_VALUES = [1, 2, 4, 8, 16, 32] as const;
+export const SOFTMAX_WARP_MAX_COLS = 32 * 32;
+/** Rows cached in (default, non-opt-in) dynamic shared memory by the block-per-row variant. */
+export const SOFTMAX_SMEM_MAX_COLS = 12 * 1024;
+export const SOFTMAX_WARP_ROWS_PER_BLOCK = 4;
+
+export type SoftmaxVariant = { readonly kind: 'warp'; readonly values: (typeof SOFTMAX_WARP_VALUES)[number] } | { readonly kind: 'smem' } | { readonly kind: 'global' };
+
+/** The softmax variant for rows of `cols` elements: registers, then shared memory, then re-reads from global. */
+export function softmaxVariant(cols: number): SoftmaxVariant {
+  if (cols <= SOFTMAX_WARP_MAX_COLS) {
+    const values = SOFTMAX_WARP_VALUES.find((v) => 32 * v >= cols)!;
+    return { kind: 'warp', values };
+  }
+  return cols <= SOFTMAX_SMEM_MAX_COLS ? { kind: 'smem' } : { kind: 'global' };
+}
+
+/**
+ * softmax(scale·row) over each row of a [rows, cols] view: exp(x·scale − max) / sum, max-subtracted as tfjs's is.
+ * `out` may equal `in` (no __restrict__): each element is read before its own thread writes it, so the
+ * attention kernels softmax the GEMM's scores in place. Each row is read from global memory once and
+ * written once, except in the 'global' variant (rows longer than SOFTMAX_SMEM_MAX_COLS), which re-reads it.
+ * Params: out, in, rows (64-bit), cols (int), scale. Grid: warp → ceil(rows / 4) blocks of 128; smem/global →
+ * one block per row (dynamic shared memory cols·4 bytes for smem).
+ */
+export function softmaxSource(v: SoftmaxVariant): { source: string; entry: string } {
+  const NEG_INF = '(-__int_as_float(0x7f800000))';
+  if (v.kind === 'warp') {
+    const entry = `fb_softmax_rows_w${v.values}`;
+    const source = `${PRELUDE}
+#define VPT ${v.values}
+extern "C" __global__ void __launch_bounds__(${32 * SOFTMAX_WARP_ROWS_PER_BLOCK}) ${entry}(float* out, const float* in, unsigned long long rows, int cols, float scale) {
+  const unsigned long long row = (unsigned long long)blockIdx.x * ${SOFTMAX_WARP_ROWS_PER_BLOCK} + (threadIdx.x >> 5);
+  if (row >= rows) return;
+  const int lane = threadIdx.x & 31;
+  const float* x = in + row * (unsigned long long)cols;
+  float* y = out + row * (unsigned long long)cols;
+  float v[VPT];
+  float m = ${NEG_INF};
+#pragma unroll
+  for (int i = 0; i < VPT; ++i) {
+    const int c = lane + i * 32;
+    v[i] = c < cols ? x[c] * scale : ${NEG_INF};
+    if (c < cols) m = fb_max(m, v[i]);
+  }
+  m = fb_warp_max(m);
+  float s = 0.f;
+#pragma unroll
+  for (int i = 0; i < VPT; ++i) {
+    const int c = lane + i * 32;
+    v[i] = c < cols ? expf(v[i] - m) : 0.f;
+    s += v[i];
+  }
+  s = fb_warp_sum(s);
+  const float inv = 1.f / s;
+#pragma unroll
+  for (int i = 0; i < VPT; ++i) {
+    const int c = lane + i * 32;
+    if (c < cols) y[c] = v[i] * inv;
+  }
+}
+`;
+    return { source, entry };
+  }
+  const smem = v.kind === 'smem';
+  const entry = `fb_softmax_rows_${v.kind}`;
   const source = `${PRELUDE}
-extern "C" __global__ void ${entry}(float* __restrict__ out, const float* __restrict__ in, unsigned long long cols) {
+extern "C" __global__ void ${entry}(float* out, const float* in, unsigned long long rows, int cols, float scale) {
   __shared__ float scratch[32];
+  ${smem ? 'extern __shared__ float cache[];' : ''}
   const float* x = in + (unsigned long long)blockIdx.x * cols;
   float* y = out + (unsigned long long)blockIdx.x * cols;
-  float m = -__int_as_float(0x7f800000);
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) m = fb_max(m, x[c]);
-  m = fb_block_max(m, -__int_as_float(0x7f800000), scratch);
+  float m = ${NEG_INF};
+  for (int c = threadIdx.x; c < cols; c += blockDim.x) { const float t = x[c] * scale; ${smem ? 'cache[c] = t; ' : ''}m = fb_max(m, t); }
+  m = fb_block_max(m, ${NEG_INF}, scratch);
   float s = 0.f;
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) s += expf(x[c] - m);
+  for (int c = threadIdx.x; c < cols; c += blockDim.x) { const float e = expf(${smem ? 'cache[c]' : 'x[c] * scale'} - m); ${smem ? 'cache[c] = e; ' : ''}s += e; }
   s = fb_block_sum(s, scratch);
   const float inv = 1.f / s;
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) y[c] = expf(x[c] - m) * inv;
+  for (int c = threadIdx.x; c < cols; c += blockDim.x) y[c] = ${smem ? 'cache[c]' : 'expf(x[c] * scale - m)'} * inv;
 }
 `;
   return { source, entry };

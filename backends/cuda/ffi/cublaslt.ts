@@ -162,9 +162,10 @@ export class CublasLt {
     this.call('cublasLtMatmulDescSetAttribute', desc, DESC_BIAS_POINTER, this.ptrBuf, 8);
   }
 
-  /** D = op(A)·op(B) (+ bias, activation per epilogue), on the default stream. */
-  matmul(p: LtProblem, A: DevicePtr, B: DevicePtr, D: DevicePtr, bias: DevicePtr = 0): void {
+  /** D = alpha·op(A)·op(B) (+ bias, activation per epilogue), on the default stream. */
+  matmul(p: LtProblem, A: DevicePtr, B: DevicePtr, D: DevicePtr, bias: DevicePtr = 0, alpha = 1): void {
     const plan = this.plan(p);
+    this.alpha[0] = alpha;
     if (p.epilogue.toLowerCase().includes('bias')) {
       if (!bias) throw new Error(`cublasLt matmul: epilogue ${p.epilogue} needs a bias pointer`);
       this.setBias(plan.desc, bias);

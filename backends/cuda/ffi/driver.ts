@@ -60,7 +60,9 @@ export class Driver {
     decl('int cuModuleLoadData(_Out_ CUmodule *mod, const void *image)');
     decl('int cuModuleGetFunction(_Out_ CUfunction *fn, CUmodule mod, const char *name)');
     decl('int cuFuncSetAttribute(CUfunction fn, int attrib, int value)');
-    decl('int cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int smem, CUstream stream, void *params, void *extra)');
+    // Handles and the parameter block as plain 64-bit addresses: koffi marshals numbers about twice as fast as
+    // opaque pointer objects (0.25 vs 0.53 µs per call measured with a stub library), and launches are the hot path.
+    decl('int cuLaunchKernel(uint64_t f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int smem, uint64_t stream, uint64_t params, uint64_t extra)');
     decl('int cuEventCreate(_Out_ CUevent *ev, unsigned int flags)');
     decl('int cuEventRecord(CUevent ev, CUstream stream)');
     decl('int cuEventSynchronize(CUevent ev)');
@@ -165,9 +167,13 @@ export class Driver {
   setMaxDynamicShared(fn: Handle, bytes: number): void {
     this.call('cuFuncSetAttribute', fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes);
   }
-  /** `params` is a native void*[] built by Launcher; `name` only serves the error message. */
-  launch(fn: Handle, name: string, gx: number, gy: number, gz: number, bx: number, by: number, bz: number, smem: number, params: unknown): void {
-    const code = this.f.cuLaunchKernel!(fn, gx, gy, gz, bx, by, bz, smem, null, params, null) as number;
+  /** The address of a handle (CUfunction…) as a number, for the launch path. */
+  address(h: Handle): number {
+    return Number(koffi.address(h));
+  }
+  /** `fn` is a CUfunction's address and `params` the address of a native void*[] built by Launcher; `name` only serves the error message. */
+  launch(fn: number, name: string, gx: number, gy: number, gz: number, bx: number, by: number, bz: number, smem: number, params: number): void {
+    const code = this.f.cuLaunchKernel!(fn, gx, gy, gz, bx, by, bz, smem, 0, params, 0) as number;
     if (code !== 0) this.check(`cuLaunchKernel(${name}, grid ${gx}x${gy}x${gz}, block ${bx}x${by}x${bz}, smem ${smem})`, code);
   }
   eventCreate(): Handle {

@@ -1,7 +1,7 @@
 /** Every failing CUDA call becomes one of these, naming the library, the call and the library's own error text. */
 export class CudaCallError extends Error {
   constructor(
-    readonly library: 'cuda' | 'nvrtc' | 'cublasLt',
+    readonly library: 'cuda' | 'nvrtc' | 'cublasLt' | 'cudnn',
     readonly call: string,
     readonly code: number,
     readonly errorName: string,

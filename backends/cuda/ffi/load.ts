@@ -21,6 +21,9 @@ export function loadCudaLibrary(name: CudaLibrary, search: SearchEnv = realSearc
       // NVRTC dlopens libnvrtc-builtins by soname; preloading it from the same folder makes that work
       // when the folder is not on the loader's path (python wheels).
       if (name === 'nvrtc' && c.path.startsWith('/')) preloadSibling(c.path, 'libnvrtc-builtins.so');
+      // cuDNN 9's libcudnn.so.9 dlopens its parts (libcudnn_ops, _cnn, _engines_*, …) by soname; preloaded
+      // from the same folder, they are found even when that folder is not on the loader's path.
+      if (name === 'cudnn' && c.path.startsWith('/')) preloadCudnnParts(c.path);
       const lib = koffi.load(c.path);
       return { lib, path: c.path, source: c.source };
     } catch (e) {
@@ -43,6 +46,24 @@ function preloadSibling(libPath: string, prefix: string): void {
         // NVRTC will report its own error if it really cannot find the builtins.
       }
     }
+  }
+}
+
+/** Loads every libcudnn_*.so.9 beside `libPath`; parts whose dependencies are not loaded yet are retried. */
+function preloadCudnnParts(libPath: string): void {
+  const dir = dirname(libPath);
+  if (!existsSync(dir)) return;
+  // The graph library first: the others link against it.
+  let pending = readdirSync(dir).filter((f) => /^libcudnn_\w+\.so\.\d+$/.test(f)).sort((a, b) => +b.startsWith('libcudnn_graph') - +a.startsWith('libcudnn_graph'));
+  for (let round = 0; round < 4 && pending.length > 0; round++) {
+    pending = pending.filter((f) => {
+      try {
+        koffi.load(join(dir, f));
+        return false;
+      } catch {
+        return true;
+      }
+    });
   }
 }
 

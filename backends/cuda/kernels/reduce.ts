@@ -1,7 +1,8 @@
 /** Sum, Max, Mean and Softmax (last axis) on cuda: reduced axes are moved innermost, then one kernel per call. */
 import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { deviceDtype, type CudaBackend } from '../backend.ts';
-import { reduceSource, rowThreads, softmaxSource, THREAD_PER_ROW_MAX_COLS, type ReduceOp } from '../codegen/rowwise.ts';
+import { reduceSource, rowThreads, THREAD_PER_ROW_MAX_COLS, type ReduceOp } from '../codegen/rowwise.ts';
+import { runSoftmaxRows } from '../ops/softmax.ts';
 import { arg } from '../runtime/launcher.ts';
 import { runTranspose, runElementwise } from '../ops/elementwise.ts';
 import { castOp } from '../codegen/elementwise.ts';
@@ -60,9 +61,7 @@ const softmax: KernelFunc = ({ inputs, backend, attrs }) => {
   const out = b.makeOutput(x.shape, 'float32');
   const cols = x.shape[rank - 1] ?? 1;
   const rows = cols === 0 ? 0 : util.sizeFromShape(x.shape) / cols;
-  if (rows === 0) return out;
-  const { source, entry } = softmaxSource();
-  b.rt.launcher.launch(b.rt.compiler.kernel(source, entry), [rows], [rowThreads(cols)], [arg.ptr(b.ptr(out)), arg.ptr(b.ptr(x)), arg.u64(cols)]);
+  runSoftmaxRows(b, out, x, rows, cols);
   return out;
 };
 

@@ -1,13 +1,15 @@
 /**
- * NHWC convolutions without cuDNN: Conv2D as im2col + cuBLASLt GEMM (a 1×1/stride-1/unpadded conv is
- * the GEMM alone), with bias and ReLU in the GEMM epilogue; depthwise as a direct kernel with bias and
- * activation fused.
+ * NHWC convolutions. Conv2D runs on cuDNN (fused conv + bias + ReLU) or on im2col + cuBLASLt GEMM (a
+ * 1×1/stride-1/unpadded conv is the GEMM alone, bias and ReLU in its epilogue): with both available, each conv
+ * signature is timed once on both paths on first use and keeps the faster (convChoices() says which ran and why).
+ * Depthwise is a direct kernel with bias and activation fused.
  */
 import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.ts';
 import { CONV_PARAM_FIELDS, depthwiseSource, im2colSource, type ConvParams } from '../codegen/conv.ts';
 import { arg } from '../runtime/launcher.ts';
 import { runMatmul } from './matmul.ts';
+import { runTranspose } from './elementwise.ts';
 import { addBias, applyActivation, isColumnBias, type TfjsActivation } from './activation.ts';
 
 export interface ConvAttrs {
@@ -36,10 +38,114 @@ function struct(p: ConvParams): ReturnType<typeof arg.dims> {
   return { t: 'struct', v: new Int32Array(CONV_PARAM_FIELDS.map((f) => p[f])), align: 4 };
 }
 
+/** Which convolution path a shape runs: FUSEBENCH_CUDA_CONV=auto (default: timed per shape), cudnn (forced; errors throw) or im2col. */
+export type ConvMode = 'auto' | 'cudnn' | 'im2col';
+export function convMode(env: Readonly<Record<string, string | undefined>> = process.env): ConvMode {
+  const v = env.FUSEBENCH_CUDA_CONV;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (v === 'cudnn' || v === 'im2col') return v;
+  throw new Error(`FUSEBENCH_CUDA_CONV must be auto, cudnn or im2col (got "${v}")`);
+}
+
+/** The path chosen for one conv signature, with the timings (GPU ms, best of 3) that chose it. */
+export interface ConvChoice {
+  readonly path: 'cudnn' | 'im2col';
+  readonly cudnnMs?: number;
+  readonly im2colMs?: number;
+  /** Why cuDNN was not used, when it was not. */
+  readonly reason?: string;
+}
+
+const choices = new Map<string, ConvChoice>();
+
+/** Every conv signature seen in this process and the path it runs, for reports. */
+export function convChoices(): ReadonlyMap<string, ConvChoice> {
+  return choices;
+}
+
+/** Why cuDNN cannot run this conv, or null when it can (symmetric padding, column bias, sizes within int32). */
+function cudnnIneligible(info: backend_util.Conv2DInfo, bias: TensorInfo | undefined): string | null {
+  if (info.padInfo.top !== info.padInfo.bottom || info.padInfo.left !== info.padInfo.right) {
+    return `asymmetric padding (top ${info.padInfo.top}, bottom ${info.padInfo.bottom}, left ${info.padInfo.left}, right ${info.padInfo.right}); the legacy cuDNN API pads symmetrically`;
+  }
+  if (bias && !isColumnBias(bias, info.outChannels)) return 'bias is not a [outChannels] vector';
+  const biggest = Math.max(info.batchSize * info.inHeight * info.inWidth * info.inChannels, info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  if (biggest > 2 ** 31 - 1) return 'a tensor above 2^31 elements';
+  return null;
+}
+
 export function runConv2D(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAttrs, name: string, bias?: TensorInfo, prelu?: TensorInfo): TensorInfo {
   checkNhwc(name, a.dataFormat);
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const act = a.activation ?? 'linear';
+  const mode = convMode();
+  if (mode === 'im2col' || x.dtype !== 'float32' || filter.dtype !== 'float32') return conv2dIm2col(b, x, filter, info, act, name, bias, prelu, a.leakyreluAlpha);
+  const p = params(info, 1);
+  const key = `${CONV_PARAM_FIELDS.map((f) => p[f]).join(',')}|${info.padInfo.bottom},${info.padInfo.right}|${act}|${bias ? 'bias' : ''}`;
+  const viaCudnn = (): TensorInfo => conv2dCudnn(b, x, filter, info, act, bias, prelu, a.leakyreluAlpha);
+  const viaIm2col = (): TensorInfo => conv2dIm2col(b, x, filter, info, act, name, bias, prelu, a.leakyreluAlpha);
+  if (mode === 'cudnn') {
+    const why = cudnnIneligible(info, bias) ?? (b.rt.cudnn() ? null : b.rt.cudnnStatus());
+    if (why) throw new Error(`${name}: FUSEBENCH_CUDA_CONV=cudnn but cuDNN cannot run this convolution: ${why}`);
+    return viaCudnn();
+  }
+  let choice = choices.get(key);
+  if (!choice) {
+    choice = chooseConvPath(b, info, bias, viaCudnn, viaIm2col);
+    choices.set(key, choice);
+  }
+  return choice.path === 'cudnn' ? viaCudnn() : viaIm2col();
+}
+
+/** Times both paths on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */
+function chooseConvPath(b: CudaBackend, info: backend_util.Conv2DInfo, bias: TensorInfo | undefined, viaCudnn: () => TensorInfo, viaIm2col: () => TensorInfo): ConvChoice {
+  const why = cudnnIneligible(info, bias);
+  if (why) return { path: 'im2col', reason: why };
+  if (!b.rt.cudnn()) return { path: 'im2col', reason: b.rt.cudnnStatus() };
+  const best = (f: () => TensorInfo): number => {
+    b.disposeIntermediate(f());
+    let ms = Infinity;
+    for (let i = 0; i < 3; i++) ms = Math.min(ms, b.rt.timeGpu(() => b.disposeIntermediate(f())));
+    return ms;
+  };
+  let cudnnMs: number;
+  try {
+    cudnnMs = best(viaCudnn);
+  } catch (e) {
+    return { path: 'im2col', reason: `cuDNN failed: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const im2colMs = best(viaIm2col);
+  return { path: cudnnMs <= im2colMs ? 'cudnn' : 'im2col', cudnnMs, im2colMs };
+}
+
+/**
+ * cuDNN: bias + ReLU (or bias alone) in cudnnConvolutionBiasActivationForward, no bias in cudnnConvolutionForward;
+ * other activations one extra pass. The filter is transposed once to cuDNN's KRSC layout and kept with the filter's data.
+ */
+function conv2dCudnn(b: CudaBackend, x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, act: TfjsActivation, bias?: TensorInfo, prelu?: TensorInfo, leakyAlpha?: number): TensorInfo {
+  const dnn = b.rt.cudnn()!;
+  const krsc = b.derivedOf(filter, 'cudnn:KRSC', () => runTranspose(b, filter, [3, 0, 1, 2]));
+  const epilogue = !bias ? 'none' : act === 'relu' ? 'biasRelu' : 'bias';
+  const plan = dnn.plan({
+    n: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels, outC: info.outChannels, outH: info.outHeight, outW: info.outWidth,
+    kH: info.filterHeight, kW: info.filterWidth, padH: info.padInfo.top, padW: info.padInfo.left, strideH: info.strideHeight, strideW: info.strideWidth,
+    dilH: info.dilationHeight, dilW: info.dilationWidth,
+  }, epilogue);
+  let out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+  if (util.sizeFromShape(out.shape) === 0) return out;
+  try {
+    dnn.run(plan, b.ptr(x), b.ptr(krsc), b.ptr(out), bias ? b.ptr(bias) : 0);
+  } catch (e) {
+    b.disposeIntermediate(out);
+    throw e;
+  }
+  const done = act === 'linear' || (act === 'relu' && epilogue === 'biasRelu');
+  if (!done) out = applyActivation(b, out, act, prelu, leakyAlpha);
+  return out;
+}
+
+/** im2col kernel + cuBLASLt GEMM (a 1×1/stride-1/unpadded conv is the GEMM alone), bias and ReLU in the GEMM epilogue. */
+function conv2dIm2col(b: CudaBackend, x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, act: TfjsActivation, name: string, bias?: TensorInfo, prelu?: TensorInfo, leakyAlpha?: number): TensorInfo {
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const kk = info.filterHeight * info.filterWidth * info.inChannels;
   const pointwise = info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0;
@@ -66,7 +172,7 @@ export function runConv2D(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: 
     out = addBias(b, out, bias);
     if (act === 'relu') out = applyActivation(b, out, 'relu');
   }
-  if (act !== 'linear' && act !== 'relu') out = applyActivation(b, out, act, prelu, a.leakyreluAlpha);
+  if (act !== 'linear' && act !== 'relu') out = applyActivation(b, out, act, prelu, leakyAlpha);
   return out;
 }
 

@@ -2,10 +2,9 @@
 import { backend_util, util, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
 import { deviceDtype, type CudaBackend } from '../backend.ts';
 import { elementwiseSource, MAX_RANK, type ElementwiseOp, type InputMode } from '../codegen/elementwise.ts';
-import { arg, type Kernel, type KernelArg } from '../runtime/launcher.ts';
+import type { Kernel } from '../runtime/launcher.ts';
 
 const THREADS = 256;
-const kernelCache = new Map<string, Kernel>();
 const MAX_BLOCKS = 1 << 20;
 /** Above this many elements indices are 64-bit. */
 const NARROW_LIMIT = 2 ** 31 - 1;
@@ -35,44 +34,70 @@ export interface ElementwiseCall {
   readonly into?: TensorInfo;
 }
 
+/** Output shape of a broadcast over `inputs`; the common case (all the same shape) without tfjs's general helper. */
+function broadcastShape(inputs: readonly TensorInfo[]): readonly number[] {
+  const first = inputs[0]!.shape;
+  let same = true;
+  for (let i = 1; i < inputs.length && same; i++) same = util.arraysEqual(inputs[i]!.shape, first);
+  if (same) return first;
+  return inputs.map((t) => t.shape).reduce((a, b) => backend_util.assertAndGetBroadcastShape(a, b));
+}
+
+/** Kernels per op expression, then per short signature key (dtypes, modes, rank, index width, vector width). */
+const kernelsByExpr = new Map<string, Map<string, Kernel>>();
+
 export function runElementwise(backend: CudaBackend, call: ElementwiseCall): TensorInfo {
   const { inputs } = call;
-  const outShape = call.layout?.outShape ?? inputs.map((t) => t.shape).reduce((a, b) => backend_util.assertAndGetBroadcastShape(a, b));
+  const outShape = call.layout?.outShape ?? broadcastShape(inputs);
   const out = call.into ?? backend.makeOutput(outShape, call.outDtype);
   const n = util.sizeFromShape(outShape as number[]);
   if (n === 0) return out;
-  const modes: InputMode[] = inputs.map((t, i) => {
-    if (call.layout) return util.sizeFromShape(t.shape) === 1 ? 'scalar' : 'strided';
+  const k = inputs.length;
+  const modes: InputMode[] = new Array(k);
+  let strided = false;
+  let key = '';
+  for (let i = 0; i < k; i++) {
+    const t = inputs[i]!;
     const size = util.sizeFromShape(t.shape);
-    if (size === 1) return 'scalar';
-    return size === n && util.arraysEqual(t.shape, outShape as number[]) ? 'flat' : 'strided';
-  });
-  const strided = modes.some((m) => m === 'strided');
+    const m: InputMode = size === 1 ? 'scalar' : call.layout ? 'strided' : size === n && util.arraysEqual(t.shape, outShape as number[]) ? 'flat' : 'strided';
+    modes[i] = m;
+    if (m === 'strided') strided = true;
+    key += `${t.dtype === 'float32' ? 'f' : 'i'}${m[0]}`;
+  }
   if (strided && outShape.length > MAX_RANK) throw new Error(`not implemented on cuda: ${call.name} with broadcasting at rank ${outShape.length} (max ${MAX_RANK})`);
   const wide = n > NARROW_LIMIT;
   const vec4 = !strided && n % 4 === 0;
-  const inDtypes = inputs.map((t) => deviceDtype(t.dtype, call.name));
-  const outDtype = deviceDtype(call.outDtype, call.name);
   const rank = strided ? outShape.length : 0;
-  // The signature key is short; generating and hashing the source happens once per signature.
-  const key = `${call.name}|${call.op.expr}|${inDtypes.join()}|${outDtype}|${modes.join()}|${rank}|${+wide}|${+vec4}`;
-  let kernel = kernelCache.get(key);
+  key += `>${call.outDtype}|${call.name}|${rank}|${+wide}|${+vec4}`;
+  let byKey = kernelsByExpr.get(call.op.expr);
+  if (!byKey) kernelsByExpr.set(call.op.expr, (byKey = new Map()));
+  let kernel = byKey.get(key);
   if (!kernel) {
+    const inDtypes = inputs.map((t) => deviceDtype(t.dtype, call.name));
+    const outDtype = deviceDtype(call.outDtype, call.name);
     const { source, entry } = elementwiseSource({ name: call.name, op: call.op, inDtypes, outDtype, modes, rank, wide, vec4 });
     kernel = backend.rt.compiler.kernel(source, entry);
-    kernelCache.set(key, kernel);
+    byKey.set(key, kernel);
   }
-  const args: KernelArg[] = [arg.ptr(backend.ptr(out)), ...inputs.map((t) => arg.ptr(backend.ptr(t))), arg.idx(n, wide), arg.f32(call.params?.[0] ?? 0), arg.f32(call.params?.[1] ?? 0)];
+  // Argument slots, in the order of elementwiseSource's parameters, written without per-launch allocations.
+  const L = backend.rt.launcher;
+  let slot = 0;
+  L.setU64(slot++, backend.ptr(out));
+  for (let i = 0; i < k; i++) L.setU64(slot++, backend.ptr(inputs[i]!));
+  if (wide) L.setU64(slot++, n);
+  else L.setU32(slot++, n);
+  L.setF32(slot++, call.params?.[0] ?? 0);
+  L.setF32(slot++, call.params?.[1] ?? 0);
   if (strided) {
-    args.push(arg.dims(outShape, wide));
-    inputs.forEach((t, i) => {
-      if (modes[i] !== 'strided') return;
-      args.push(arg.dims(call.layout ? call.layout.strides[i]! : broadcastStrides(t.shape, outShape), wide));
-    });
+    L.setDims(slot++, outShape, wide);
+    for (let i = 0; i < k; i++) {
+      if (modes[i] !== 'strided') continue;
+      L.setDims(slot++, call.layout ? call.layout.strides[i]! : broadcastStrides(inputs[i]!.shape, outShape), wide);
+    }
   }
   // vec4 kernels handle two float4 per thread per iteration (more bytes in flight).
   const work = vec4 ? Math.ceil(n / 8) : n;
-  backend.rt.launcher.launch(kernel, [Math.min(Math.ceil(work / THREADS), MAX_BLOCKS)], [THREADS], args);
+  L.launchSet(kernel, Math.min(Math.ceil(work / THREADS), MAX_BLOCKS), THREADS);
   return out;
 }
 

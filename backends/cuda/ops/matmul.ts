@@ -18,6 +18,8 @@ export interface MatmulArgs {
   /** Epilogue without its bias part: 'none' | 'relu' | 'geluTanh'. */
   readonly act: 'none' | 'relu' | 'geluTanh';
   readonly name: string;
+  /** Scale of the product (cuBLASLt's alpha), applied before the epilogue; default 1. */
+  readonly alpha?: number;
 }
 
 export function runMatmul(backend: CudaBackend, m: MatmulArgs): TensorInfo {
@@ -74,6 +76,7 @@ export function runMatmul(backend: CudaBackend, m: MatmulArgs): TensorInfo {
     backend.ptr(A.t),
     backend.ptr(out),
     hasBias ? backend.ptr(m.bias!) : 0,
+    m.alpha ?? 1,
   );
   for (const t of toDispose) backend.disposeIntermediate(t);
   return out;

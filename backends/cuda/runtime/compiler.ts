@@ -60,7 +60,8 @@ export class KernelCompiler {
       mod = this.driver.loadModule(this.cubin(key, source, fileName));
       this.modules.set(key, mod);
     }
-    const k: Kernel = { fn: this.driver.getFunction(mod, entry), name: entry };
+    const fn = this.driver.getFunction(mod, entry);
+    const k: Kernel = { fn, addr: this.driver.address(fn), name: entry };
     this.kernels.set(memoKey, k);
     return k;
   }

@@ -6,6 +6,7 @@ import { loadCudaLibrary, type LoadedLibrary } from '../ffi/load.ts';
 import { CU_DEVICE_ATTRIBUTE, Driver, type Handle } from '../ffi/driver.ts';
 import { Nvrtc } from '../ffi/nvrtc.ts';
 import { CublasLt } from '../ffi/cublaslt.ts';
+import { Cudnn } from '../ffi/cudnn.ts';
 import { CudaUnavailableError } from '../ffi/errors.ts';
 import { DevicePool } from './pool.ts';
 import { KernelCompiler } from './compiler.ts';
@@ -13,6 +14,8 @@ import { Launcher } from './launcher.ts';
 
 /** cuBLASLt workspace; 32 MiB is NVIDIA's recommendation for Hopper. */
 const LT_WORKSPACE_BYTES = 32 << 20;
+/** Distinct scalar constants kept on the device (4 bytes each). */
+const CONSTANT_SLOTS = 16384;
 
 export interface DeviceFacts {
   readonly name: string;
@@ -37,6 +40,13 @@ export class CudaRuntime {
   readonly lt: CublasLt;
   readonly facts: DeviceFacts;
   private readonly workspace: number;
+  private readonly timerStart: Handle;
+  private readonly timerEnd: Handle;
+  /** Scalar constants by bit pattern: slots of one small device allocation, filled once each. */
+  private readonly constants = new Map<number, number>();
+  private constantSlab = 0;
+  /** cuDNN is opened on the first convolution (its libraries are large); undefined until then. */
+  private cudnnState: { readonly lib: Cudnn | null; readonly status: string } | undefined;
 
   private constructor(readonly driver: Driver, readonly nvrtc: Nvrtc, libs: Record<string, LoadedLibrary>, ordinal: number) {
     driver.init();
@@ -62,14 +72,9 @@ export class CudaRuntime {
     const ws = driver.tryMemAlloc(LT_WORKSPACE_BYTES);
     driver.check('cuMemAlloc(cuBLASLt workspace)', ws.code);
     this.workspace = ws.ptr;
-    const start = driver.eventCreate(), end = driver.eventCreate();
-    this.lt = new CublasLt(libs.cublasLt!.lib, this.workspace, LT_WORKSPACE_BYTES, (f) => {
-      driver.eventRecord(start);
-      f();
-      driver.eventRecord(end);
-      driver.eventSynchronize(end);
-      return driver.elapsedMs(start, end);
-    });
+    this.timerStart = driver.eventCreate();
+    this.timerEnd = driver.eventCreate();
+    this.lt = new CublasLt(libs.cublasLt!.lib, this.workspace, LT_WORKSPACE_BYTES, (f) => this.timeGpu(f));
     this.compiler = new KernelCompiler(driver, nvrtc, nvrtcVersion, `sm_${major}${minor}`);
     this.launcher = new Launcher(driver);
     this.facts = {
@@ -84,6 +89,58 @@ export class CudaRuntime {
       maxSharedOptin: driver.attribute(CU_DEVICE_ATTRIBUTE.MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev),
       libraries: Object.fromEntries(Object.entries(libs).map(([k, v]) => [k, `${v.path} (${v.source})`])),
     };
+  }
+
+  /**
+   * The device address of a 4-byte slot holding `bits`, uploaded on first use; 0 once the slab is full (the
+   * caller then allocates as usual). The slab (64 KiB) is outside the pool, so memory() does not count it.
+   */
+  constant(bits: number): number {
+    const hit = this.constants.get(bits);
+    if (hit !== undefined) return hit;
+    if (this.constants.size >= CONSTANT_SLOTS) return 0;
+    if (this.constantSlab === 0) {
+      const r = this.driver.tryMemAlloc(CONSTANT_SLOTS * 4);
+      this.driver.check('cuMemAlloc(constant slab)', r.code);
+      this.constantSlab = r.ptr;
+    }
+    const ptr = this.constantSlab + this.constants.size * 4;
+    this.driver.htod(ptr, new Uint32Array([bits]), 4);
+    this.constants.set(bits, ptr);
+    return ptr;
+  }
+
+  /** GPU milliseconds between CUDA events recorded before and after `f` on the default stream (waits for the end event). */
+  timeGpu(f: () => void): number {
+    this.driver.eventRecord(this.timerStart);
+    f();
+    this.driver.eventRecord(this.timerEnd);
+    this.driver.eventSynchronize(this.timerEnd);
+    return this.driver.elapsedMs(this.timerStart, this.timerEnd);
+  }
+
+  /**
+   * cuDNN, opened on first use (found like the other libraries), or null with the reason in cudnnStatus().
+   * FUSEBENCH_CUDA_CONV=im2col keeps it closed.
+   */
+  cudnn(): Cudnn | null {
+    if (!this.cudnnState) {
+      if (process.env.FUSEBENCH_CUDA_CONV === 'im2col') return null;
+      try {
+        const l = loadCudaLibrary('cudnn');
+        const lib = new Cudnn(l.lib, { acquire: (b) => this.pool.acquire(b), release: (p) => this.pool.release(p) });
+        this.cudnnState = { lib, status: `cuDNN ${lib.versionString()} (${l.path}, ${l.source})` };
+      } catch (e) {
+        this.cudnnState = { lib: null, status: `cuDNN unavailable: ${(e as Error).message.split('\n')[0]}` };
+      }
+    }
+    return this.cudnnState.lib;
+  }
+
+  /** What cudnn() found, or that no convolution has asked yet. */
+  cudnnStatus(): string {
+    if (process.env.FUSEBENCH_CUDA_CONV === 'im2col' && !this.cudnnState) return 'cuDNN not used (FUSEBENCH_CUDA_CONV=im2col)';
+    return this.cudnnState?.status ?? 'cuDNN not opened yet (opened on the first convolution)';
   }
 
   /** Opens the runtime once per process; a failure is remembered and rethrown with the same reason. */

@@ -37,6 +37,8 @@ const ARG_BYTES = SLOT * MAX_ARGS;
 
 export interface Kernel {
   readonly fn: Handle;
+  /** The CUfunction's address, what the launch path passes. */
+  readonly addr: number;
   readonly name: string;
 }
 
@@ -46,6 +48,7 @@ export class Launcher {
   private readonly bytes: Uint8Array;
   private readonly base: bigint;
   private readonly ptrs: unknown;
+  private readonly ptrsAddr: number;
   private readonly ptrView: DataView;
 
   constructor(private readonly driver: Driver) {
@@ -57,6 +60,45 @@ export class Launcher {
     this.ptrs = koffi.alloc('uint64_t', MAX_ARGS);
     this.ptrView = new DataView(koffi.view(this.ptrs, MAX_ARGS * 8));
     for (let i = 0; i < MAX_ARGS; i++) this.ptrView.setBigUint64(i * 8, this.base + BigInt(i * SLOT), true);
+    this.ptrsAddr = Number(koffi.address(this.ptrs));
+  }
+
+  // ---- the allocation-free path: set argument slots, then launchSet (hot kernels use it) ----------------
+
+  /** Argument `i` is a device pointer or 64-bit unsigned (two 32-bit halves: no BigInt per launch). */
+  setU64(i: number, v: number): this {
+    this.view.setUint32(i * SLOT, v % 4294967296, true);
+    this.view.setUint32(i * SLOT + 4, Math.floor(v / 4294967296), true);
+    return this;
+  }
+  setU32(i: number, v: number): this {
+    this.view.setUint32(i * SLOT, v >>> 0, true);
+    return this;
+  }
+  setI32(i: number, v: number): this {
+    this.view.setInt32(i * SLOT, v, true);
+    return this;
+  }
+  setF32(i: number, v: number): this {
+    this.view.setFloat32(i * SLOT, v, true);
+    return this;
+  }
+  /** `struct Dims { U d[6]; }` in slot i, from the values (no typed array per launch). */
+  setDims(i: number, values: readonly number[], wide: boolean): this {
+    const off = i * SLOT;
+    for (let d = 0; d < 6; d++) {
+      const x = d < values.length ? values[d]! : 0;
+      if (wide) {
+        this.view.setUint32(off + d * 8, x % 4294967296, true);
+        this.view.setUint32(off + d * 8 + 4, Math.floor(x / 4294967296), true);
+      } else this.view.setUint32(off + d * 4, x >>> 0, true);
+    }
+    return this;
+  }
+  /** Launches with the slots set since the last launch (1-D grid and block). */
+  launchSet(k: Kernel, grid: number, block: number, smem = 0): void {
+    if (grid === 0) return;
+    this.driver.launch(k.addr, k.name, grid, 1, 1, block, 1, 1, smem, this.ptrsAddr);
   }
 
   launch(k: Kernel, grid: readonly [number, number?, number?], block: readonly [number, number?, number?], args: readonly KernelArg[], smem = 0): void {
@@ -90,6 +132,6 @@ export class Launcher {
     }
     const gx = grid[0], gy = grid[1] ?? 1, gz = grid[2] ?? 1;
     if (gx === 0 || gy === 0 || gz === 0) return;
-    this.driver.launch(k.fn, k.name, gx, gy, gz, block[0], block[1] ?? 1, block[2] ?? 1, smem, this.ptrs);
+    this.driver.launch(k.addr, k.name, gx, gy, gz, block[0], block[1] ?? 1, block[2] ?? 1, smem, this.ptrsAddr);
   }
 }
