@@ -57,7 +57,8 @@ function torchReference(): string | undefined {
   const out = join(dir, 'torch-reference.json');
   writeFileSync(sizes, JSON.stringify(exportSizes(suites.map((s) => s.spec))));
   try {
-    execFileSync(values.python!, ['bench/torch-reference.py', '--sizes', sizes, '--out', out, ...(quick ? ['--quick'] : [])], { stdio: 'inherit', timeout: 15 * 60_000 });
+    const timeoutS = Number(process.env.FUSEBENCH_TORCH_TIMEOUT_S ?? 900);
+    execFileSync(values.python!, ['bench/torch-reference.py', '--sizes', sizes, '--out', out, ...(quick ? ['--quick'] : [])], { stdio: 'inherit', timeout: timeoutS * 1000 });
     return existsSync(out) ? readFileSync(out, 'utf8') : undefined;
   } catch (e) {
     log(`torch reference failed: ${(e as Error).message}`);

@@ -40,6 +40,9 @@ export interface SamplingConfig {
   /** Seconds after which a size stops adding rounds (it keeps at least `minRounds`). */
   readonly maxSecondsPerSize: number;
   readonly minRounds: number;
+  /** tinybench cross-check: time per task in ms (full and quick runs). */
+  readonly tinybenchMs: number;
+  readonly quickTinybenchMs: number;
 }
 
 export interface FusebenchConfig {
@@ -70,6 +73,8 @@ export const defaultConfig: FusebenchConfig = {
     confidence: 0.95,
     maxSecondsPerSize: 20,
     minRounds: 6,
+    tinybenchMs: 400,
+    quickTinybenchMs: 100,
   },
   tolerance: { atol: 1e-4, rtol: 1e-3 },
   gate: { maxRegression: 0.05, alpha: 0.05 },

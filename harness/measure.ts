@@ -178,7 +178,7 @@ export async function measureSize(
       minSampleMs: s.minSampleMs,
       maxSeconds: s.maxSecondsPerSize,
     });
-    const tiny = opts.tinybench ? await tinybenchMedians(call(unfused), call(fused), opts.quick) : undefined;
+    const tiny = opts.tinybench ? await tinybenchMedians(call(unfused), call(fused), opts.quick ? s.quickTinybenchMs : s.tinybenchMs) : undefined;
     const kU = adapter.hasKernelTiming ? await kernelTime(unfused, 5) : undefined;
     const kF = adapter.hasKernelTiming ? await kernelTime(fused, 5) : undefined;
 

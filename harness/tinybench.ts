@@ -11,8 +11,8 @@ export interface TinybenchMedians {
   readonly fusedMedianMs: number;
 }
 
-export async function tinybenchMedians(unfused: TimedCall, fused: TimedCall, quick: boolean): Promise<TinybenchMedians> {
-  const bench = new Bench(quick ? { time: 100, iterations: 5, warmupTime: 20, warmupIterations: 2 } : { time: 400, iterations: 10, warmupTime: 50, warmupIterations: 3 });
+export async function tinybenchMedians(unfused: TimedCall, fused: TimedCall, timeMs: number): Promise<TinybenchMedians> {
+  const bench = new Bench({ time: timeMs, iterations: 5, warmupTime: Math.min(50, timeMs / 5), warmupIterations: 2 });
   bench.add('unfused', unfused).add('fused', fused);
   await bench.run();
   const med = (name: string): number => {

@@ -40,7 +40,10 @@ export interface QktSoftmaxShape {
 
 /** Loads a 16-deep chunk of `rows` rows of `src` ([S,D] at `base`) into `dst` transposed: dst[k·16 + row/per][row%per]. */
 function loadChunk(src: 'Q' | 'K', dst: 'Qs' | 'Ks', rows: number, per: 2 | 4, first: string, vec4: boolean): string {
-  const store = (r: string, k: string, v: string): string => `${dst}[(${k}) * 16 + ${r} / ${per}][${r} % ${per}] = ${v};`;
+  // Scalar stores into a flat f32 array: writing one component of a shared vec2/vec4 is a read-modify-write of
+  // the whole vector in WGSL's memory model, so invocations writing neighbouring components would race
+  // (seen on an H100 through Vulkan as wrong scores; llvmpipe runs invocations in an order that hides it).
+  const store = (r: string, k: string, v: string): string => `${dst}[((${k}) * 16 + ${r} / ${per}) * ${per} + ${r} % ${per}] = ${v};`;
   if (vec4) {
     // rows × 4 quads of depth; one vec4 load per invocation (two passes for 64 rows, half the workgroup for 32).
     return `
@@ -99,8 +102,8 @@ function normalise(vec4Out: boolean): string {
 export function qktSoftmaxWgsl(s: QktSoftmaxShape): string {
   return `
   // Qs[k * 16 + g]: rows 2g, 2g+1 of the query block at depth k; Ks[k * 16 + g]: keys 4g..4g+3 of the key tile.
-  var<workgroup> Qs : array<vec2<f32>, 256>;
-  var<workgroup> Ks : array<vec4<f32>, 256>;
+  var<workgroup> Qs : array<f32, 512>;
+  var<workgroup> Ks : array<f32, 1024>;
   // Per (row, invocation column): that invocation's running max and sum, then the row's M and 1/L at column 0.
   var<workgroup> Mred : array<f32, ${QKT_ROWS * 16}>;
   var<workgroup> Lred : array<f32, ${QKT_ROWS * 16}>;
@@ -129,8 +132,10 @@ export function qktSoftmaxWgsl(s: QktSoftmaxShape): string {
         ${loadChunk('K', 'Ks', QKT_KEYS, 4, 'k0', s.vec4In)}
         workgroupBarrier();
         for (var k = 0; k < ${DEPTH_STEP}; k++) {
-          let a = Qs[k * 16 + ty];
-          let b = Ks[k * 16 + tx];
+          let qa = (k * 16 + ty) * 2;
+          let kb = (k * 16 + tx) * 4;
+          let a = vec2<f32>(Qs[qa], Qs[qa + 1]);
+          let b = vec4<f32>(Ks[kb], Ks[kb + 1], Ks[kb + 2], Ks[kb + 3]);
           acc[0] = fma(vec4<f32>(a.x), b, acc[0]);
           acc[1] = fma(vec4<f32>(a.y), b, acc[1]);
         }

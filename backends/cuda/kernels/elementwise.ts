@@ -4,7 +4,7 @@ import type { CudaBackend } from '../backend.ts';
 import { FLOAT_OPS, INT_OPS, type ElementwiseOp } from '../codegen/elementwise.ts';
 import { runElementwise } from '../ops/elementwise.ts';
 
-export const UNARY_KERNELS = ['Relu', 'Relu6', 'Erf', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Neg', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Reciprocal', 'Floor', 'Ceil', 'Elu', 'LeakyRelu', 'ClipByValue'] as const;
+export const UNARY_KERNELS = ['Relu', 'Relu6', 'Erf', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Neg', 'Sign', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Reciprocal', 'Floor', 'Ceil', 'Elu', 'LeakyRelu', 'ClipByValue'] as const;
 export const BINARY_KERNELS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Minimum', 'Maximum', 'SquaredDifference', 'Pow', 'Prelu'] as const;
 
 /** The op for a kernel name at a dtype, or a "not implemented" error naming both. */
