@@ -6,6 +6,7 @@
  *   torch-reference.json                                   cuda only: PyTorch eager vs torch.compile, same sizes
  *
  *   npx tsx bench/gpu.ts [--backends webgpu,cuda] [--quick] [--out reports/gpu] [--python python3]
+ *                        [--skip-macro] [--skip-torch] [--torch-json earlier/torch-reference.json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     python: { type: 'string', default: process.env.FUSEBENCH_PYTHON ?? 'python3' },
     'skip-macro': { type: 'boolean', default: false },
     'skip-torch': { type: 'boolean', default: false },
+    /** Reuse a torch-reference.json measured earlier on the same GPU instead of running PyTorch again. */
+    'torch-json': { type: 'string' },
   },
 });
 
@@ -44,7 +47,7 @@ const slug = (s: string): string => s.toLowerCase().replace(/^nvidia\s+/, '').re
 const quick = values.quick === true;
 const gpu = gpuName();
 const root = resolve(values.out!, slug(gpu));
-const command = `npm run bench:gpu -- ${process.argv.slice(2).join(' ')}`.trim();
+const command = `npx tsx bench/gpu.ts ${process.argv.slice(2).join(' ')}`.trim();
 const config = await loadConfig();
 const suites = await loadSuiteFiles();
 const statuses = await detectAll();
@@ -78,7 +81,7 @@ for (const backend of values.backends!.split(',')) {
   const extraSections: string[] = [];
   const extraFiles: Array<[string, string]> = [];
   if (backend === 'cuda' && !values['skip-torch']) {
-    const text = torchReference();
+    const text = values['torch-json'] ? readFileSync(values['torch-json'], 'utf8') : torchReference();
     if (text) {
       const torch = parseTorchReference(text, 'torch-reference.json');
       const c = results.backends.find((b) => b.name === backend)?.ceilings;

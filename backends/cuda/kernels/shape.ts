@@ -47,5 +47,35 @@ const fill: KernelFunc = ({ backend, attrs }) => {
   return out;
 };
 
+/**
+ * Slice, for the slices that are one contiguous run of memory (every dimension after the first partial one is
+ * taken whole, e.g. rows of a matrix or a range of a flat tensor): one device-to-device copy. Strided slices
+ * are not implemented and say so.
+ */
+const slice: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as CudaBackend;
+  const x = inputs.x as TensorInfo;
+  const rank = x.shape.length;
+  const begin = [...(attrs!.begin as number[])];
+  const size = (attrs!.size as number[]).map((s, i) => (s === -1 ? x.shape[i] - begin[i] : s));
+  const out = b.makeOutput(size, x.dtype);
+  const n = util.sizeFromShape(size);
+  if (n === 0) return out;
+  const firstPartial = size.findIndex((s, i) => s !== x.shape[i]);
+  // One run of memory: size 1 before the first partial dimension, whole dimensions after it.
+  const contiguous = firstPartial === -1 || (size.slice(0, firstPartial).every((s) => s === 1) && size.every((s, i) => i <= firstPartial || s === x.shape[i]));
+  if (!contiguous) {
+    b.disposeData(out.dataId);
+    throw new Error(`not implemented on cuda: Slice (strided slice of [${x.shape}] at [${begin}] size [${size}])`);
+  }
+  const strides = util.computeStrides(x.shape);
+  let offset = 0;
+  for (let i = 0; i < rank - 1; i++) offset += begin[i] * strides[i];
+  offset += rank > 0 ? begin[rank - 1] : 0;
+  const bytesPer = 4;
+  b.rt.driver.dtod(b.ptr(out), b.ptr(x) + offset * bytesPer, n * bytesPer);
+  return out;
+};
+
 const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'cuda', kernelFunc });
-export const shapeConfigs: KernelConfig[] = [k('Reshape', reshape), k('Identity', identity), k('Transpose', transpose), k('Cast', cast), k('Fill', fill)];
+export const shapeConfigs: KernelConfig[] = [k('Reshape', reshape), k('Identity', identity), k('Transpose', transpose), k('Cast', cast), k('Fill', fill), k('Slice', slice)];
