@@ -5,8 +5,8 @@
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }>> = {
   run: { summary: 'run suites: fusebench run [--backends cpu,wasm] [--patterns ids|families] [--quick] [--out DIR] [files…]', load: () => import('./cli/run.ts') },
   backends: { summary: 'list backends, available or not, with reasons and install hints', load: () => import('./cli/backends.ts') },
-  baseline: { summary: 'write a baseline: fusebench baseline --from results.json --out FILE [--force]', load: () => import('./cli/baseline.ts') },
-  gate: { summary: 'gate a run against a baseline: fusebench gate --baseline B --current C [--max-regression 5%] [--alpha 0.05] [--comment out.md]', load: () => import('./cli/gate.ts') },
+  baseline: { summary: 'write a baseline: fusebench baseline --from results.json [--from more.json …] --out FILE [--force]', load: () => import('./cli/baseline.ts') },
+  gate: { summary: 'gate a run against a baseline: fusebench gate --baseline B --current C [--max-regression 5%] [--alpha 0.05] [--times auto|off] [--comment out.md]', load: () => import('./cli/gate.ts') },
   export: { summary: 'export results for other tools: fusebench export --from results.json --format github-action-benchmark|bencher --out FILE', load: () => import('./cli/export.ts') },
   calibrate: { summary: 'calibrate hardware: fusebench calibrate --hardware NAME [--peak-gflops N] [--peak-bandwidth N] [--fusion-patterns …] [--backend B] [--quick] --output FILE', load: () => import('./cli/calibrate.ts') },
   compare: { summary: 'compare two calibration profiles side by side: fusebench compare A.json B.json [--out FILE]', load: () => import('./cli/compare.ts') },

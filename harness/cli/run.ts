@@ -38,5 +38,6 @@ export async function main(argv: string[]): Promise<number> {
   });
   const written = writeRunOutputs(results, outDir, typeof values.hardware === 'string' ? { hardware: values.hardware } : {});
   console.log(`\n${suites.length} suite(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${written.join(', ')}`);
-  return 0;
+  // FUSEBENCH_BASELINE gates this run exactly as `fusebench gate` would (0 when unset).
+  return (await import('../gate/env.ts')).gateFromEnv(results);
 }

@@ -1,21 +1,26 @@
 /**
  * The gate's decision. For every pattern × backend × size measured in both runs:
  *
- *   speedup     change = speedup_current ÷ speedup_baseline − 1, speedup = median unfused / median fused
- *                        (the baseline's: median over its runs);
- *               test   = one-sided Mann–Whitney U of the current run's per-round speedups unfused_i / fused_i
- *                        against the baseline runs' per-round speedups. Both variants of round i ran back to
- *                        back, so whatever the machine was doing at that moment cancels in the ratio.
- *   fused time  change = median fused_current ÷ geometric mean of the baseline runs' medians − 1;
- *               test   = one-sided run-level t test against the baseline runs (run-level.ts): absolute times move as a
- *                        whole from run to run, which per-round tests cannot see. Needs ≥ 2 baseline runs;
- *                        same machine only, since times do not carry across machines.
+ *   speedup     = median of the per-round speedups unfused_i / fused_i of a run (the paired estimate; see
+ *                 logSpeedupValue for why not median unfused / median fused); the baseline's is the
+ *                 geometric mean over its runs. change = current / baseline − 1.
+ *   fused time  = median fused ms; change likewise. Same machine only: times do not carry across machines.
+ *                 Nor across a machine whose speed changed: when the unfused times of the compared rows
+ *                 moved, in the median, by more than the threshold, fused times are not compared this run
+ *                 (the machine, or code every path shares, changed; a per-row test cannot tell which).
  *
- * Each metric is tested one-sided in both directions. The "worse" p-values of every row and metric form one
- * Holm family (so the chance that a run of unchanged code fails the gate is ≤ α however many rows it has);
- * the "better" p-values form another, which only labels improvements. A metric regresses when it moved the
- * wrong way by more than the threshold AND its adjusted "worse" p-value is below α: a tiny but consistent
- * drift is no alarm, nor is a large but noisy one.
+ * Tests, one-sided in each direction:
+ *   - baseline of one run: speedup by Mann–Whitney U of the current run's per-round speedups unfused_i/fused_i
+ *     against the baseline's (both variants of round i ran back to back, so the machine's state of the
+ *     moment cancels in the ratio); fused time is shown but not tested (one run cannot show how far a whole
+ *     run swings, and absolute times swing far).
+ *   - baseline of k ≥ 2 runs: both metrics by the run-level test of run-level.ts, which adds the between-run
+ *     variance estimated from the baseline runs to the within-run error.
+ *
+ * The "worse" p-values of every row and metric form one Holm family (so a run of unchanged code fails the
+ * gate with probability ≤ α, however many rows it has); the "better" ones another, which only labels
+ * improvements. A metric regresses when it moved the wrong way by more than the threshold AND its adjusted
+ * "worse" p-value is below α: a tiny but consistent drift is no alarm, nor is a large but noisy one.
  *
  * Beyond comparisons, a row fails when the current run has it `✗ Incorrect`, failed to measure it, or
  * measured a speedup below the suite's declared `minSpeedup` for the backend. Exit code: 1 if any row fails.
@@ -25,9 +30,9 @@ import { median } from '../stats.ts';
 import type { Baseline, BaselineEntry } from './format.ts';
 import { compareMachines, describeMachine } from './machine.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
-import { runLevelTest } from './run-level.ts';
+import { logMedianValue, logSpeedupValue, pooledBetweenRun, runLevelTest, type BetweenRun, type RunValue } from './run-level.ts';
 import { holmAdjust } from './holm.ts';
-import { detectableFall } from './sensitivity.ts';
+import { detectableFall, detectableFromSe } from './sensitivity.ts';
 import type { Failure, GateOptions, GateReport, GateRow, MetricComparison, RowClass } from './types.ts';
 
 interface Sides {
@@ -39,30 +44,49 @@ interface Sides {
   readonly cur?: SizeResult;
 }
 
-type PendingTest = Omit<MetricComparison, 'pWorseAdjusted' | 'pBetterAdjusted' | 'outcome'>;
-
-const perRoundSpeedups = (unfused: readonly number[], fused: readonly number[]): number[] => unfused.map((u, i) => u / fused[i]);
-const speedupOf = (unfused: readonly number[], fused: readonly number[]): number => median(unfused) / median(fused);
-
-function speedupTest(base: BaselineEntry, cur: SizeResult): PendingTest {
-  const b = median(base.runs.map((r) => speedupOf(r.unfused.samplesMs, r.fused.samplesMs)));
-  const c = speedupOf(cur.unfused!.samplesMs, cur.fused!.samplesMs);
-  const pooled = base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs));
-  const mw = mannWhitneyU(perRoundSpeedups(cur.unfused!.samplesMs, cur.fused!.samplesMs), pooled);
-  return {
-    metric: 'speedup', baseline: b, current: c, change: c / b - 1, pWorse: mw.pLess, pBetter: mw.pGreater,
-    method: mw.method === 'exact' ? 'mann-whitney exact' : 'mann-whitney normal', baselineRuns: base.runs.length,
-  };
+/** A row measured on both sides: what its tests need. */
+interface Compared {
+  readonly base: BaselineEntry;
+  readonly unfused: readonly number[];
+  readonly fused: readonly number[];
+  readonly speedupRuns: RunValue[];
+  readonly fusedRuns: RunValue[];
 }
 
-function fusedTimeTest(base: BaselineEntry, cur: SizeResult): PendingTest {
-  const current = median(cur.fused!.samplesMs);
-  const t = runLevelTest(base.runs.map((r) => median(r.fused.samplesMs)), current);
-  return {
-    metric: 'fused time', baseline: current / t.ratio, current, change: t.ratio - 1,
-    ...(t.p === undefined ? {} : { pWorse: t.p.higher, pBetter: t.p.lower }),
-    method: t.p === undefined ? 'untested' : 'run-level t', baselineRuns: t.baselineRuns,
-  };
+type PendingTest = Omit<MetricComparison, 'pWorseAdjusted' | 'pBetterAdjusted' | 'outcome'> & {
+  /** Standard error of the log change, where the test provides one (for the sensitivity estimate). */
+  readonly se?: number;
+};
+
+const perRoundSpeedups = (unfused: readonly number[], fused: readonly number[]): number[] => unfused.map((u, i) => u / fused[i]);
+/** The paired speedup of a run: median of the per-round speedups (on the log scale, so runs average geometrically). */
+const speedupOf = (unfused: readonly number[], fused: readonly number[]): number => Math.exp(logSpeedupValue(unfused, fused).value);
+const geometricMean = (values: readonly number[]): number => Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
+
+function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
+  const runs = c.base.runs.length;
+  const baseline = geometricMean(c.base.runs.map((r) => speedupOf(r.unfused.samplesMs, r.fused.samplesMs)));
+  const current = speedupOf(c.unfused, c.fused);
+  const common = { metric: 'speedup' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
+  if (runs >= 2 && pooled) {
+    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled);
+    return { ...common, pWorse: t.pLower, pBetter: t.pHigher, method: 'run-level t', se: t.se };
+  }
+  const pooledRounds = c.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs));
+  const mw = mannWhitneyU(perRoundSpeedups(c.unfused, c.fused), pooledRounds);
+  return { ...common, pWorse: mw.pLess, pBetter: mw.pGreater, method: mw.method === 'exact' ? 'mann-whitney exact' : 'mann-whitney normal' };
+}
+
+function fusedTimeTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
+  const runs = c.base.runs.length;
+  const baseline = geometricMean(c.base.runs.map((r) => median(r.fused.samplesMs)));
+  const current = median(c.fused);
+  const common = { metric: 'fused time' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
+  if (runs >= 2 && pooled) {
+    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled);
+    return { ...common, pWorse: t.pHigher, pBetter: t.pLower, method: 'run-level t', se: t.se };
+  }
+  return { ...common, method: 'untested' };
 }
 
 /** For speedup a fall is worse; for fused time a rise is. Both the threshold and the adjusted p-value must agree. */
@@ -99,6 +123,25 @@ function pairRows(baseline: Baseline, current: RunResults): Sides[] {
     }
   }
   return [...rows.values()];
+}
+
+function compared(s: Sides): Compared | undefined {
+  const { base, cur } = s;
+  if (!base || !cur || cur.status !== 'ok' || !cur.unfused || !cur.fused) return undefined;
+  return {
+    base,
+    unfused: cur.unfused.samplesMs,
+    fused: cur.fused.samplesMs,
+    speedupRuns: base.runs.map((r) => logSpeedupValue(r.unfused.samplesMs, r.fused.samplesMs)),
+    fusedRuns: base.runs.map((r) => logMedianValue(r.fused.samplesMs)),
+  };
+}
+
+/** How the machine's speed moved: the median over compared rows of current / baseline median unfused time, − 1. */
+function unfusedDrift(rows: readonly Compared[]): { change: number; rows: number } | undefined {
+  if (rows.length === 0) return undefined;
+  const logs = rows.map((c) => Math.log(median(c.unfused)) - c.base.runs.reduce((s, r) => s + Math.log(median(r.unfused.samplesMs)), 0) / c.base.runs.length);
+  return { change: Math.exp(median(logs)) - 1, rows: rows.length };
 }
 
 function currentFailures(s: Sides): Failure[] {
@@ -154,13 +197,25 @@ export function evaluateGate(inputs: GateInputs, options: GateOptions): GateRepo
   const machines = compareMachines(baseline.machine, current.machine);
   const ratiosOnly = !machines.same;
   const sides = pairRows(baseline, current);
+  const pairs = sides.map(compared);
+  const drift = unfusedDrift(pairs.filter((c): c is Compared => c !== undefined));
+  const timesSkipped = ratiosOnly ? 'different machines' as const
+    : options.times === 'off' ? 'turned off' as const
+    : drift && Math.abs(drift.change) > options.maxRegression ? 'machine speed changed' as const
+    : undefined;
+  const timesCompared = timesSkipped === undefined;
 
-  // 1. Every test of the run, so that Holm sees the whole family at once.
+  // 1. Between-run variance of each metric, pooled over the rows (needs rows with ≥ 2 baseline runs).
+  const withRuns = pairs.filter((c): c is Compared => c !== undefined);
+  const pooledSpeedup = pooledBetweenRun(withRuns.map((c) => c.speedupRuns));
+  const pooledFused = pooledBetweenRun(withRuns.map((c) => c.fusedRuns));
+
+  // 2. Every test of the run, so that Holm sees the whole family at once.
   const pending: PendingTest[] = [];
-  const testsOf = sides.map((s) => {
-    if (!s.base || !s.cur || s.cur.status !== 'ok') return undefined;
-    const speedup = pending.push(speedupTest(s.base, s.cur)) - 1;
-    const fused = ratiosOnly ? undefined : pending.push(fusedTimeTest(s.base, s.cur)) - 1;
+  const testsOf = pairs.map((c) => {
+    if (!c) return undefined;
+    const speedup = pending.push(speedupTest(c, pooledSpeedup)) - 1;
+    const fused = timesCompared ? pending.push(fusedTimeTest(c, pooledFused)) - 1 : undefined;
     return { speedup, fused };
   });
   const tested = pending.map((t, i) => (t.pWorse === undefined ? -1 : i)).filter((i) => i >= 0);
@@ -169,37 +224,37 @@ export function evaluateGate(inputs: GateInputs, options: GateOptions): GateRepo
   holmAdjust(tested.map((i) => pending[i].pWorse!)).forEach((adj, j) => worseAdjusted.set(tested[j], adj));
   holmAdjust(tested.map((i) => pending[i].pBetter!)).forEach((adj, j) => betterAdjusted.set(tested[j], adj));
   const comparison = (i: number): MetricComparison => {
+    const { se: _se, ...test } = pending[i];
     const w = worseAdjusted.get(i);
     const b = betterAdjusted.get(i);
     return {
-      ...pending[i],
+      ...test,
       ...(w === undefined ? {} : { pWorseAdjusted: w }),
       ...(b === undefined ? {} : { pBetterAdjusted: b }),
       outcome: outcome(pending[i], w, b, options),
     };
   };
+  const alphaPerTest = options.alpha / Math.max(1, tested.length);
 
-  // 2. Classify rows.
+  // 3. Classify rows.
   const rows: GateRow[] = sides.map((s, i) => {
     const failures = currentFailures(s);
     const t = testsOf[i];
+    const c = pairs[i];
     const speedup = t ? comparison(t.speedup) : undefined;
     const fusedTime = t && t.fused !== undefined ? comparison(t.fused) : undefined;
-    const worse = [speedup, fusedTime].filter((c): c is MetricComparison => c?.outcome === 'worse').map((c) => c.metric);
+    const worse = [speedup, fusedTime].filter((m): m is MetricComparison => m?.outcome === 'worse').map((m) => m.metric);
     if (worse.length > 0) failures.push({ kind: 'regression', metrics: worse });
-    const better = [speedup, fusedTime].some((c) => c?.outcome === 'better');
+    const better = [speedup, fusedTime].some((m) => m?.outcome === 'better');
     const cls: RowClass = failures.length > 0 ? 'fail'
       : !s.cur ? 'missing'
       : !s.base ? 'new'
       : better ? 'improvement' : 'unchanged';
+    const se = t ? pending[t.speedup].se : undefined;
+    const detectable = !c ? undefined
+      : se !== undefined ? detectableFromSe(se, alphaPerTest)
+      : detectableFall(c.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs)), perRoundSpeedups(c.unfused, c.fused), alphaPerTest);
     const cur = s.cur;
-    const detectable = speedup && s.base && cur?.unfused && cur.fused
-      ? detectableFall(
-        s.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs)),
-        perRoundSpeedups(cur.unfused.samplesMs, cur.fused.samplesMs),
-        options.alpha / Math.max(1, tested.length),
-      )
-      : undefined;
     const currentOnly = !s.base && cur?.status === 'ok' && cur.unfused && cur.fused
       ? { speedup: speedupOf(cur.unfused.samplesMs, cur.fused.samplesMs), fusedMs: median(cur.fused.samplesMs) }
       : undefined;
@@ -229,8 +284,12 @@ export function evaluateGate(inputs: GateInputs, options: GateOptions): GateRepo
     },
     machines,
     ratiosOnly,
+    timesCompared,
+    ...(timesSkipped ? { timesSkipped } : {}),
+    ...(drift ? { unfusedDrift: drift } : {}),
     tests: tested.length,
     baselineRuns: { min: runsBehind.length ? Math.min(...runsBehind) : 0, max: runsBehind.length ? Math.max(...runsBehind) : 0 },
+    ...(pooledSpeedup ? { betweenRun: { speedup: Math.sqrt(pooledSpeedup.tau2), fusedTime: Math.sqrt(pooledFused?.tau2 ?? 0), df: pooledSpeedup.df } } : {}),
     rows,
   };
 }

@@ -4,6 +4,7 @@
  *   FUSEBENCH_BASELINE=baseline.json         gate this run against that baseline (unset: no gate, exit 0)
  *   FUSEBENCH_MAX_REGRESSION=5%              threshold (default: config gate.maxRegression)
  *   FUSEBENCH_ALPHA=0.05                     significance level (default: config gate.alpha)
+ *   FUSEBENCH_GATE_TIMES=auto|off            compare fused times where comparable (default), or never
  *   FUSEBENCH_GATE_COMMENT=gate.md           also write the pull-request comment there
  *
  * Returns the exit code the front end should end with: 0 pass, 1 fail, 2 unusable baseline or setting.
@@ -11,7 +12,7 @@
 import type { RunResults } from '../types.ts';
 import { loadConfig } from '../config.ts';
 import { UsageError } from '../cli/args.ts';
-import { parseAlpha, parseThreshold } from './options.ts';
+import { parseAlpha, parseThreshold, parseTimes } from './options.ts';
 import { runGate } from './run.ts';
 import { summaryLine } from './render.ts';
 import { GateInputError } from './validate.ts';
@@ -24,6 +25,7 @@ export async function gateFromEnv(results: RunResults, env: NodeJS.ProcessEnv = 
     const options = {
       maxRegression: env.FUSEBENCH_MAX_REGRESSION ? parseThreshold(env.FUSEBENCH_MAX_REGRESSION, 'FUSEBENCH_MAX_REGRESSION') : defaults.maxRegression,
       alpha: env.FUSEBENCH_ALPHA ? parseAlpha(env.FUSEBENCH_ALPHA, 'FUSEBENCH_ALPHA') : defaults.alpha,
+      times: env.FUSEBENCH_GATE_TIMES ? parseTimes(env.FUSEBENCH_GATE_TIMES, 'FUSEBENCH_GATE_TIMES') : 'auto' as const,
     };
     console.log(`\nfusebench gate: comparing this run with FUSEBENCH_BASELINE=${baselineFile}\n`);
     const report = runGate({

@@ -20,3 +20,9 @@ export function parseAlpha(text: string, source: string): number {
   if (!(value > 0 && value < 1)) throw new UsageError(`${source}: "${text}" must be a significance level strictly between 0 and 1, such as 0.05`);
   return value;
 }
+
+export function parseTimes(text: string, source: string): 'auto' | 'off' {
+  const t = text.trim().toLowerCase();
+  if (t === 'auto' || t === 'off') return t;
+  throw new UsageError(`${source}: "${text}" must be auto (compare fused times where they are comparable) or off (speedups only)`);
+}

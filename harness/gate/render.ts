@@ -116,18 +116,23 @@ const formatRough = (x: number): string => (x >= 0.1 ? `${Math.round(x * 100)}%`
 
 export function ruleLine(report: GateReport): string {
   const { maxRegression, alpha } = report.options;
+  const runLevel = report.baselineRuns.max >= 2;
   const lines = [
-    `A regression is a fall in fused-vs-unfused speedup${report.ratiosOnly ? '' : ' or a rise in fused time'} of more than ${formatThreshold(maxRegression)} ` +
-      `that is significant at α = ${alpha}, one-sided, after Holm's adjustment over the ${report.tests} regression test${report.tests === 1 ? '' : 's'} of this run. ` +
-      'Speedup: Mann–Whitney U on per-round speedups (unfused_i / fused_i).' +
-      (report.ratiosOnly ? '' : ' Fused time: run-level t test of the median against the baseline runs.'),
+    `A regression is a fall in fused-vs-unfused speedup${report.timesCompared ? ' or a rise in fused time' : ''} of more than ${formatThreshold(maxRegression)} ` +
+      `that is significant at α = ${alpha}, one-sided, after Holm's adjustment over the ${report.tests} regression test${report.tests === 1 ? '' : 's'} of this run.`,
+    report.baselineRuns.min < 2 ? 'Rows with a single baseline run: Mann–Whitney U on per-round speedups (unfused_i / fused_i).' : '',
+    runLevel
+      ? `Rows with ≥ 2 baseline runs: run-level t test, adding the between-run spread estimated from the baseline runs` +
+        `${report.betweenRun ? ` (pooled sd of log speedup ${report.betweenRun.speedup.toFixed(3)}${report.timesCompared ? `, of log fused time ${report.betweenRun.fusedTime.toFixed(3)}` : ''}, ${report.betweenRun.df} df)` : ''}.`
+      : '',
     'The p-value column shows adjusted values for the verdict\'s direction, in the order of the change column.',
   ];
-  if (!report.ratiosOnly && report.baselineRuns.min < 2 && report.baselineRuns.max > 0) {
-    lines.push(`Fused time is shown but not tested where the baseline holds a single run (n/a): one run cannot show how much a whole run moves ` +
-      'from one process to the next. Build the baseline from ≥ 3 runs (`fusebench baseline --from a.json --from b.json --from c.json`) to test it.');
+  if (report.baselineRuns.min === 1) {
+    lines.push('One baseline run cannot show how far a whole run swings from one process to the next, so for such rows speedups are tested on rounds only' +
+      `${report.timesCompared ? ' and fused times are shown but not tested (n/a)' : ''}. ` +
+      'Build the baseline from ≥ 3 runs (`fusebench baseline --from a.json --from b.json --from c.json`).');
   }
-  return lines.join(' ');
+  return lines.filter(Boolean).join(' ');
 }
 
 export function machineLine(report: GateReport): string | undefined {
@@ -135,6 +140,13 @@ export function machineLine(report: GateReport): string | undefined {
   if (report.ratiosOnly) {
     return `⚠ Baseline and current runs come from different machines (${report.machines.differences.join('; ')}): ` +
       `comparing fused-vs-unfused speedup ratios only; fused times are not compared.${notes}`;
+  }
+  const drift = report.unfusedDrift;
+  if (report.timesSkipped === 'turned off') return `Fused times are not compared (--times off / FUSEBENCH_GATE_TIMES=off): speedups only.${notes}`;
+  if (report.timesSkipped === 'machine speed changed' && drift) {
+    return `⚠ Same machine, but its speed changed: unfused times moved by ${formatPercent(drift.change)} (median of ${drift.rows} compared row${drift.rows === 1 ? '' : 's'}), ` +
+      `beyond the ${formatThreshold(report.options.maxRegression)} threshold. That is the machine or code every path shares; a row cannot tell which, ` +
+      `so fused times are not compared this run; speedups are.${notes}`;
   }
   return notes ? `Same machine.${notes}` : undefined;
 }

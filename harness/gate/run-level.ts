@@ -1,14 +1,24 @@
 /**
- * A run-level test for absolute times. Rounds of one run share the machine's state of the moment, so the
- * spread between rounds says nothing about how much a whole run moves from one process to the next; on the
- * 2-core development VM, median times of unchanged code move 5–35% between runs while per-round tests call
- * each move "significant" (docs/gate.md has the figures). So a time is tested against baseline *runs*:
+ * A run-level test, for baselines of several runs. Rounds of one run share that process's state (JIT
+ * decisions, memory layout, what else the machine ran), so a whole run moves against the next by more than
+ * its rounds spread: on the 2-core development VM the per-run log speedup of unchanged code varies between
+ * runs 2–3× more than one run's rounds predict, and absolute times far more (docs/gate.md has the figures).
+ * A test on pooled rounds ignores that and cries wolf; this one models it:
  *
- *   x_1 … x_k = log median fused time of each baseline run, y = log median of the current run,
- *   t = (y − mean x) / (s_x · √(1 + 1/k)),  df = k − 1     (Student t prediction interval for one new run)
+ *   value of run j = μ + b_j + e_j,   b_j ~ (0, τ²) between runs,   e_j ~ (0, w_j) within run j
  *
- * It needs k ≥ 2 baseline runs; with fewer the spread between runs is unknown and no p-value is claimed.
+ * where value is a log median (of fused time, or of the per-round speedups unfused_i / fused_i) and w_j the
+ * squared standard error of that median from the run's own rounds. τ² is estimated by the method of moments
+ * from the baseline runs, pooled over rows: every row of a machine sees the same kind of run-to-run swing,
+ * and one row's two or three runs alone would give an estimate too noisy to test with. The current run is
+ * then tested as one new draw:
+ *
+ *   t = (value_current − mean_j value_j) / √(w_current + τ² + (mean w_j + τ²) / k),   Student t, pooled df.
+ *
+ * It needs k ≥ 2 baseline runs; with one, τ² is unknown and no p-value is claimed from it.
  */
+import { median } from '../stats.ts';
+import { robustSd } from './sensitivity.ts';
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9); ample for the t distribution's normalising constant. */
 function logGamma(x: number): number {
@@ -67,30 +77,76 @@ export function studentTTwoSided(t: number, df: number): number {
   return Math.min(1, incompleteBeta(df / (df + t * t), df / 2, 0.5));
 }
 
-export interface RunLevelResult {
-  /** current / geometric mean of the baseline runs. */
-  readonly ratio: number;
-  /** Two-sided and one-sided p-values; absent when fewer than two baseline runs leave the between-run spread unknown. */
-  readonly p?: { readonly twoSided: number; readonly higher: number; readonly lower: number };
-  readonly baselineRuns: number;
+/** One run's estimate on the log scale, with its squared standard error from the run's own rounds. */
+export interface RunValue {
+  readonly value: number;
+  readonly within: number;
 }
 
-/** Tests one current run's median against the medians of k baseline runs, on the log scale. */
-export function runLevelTest(baselineMedians: readonly number[], currentMedian: number): RunLevelResult {
-  const k = baselineMedians.length;
-  if (k === 0) throw new Error('run-level test needs at least one baseline run');
-  const logs = baselineMedians.map(Math.log);
-  const mean = logs.reduce((s, x) => s + x, 0) / k;
-  const diff = Math.log(currentMedian) - mean;
+/** SE of a median ≈ √(π/2) · σ / √n; σ from the rounds' robust spread. */
+const medianVariance = (logs: readonly number[]): number => (Math.PI / 2) * robustSd(logs) ** 2 / logs.length;
+
+/** log median of `samples` (e.g. fused times). */
+export function logMedianValue(samples: readonly number[]): RunValue {
+  const logs = samples.map(Math.log);
+  return { value: Math.log(median(samples)), within: medianVariance(logs) };
+}
+
+/**
+ * log of the median per-round speedup unfused_i / fused_i. The paired median, not median unfused / median
+ * fused: on a shared machine one variant's times can split into a fast and a slow mode, which moves a ratio
+ * of medians by 20% between runs of unchanged code while the per-round ratios stay put.
+ */
+export function logSpeedupValue(unfused: readonly number[], fused: readonly number[]): RunValue {
+  const logs = unfused.map((u, i) => Math.log(u / fused[i]));
+  return { value: median(logs), within: medianVariance(logs) };
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Method-of-moments τ² of one row's runs (may be negative before clamping), with its degrees of freedom. */
+function rowMoments(runs: readonly RunValue[]): { excess: number; df: number } {
+  const k = runs.length;
+  const m = mean(runs.map((r) => r.value));
+  const variance = runs.reduce((s, r) => s + (r.value - m) ** 2, 0) / (k - 1);
+  return { excess: variance - mean(runs.map((r) => r.within)), df: k - 1 };
+}
+
+export interface BetweenRun {
+  /** Pooled τ² over the rows given (clamped at 0). */
+  readonly tau2: number;
+  /** Σ (k_row − 1): degrees of freedom of the pooled estimate. */
+  readonly df: number;
+}
+
+/** Pools the between-run variance over rows that have ≥ 2 baseline runs. */
+export function pooledBetweenRun(rows: ReadonlyArray<readonly RunValue[]>): BetweenRun | undefined {
+  const usable = rows.filter((r) => r.length >= 2).map(rowMoments);
+  const df = usable.reduce((s, r) => s + r.df, 0);
+  if (df === 0) return undefined;
+  return { tau2: Math.max(0, usable.reduce((s, r) => s + r.df * r.excess, 0) / df), df };
+}
+
+export interface RunLevelResult {
+  /** exp(current − mean of baseline runs): current / geometric mean of the baseline runs. */
+  readonly ratio: number;
+  /** Standard error of the log difference. */
+  readonly se: number;
+  readonly pHigher: number;
+  readonly pLower: number;
+  readonly tau2: number;
+}
+
+/** Tests the current run against k ≥ 2 baseline runs of one row, with the pooled τ². */
+export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun): RunLevelResult {
+  const k = baseline.length;
+  if (k < 2) throw new Error(`run-level test needs at least two baseline runs (got ${k})`);
+  const tau2 = pooled.tau2;
+  const diff = current.value - mean(baseline.map((r) => r.value));
+  const se = Math.sqrt(current.within + tau2 + (mean(baseline.map((r) => r.within)) + tau2) / k);
   const ratio = Math.exp(diff);
-  if (k < 2) return { ratio, baselineRuns: k };
-  const sd = Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (k - 1));
-  if (sd === 0) {
-    // Identical baseline runs: any difference at all is beyond their spread.
-    return { ratio, p: { twoSided: diff === 0 ? 1 : 0, higher: diff > 0 ? 0 : 1, lower: diff < 0 ? 0 : 1 }, baselineRuns: k };
-  }
-  const t = diff / (sd * Math.sqrt(1 + 1 / k));
-  const twoSided = studentTTwoSided(t, k - 1);
-  const tail = twoSided / 2; // P(T ≥ |t|)
-  return { ratio, p: { twoSided, higher: t > 0 ? tail : 1 - tail, lower: t < 0 ? tail : 1 - tail }, baselineRuns: k };
+  if (se === 0) return { ratio, se, pHigher: diff > 0 ? 0 : 1, pLower: diff < 0 ? 0 : 1, tau2 };
+  const t = diff / se;
+  const tail = studentTTwoSided(t, pooled.df) / 2; // P(T ≥ |t|)
+  return { ratio, se, pHigher: t > 0 ? tail : 1 - tail, pLower: t < 0 ? tail : 1 - tail, tau2 };
 }

@@ -34,14 +34,19 @@ export function robustSd(values: readonly number[]): number {
   return 1.4826 * median(values.map((v) => Math.abs(v - m)));
 }
 
+/** The smallest fall (a fraction) a test whose log-scale standard error is `se` detects with 80% power at `alphaPerTest`. */
+export function detectableFromSe(se: number, alphaPerTest: number): number {
+  const z = normalQuantile(1 - Math.min(0.5, alphaPerTest)) + normalQuantile(0.8);
+  return 1 - Math.exp(-z * se);
+}
+
 /**
- * The smallest fall in speedup (a fraction, e.g. 0.12) this comparison would detect with 80% power at
- * level `alphaPerTest`, from the per-round speedups of both sides.
+ * The smallest fall in speedup (a fraction, e.g. 0.12) a Mann–Whitney comparison of these per-round speedups
+ * would detect with 80% power at level `alphaPerTest`.
  */
 export function detectableFall(baselineSpeedups: readonly number[], currentSpeedups: readonly number[], alphaPerTest: number): number {
   const sb = robustSd(baselineSpeedups.map(Math.log));
   const sc = robustSd(currentSpeedups.map(Math.log));
   const se = Math.sqrt(Math.PI / 2) * Math.sqrt((sb * sb) / baselineSpeedups.length + (sc * sc) / currentSpeedups.length);
-  const z = normalQuantile(1 - Math.min(0.5, alphaPerTest)) + normalQuantile(0.8);
-  return 1 - Math.exp(-z * se);
+  return detectableFromSe(se, alphaPerTest);
 }

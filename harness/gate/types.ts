@@ -6,6 +6,11 @@ export interface GateOptions {
   readonly maxRegression: number;
   /** Significance level for the Holm-adjusted p-values. */
   readonly alpha: number;
+  /**
+   * `auto` (default): compare fused times when the machine is the same and its speed did not move;
+   * `off`: never (speedups only), for machines whose absolute times swing between runs.
+   */
+  readonly times?: 'auto' | 'off';
 }
 
 export type Metric = 'speedup' | 'fused time';
@@ -13,8 +18,8 @@ export type Metric = 'speedup' | 'fused time';
 export interface MetricComparison {
   readonly metric: Metric;
   /**
-   * Speedup (median unfused / median fused, as in REPORT.md; the median over baseline runs) or fused time
-   * (median ms; the geometric mean of the baseline runs' medians).
+   * Speedup (median of the per-round speedups unfused_i / fused_i) or fused time (median ms); for a baseline
+   * of several runs, the geometric mean over its runs.
    */
   readonly baseline: number;
   readonly current: number;
@@ -22,8 +27,8 @@ export interface MetricComparison {
   readonly change: number;
   /**
    * One-sided p-values against "got worse" (speedup fell / fused time rose) and "got better": Mann–Whitney U
-   * on per-round speedups (speedup), or the run-level t test of the fused median against the baseline runs
-   * (fused time). Absent when no test is possible (fused time with a single baseline run).
+   * on per-round speedups (one baseline run), or the run-level test against the baseline runs (≥ 2 runs).
+   * Absent when no test is possible (fused time with a single baseline run).
    */
   readonly pWorse?: number;
   readonly pBetter?: number;
@@ -78,10 +83,21 @@ export interface GateReport {
   readonly machines: MachineComparison;
   /** True when the machines differ: speedup ratios only, no fused-time check. */
   readonly ratiosOnly: boolean;
+  /** Whether fused times were compared: same machine, its speed did not move beyond the threshold, not turned off. */
+  readonly timesCompared: boolean;
+  /** Why fused times were not compared, when they were not. */
+  readonly timesSkipped?: 'different machines' | 'machine speed changed' | 'turned off';
+  /** Median over compared rows of current / baseline unfused time − 1: how the machine's speed moved. */
+  readonly unfusedDrift?: { readonly change: number; readonly rows: number };
   /** Size of each Holm family: the "worse" tests (and as many "better" tests) this run made. */
   readonly tests: number;
-  /** Fewest and most baseline runs behind a compared row (the fused-time test needs ≥ 2). */
+  /** Fewest and most baseline runs behind a compared row (the run-level tests need ≥ 2). */
   readonly baselineRuns: { readonly min: number; readonly max: number };
+  /**
+   * Between-run standard deviation of log speedup and of log fused time, pooled over rows, with its degrees
+   * of freedom; present when the baseline has rows of ≥ 2 runs.
+   */
+  readonly betweenRun?: { readonly speedup: number; readonly fusedTime: number; readonly df: number };
   /** Rows in display order: failures, improvements, unchanged, new, missing. */
   readonly rows: readonly GateRow[];
 }

@@ -2,7 +2,6 @@
  * vitest reporter (main process): when the bench run ends, assembles the workers' partial results and the
  * tinybench medians into one RunResults, writes reports/latest/ and, if FUSEBENCH_BASELINE is set, gates.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import type { PatternResult, RunResults, SizeResult } from '../types.ts';
@@ -73,9 +72,8 @@ export default class FusebenchReporter implements Reporter {
       process.exitCode = 1;
       return;
     }
-    const gateModule = resolve(import.meta.dirname ?? '.', '../gate/env.ts');
-    if (process.env.FUSEBENCH_BASELINE && existsSync(gateModule)) {
-      const { gateFromEnv } = (await import('../gate/env.ts')) as { gateFromEnv(r: RunResults): Promise<number> };
+    if (process.env.FUSEBENCH_BASELINE) {
+      const { gateFromEnv } = await import('../gate/env.ts');
       const code = await gateFromEnv(results);
       if (code !== 0) process.exitCode = code;
     }
