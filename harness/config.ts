@@ -65,10 +65,10 @@ export const defaultConfig: FusebenchConfig = {
   crossover: 1.1,
   sampling: {
     rounds: 40,
-    quickRounds: 20,
+    quickRounds: 30,
     warmup: 3,
     warmupMs: 100,
-    minSampleMs: 5,
+    minSampleMs: 8,
     bootstrapResamples: 2000,
     confidence: 0.95,
     maxSecondsPerSize: 20,
