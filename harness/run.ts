@@ -32,6 +32,15 @@ export async function resolveBackends(selected?: readonly string[]): Promise<Bac
   return selected ? all.filter((b) => selected.includes(b.name)) : all;
 }
 
+/** The sampling rules of a run, as results.json records them (reports describe the run from these, not from today's config). */
+export function samplingRecord(config: FusebenchConfig, quick: boolean): RunResults['sampling'] {
+  const s = config.sampling;
+  return {
+    rounds: quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(config),
+    minSampleMs: s.minSampleMs, maxSecondsPerSize: s.maxSecondsPerSize, minRounds: s.minRounds,
+  };
+}
+
 export function describeTiming(config: FusebenchConfig): string {
   const s = config.sampling;
   return `wall clock per call (performance.now), each sample ≥ ${s.minSampleMs} ms of back-to-back calls ending with a read-back; ` +
@@ -113,7 +122,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
     command: opts.command,
     quick: opts.quick,
     machine: machineInfo(),
-    sampling: { rounds: opts.quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(opts.config) },
+    sampling: samplingRecord(opts.config, opts.quick),
     backends: backendsOut,
     patterns,
   };

@@ -230,7 +230,16 @@ export interface RunResults {
   readonly command: string;
   readonly quick: boolean;
   readonly machine: MachineInfo;
-  readonly sampling: { readonly rounds: number; readonly warmup: number; readonly bootstrap: number; readonly timing: string };
+  readonly sampling: {
+    readonly rounds: number;
+    readonly warmup: number;
+    readonly bootstrap: number;
+    readonly timing: string;
+    /** The sampling rules in force for this run (absent in results written before they were recorded). */
+    readonly minSampleMs?: number;
+    readonly maxSecondsPerSize?: number;
+    readonly minRounds?: number;
+  };
   readonly backends: readonly BackendStatus[];
   readonly patterns: readonly PatternResult[];
 }

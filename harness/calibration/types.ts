@@ -3,7 +3,7 @@
  * schemas/calibration.schema.json. Field names are snake_case, as in the calibration study's profiles,
  * so profiles read the same whichever tool wrote them.
  */
-import type { BackendKind, DeviceInfo, FusedImplementation, MachineInfo, Prediction, Verdict } from '../types.ts';
+import type { BackendKind, DeviceInfo, FusedImplementation, MachineInfo, Prediction, RunResults, Verdict } from '../types.ts';
 import type { MeasuredCeilings } from '../ceilings/types.ts';
 
 export const CALIBRATION_SCHEMA_ID = 'fusebench/calibration@1';
@@ -92,7 +92,7 @@ export interface CalibrationProfile {
   readonly theoretical_bandwidth_gbps?: number;
   /** Roofline ceilings measured on this backend (`fusebench calibrate`); absent from `fusebench run` profiles. */
   readonly ceilings?: MeasuredCeilings;
-  readonly sampling: { readonly rounds: number; readonly warmup: number; readonly bootstrap: number; readonly timing: string };
+  readonly sampling: RunResults['sampling'];
   readonly fusion_profiles: Readonly<Record<string, FusionPatternProfile>>;
 }
 

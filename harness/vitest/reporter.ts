@@ -8,7 +8,7 @@ import type { PatternResult, RunResults, SizeResult } from '../types.ts';
 import { clearPartials, readPartials } from './partial.ts';
 import { loadConfig } from '../config.ts';
 import { machineInfo } from '../machine.ts';
-import { describeTiming } from '../run.ts';
+import { samplingRecord } from '../run.ts';
 import { writeRunOutputs } from '../output.ts';
 import { readEnv } from '../env.ts';
 
@@ -52,14 +52,13 @@ export default class FusebenchReporter implements Reporter {
     const medians = new Map<string, number>();
     for (const m of testModules) collectMedians((m as unknown as { task: RawTask }).task.tasks ?? [], [], medians); // the raw task tree carries tinybench results
     const quick = partials[0].quick;
-    const s = config.sampling;
     const results: RunResults = {
       schema: 'fusebench/results@1',
       createdAt: new Date().toISOString(),
       command: `vitest bench --run${env.quick ? ' (FUSEBENCH_QUICK=1)' : ''}${env.backends ? ` (FUSEBENCH_BACKENDS=${env.backends.join(',')})` : ''}${env.patterns ? ` (FUSEBENCH_PATTERNS=${env.patterns})` : ''}`,
       quick,
       machine: machineInfo(),
-      sampling: { rounds: quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(config) },
+      sampling: samplingRecord(config, quick),
       backends: mergeBackends(partials.map((p) => p.backends)),
       patterns: partials.map((p) => withTinybench(p.pattern, medians)),
     };

@@ -19,14 +19,15 @@ function roundsText(m: ReportModel): string {
   const planned = `${s.rounds} rounds planned per size (each round times both variants once)`;
   const took = span(taken);
   const capped = taken.filter((n) => n < s.rounds).length;
-  const cap = `a size stops adding rounds after ${cfg.maxSecondsPerSize} s but keeps at least ${cfg.minRounds}`;
+  const cap = `a size stops adding rounds after ${s.maxSecondsPerSize ?? cfg.maxSecondsPerSize} s but keeps at least ${s.minRounds ?? cfg.minRounds}`;
   if (!took) return `${planned}; ${cap}.`;
   return `${planned}; ${cap}. Rounds taken: ${took}${capped ? ` (${count(capped, 'size')} stopped by the time cap)` : ''}.`;
 }
 
 function callsText(m: ReportModel): string {
   const recorded = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.flatMap((r) => (r.callsPerSample ? [r.callsPerSample] : []))));
-  const rule = `calls per sample are raised until one sample lasts at least ${m.config.sampling.minSampleMs} ms, so timer resolution does not matter; a sample's time is divided by its calls`;
+  const minMs = m.results.sampling.minSampleMs ?? m.config.sampling.minSampleMs;
+  const rule = `calls per sample are raised until one sample lasts at least ${minMs} ms, so timer resolution does not matter; a sample's time is divided by its calls`;
   const took = span(recorded);
   return took ? `${rule}. Calls per sample: ${took}.` : `${rule}.`;
 }
