@@ -2,7 +2,7 @@
 // - `fusebench` resolves to this checkout's harness;
 // - bare imports the file's own folder cannot satisfy (e.g. @tensorflow/tfjs-core) resolve from here,
 //   so the suite shares the harness's single tfjs engine;
-// - `*.bench.ts` files load as ES modules even without a `"type": "module"` package.json.
+// - `*.bench.ts` files and `fusebench.config.ts` load as ES modules even without a `"type": "module"` package.json.
 const harness = new URL('./index.ts', import.meta.url).href;
 const isBare = (s) => !s.startsWith('.') && !s.startsWith('/') && !s.includes(':');
 
@@ -15,6 +15,6 @@ export async function resolve(specifier, context, next) {
     if (!isBare(specifier) || e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
     result = await next(specifier, { ...context, parentURL: harness });
   }
-  if (result.url.endsWith('.bench.ts')) return { ...result, format: 'module' };
+  if (result.url.endsWith('.bench.ts') || /\/fusebench\.config\.(ts|mts|js)$/.test(result.url)) return { ...result, format: 'module' };
   return result;
 }
