@@ -4,11 +4,11 @@
  * kernel the webgpu backend gets.
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { addReluConfig } from './webgpu/add_relu.ts';
-import { layerNormConfig } from './webgpu/layer_norm.ts';
-import { linearActConfig } from './webgpu/linear_act.ts';
-import { qktSoftmaxConfig } from './webgpu/qkt_softmax.ts';
-import { sdpaConfig } from './webgpu/sdpa.ts';
+import { addReluConfig } from './add_relu/webgpu.ts';
+import { layerNormConfig } from './layer_norm/webgpu.ts';
+import { linearActConfig } from './linear_act/webgpu.ts';
+import { qktSoftmaxConfig } from './qkt_softmax/webgpu.ts';
+import { sdpaConfig } from './sdpa/webgpu.ts';
 import { webgpuTernaryKernelConfigs } from './ternary/webgpu/kernels.ts';
 
 export const kernelConfigs: KernelConfig[] = [

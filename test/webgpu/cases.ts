@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { BINARY_OPS, PHASE_42_COMPOSITIONS, type BinaryOp } from '../../kernels/ternary/spec.ts';
-import { runSdpa, type SdpaProgramChoice } from '../../kernels/webgpu/sdpa.ts';
+import { runSdpa, type SdpaProgramChoice } from '../../kernels/sdpa/webgpu.ts';
 
 export interface HostTensor {
   readonly shape: number[];

@@ -7,13 +7,13 @@ import { allVariants, BINARY_OPS, PHASE_42_COMPOSITIONS, variantOf, type KernelV
 import { REF_BINARY, refTnot } from '../../kernels/ternary/reference.ts';
 import { bindingName, ternaryBody, ternaryWgsl } from '../../kernels/ternary/webgpu/codegen.ts';
 import { TernaryProgram } from '../../kernels/ternary/webgpu/kernels.ts';
-import { ACTIVATIONS, ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/webgpu/linear_act.ts';
-import { layerNormShape, layerNormWgsl } from '../../kernels/webgpu/layer_norm.ts';
-import { sdpaProgram } from '../../kernels/webgpu/sdpa.ts';
-import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/webgpu/sdpa_rows.ts';
-import { SdpaTiledProgram, sdpaTiledWgsl, sdpaTiling, TILED_MAX_BUDGET_BYTES } from '../../kernels/webgpu/sdpa_tiled.ts';
-import { QktSoftmaxProgram, qktSoftmaxWgsl } from '../../kernels/webgpu/qkt_softmax.ts';
-import { addReluWgsl } from '../../kernels/webgpu/add_relu.ts';
+import { ACTIVATIONS, ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/linear_act/webgpu.ts';
+import { layerNormShape, layerNormWgsl } from '../../kernels/layer_norm/webgpu.ts';
+import { sdpaProgram } from '../../kernels/sdpa/webgpu.ts';
+import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/sdpa/webgpu_rows.ts';
+import { SdpaTiledProgram, sdpaTiledWgsl, sdpaTiling, TILED_MAX_BUDGET_BYTES } from '../../kernels/sdpa/webgpu_tiled.ts';
+import { QktSoftmaxProgram, qktSoftmaxWgsl } from '../../kernels/qkt_softmax/webgpu.ts';
+import { addReluWgsl } from '../../kernels/add_relu/webgpu.ts';
 
 /** Leftovers a template can leave in generated code. */
 const LEFTOVERS = /\$\{|undefined|NaN|\[object|null|\bTODO\b/;
@@ -258,7 +258,7 @@ describe('LayerNorm and SDPA WGSL', () => {
   });
 
   it('runs the tiled SDPA kernel where it fits and the row kernel beyond', () => {
-    // Default: the row kernel (the tiled one was wrong on an H100 through Vulkan; see kernels/webgpu/sdpa.ts).
+    // Default: the row kernel (the tiled one was wrong on an H100 through Vulkan; see kernels/sdpa/webgpu.ts).
     expect(sdpaProgram(12, 512, 64, 49152)).toBeInstanceOf(SdpaRowProgram);
     expect(sdpaProgram(12, 512, 64, 49152, {})).toBeInstanceOf(SdpaTiledProgram);
     expect(sdpaProgram(12, 512, 64, 49152, {}).dispatch).toEqual([32, 12, 1]);

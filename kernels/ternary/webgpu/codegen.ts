@@ -5,7 +5,7 @@
  * vec4<i32> when the element count is a multiple of 4 (four trits per invocation), i32 otherwise.
  */
 import { printExpr, type ExprPrinter, type KernelVariant } from '../spec.ts';
-import { FLAT_MAIN } from '../../webgpu/program.ts';
+import { FLAT_MAIN } from '../../common/webgpu_program.ts';
 
 export type TernaryComponents = 1 | 4;
 

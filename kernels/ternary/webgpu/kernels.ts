@@ -10,7 +10,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { COPY_KERNEL_NAME, KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantAttrs, variantOf, type KernelVariant, type TernaryKernelName } from '../spec.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
-import { asWebGPUBackend, FLAT_MAIN, flatDispatch, sizeOf, type WebGPUProgram } from '../../webgpu/program.ts';
+import { asWebGPUBackend, FLAT_MAIN, flatDispatch, sizeOf, type WebGPUProgram } from '../../common/webgpu_program.ts';
 import { bindingName, ternaryWgsl, type TernaryComponents } from './codegen.ts';
 
 const WORKGROUP_X = 256;

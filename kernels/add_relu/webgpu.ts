@@ -6,7 +6,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
   asWebGPUBackend, FLAT_MAIN, flatDispatch, requireFloat32, requireInput, sameShape, sizeOf, WebGPUKernelInputError, type WebGPUProgram,
-} from './program.ts';
+} from '../common/webgpu_program.ts';
 
 export const ADD_RELU = 'FusebenchAddRelu';
 const WORKGROUP_X = 256;

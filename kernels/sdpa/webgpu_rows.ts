@@ -11,7 +11,7 @@
  * BH·S = 6144 rows is too little parallelism; at [12,512,64] it took 1.07 ms where tfjs's four unfused
  * kernels took 0.52 ms.
  */
-import { PLAIN_MAIN, WebGPUKernelInputError, type WebGPUProgram } from './program.ts';
+import { PLAIN_MAIN, WebGPUKernelInputError, type WebGPUProgram } from '../common/webgpu_program.ts';
 
 const SDPA = 'FusebenchSDPA';
 export const QUERIES_PER_WORKGROUP = 32;

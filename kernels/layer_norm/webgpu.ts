@@ -11,7 +11,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import {
   asWebGPUBackend, FLAT_MAIN, floatAttr, requireFloat32, requireInput, sizeOf, viewAs, WebGPUKernelInputError,
   type ProgramUniform, type WebGPUProgram,
-} from './program.ts';
+} from '../common/webgpu_program.ts';
 
 export const LAYER_NORM = 'FusebenchLayerNorm';
 const MAX_PER_INVOCATION = 16;

@@ -11,7 +11,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
   asWebGPUBackend, PLAIN_MAIN, requireFloat32, requireInput, requireRank, WebGPUKernelInputError, type WebGPUProgram,
-} from './program.ts';
+} from '../common/webgpu_program.ts';
 
 export const LINEAR_ACT = 'FusebenchLinearAct';
 export const ACTIVATIONS = ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const;

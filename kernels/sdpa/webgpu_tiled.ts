@@ -21,7 +21,7 @@
  * workgroup memory capped at 32 KiB (so llvmpipe and an H100 run the same tiles; D ≤ 330 fits).
  * Bytes: q read once, k and v once per 16 queries (from L2 after the first block), out written once.
  */
-import { PLAIN_MAIN, type WebGPUProgram } from './program.ts';
+import { PLAIN_MAIN, type WebGPUProgram } from '../common/webgpu_program.ts';
 
 /** Query rows per workgroup. */
 export const TILED_ROWS = 16;

@@ -11,9 +11,9 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
   asWebGPUBackend, floatAttr, requireDispatchFits, requireFloat32, requireInput, requireRank, sameShape, WebGPUKernelInputError,
   type ProgramUniform, type WebGPUProgram,
-} from './program.ts';
-import { SdpaRowProgram } from './sdpa_rows.ts';
-import { SdpaTiledProgram, sdpaTiling } from './sdpa_tiled.ts';
+} from '../common/webgpu_program.ts';
+import { SdpaRowProgram } from './webgpu_rows.ts';
+import { SdpaTiledProgram, sdpaTiling } from './webgpu_tiled.ts';
 
 export const SDPA = 'FusebenchSDPA';
 

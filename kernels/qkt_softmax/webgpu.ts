@@ -21,7 +21,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import {
   asWebGPUBackend, floatAttr, PLAIN_MAIN, requireDispatchFits, requireFloat32, requireInput, requireRank, sameShape, WebGPUKernelInputError,
   type ProgramUniform, type WebGPUProgram,
-} from './program.ts';
+} from '../common/webgpu_program.ts';
 
 export const QKT_SOFTMAX = 'FusebenchQKTSoftmax';
 /** Query rows per workgroup (16 invocation rows × 2). */
