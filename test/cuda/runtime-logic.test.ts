@@ -5,7 +5,7 @@ import { CudaCallError, formatCudaError } from '../../backends/cuda/ffi/errors.t
 import { DevicePool, sizeClass } from '../../backends/cuda/runtime/pool.ts';
 import { broadcastStrides } from '../../backends/cuda/ops/elementwise.ts';
 import { cacheKey } from '../../backends/cuda/runtime/compiler.ts';
-import { parseLinearActivation } from '../../kernels/cuda/linear_act.ts';
+import { parseLinearActivation } from '../../kernels/linear_act/cuda.ts';
 import { softmaxVariant } from '../../backends/cuda/codegen/rowwise.ts';
 
 function fakeFs(files: string[], env: Record<string, string> = {}): SearchEnv {
