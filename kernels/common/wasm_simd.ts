@@ -4,38 +4,11 @@
  * kernels (a JavaScript loop would compare scalar JS with SIMD wasm, not fused with unfused).
  * Binary format: https://webassembly.github.io/spec/core/binary/. All params and locals are i32 byte offsets.
  */
+import { I32, name as utf8, s32, section, u32, vec } from './wasm_encoder.ts';
 
-function u32(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-function s32(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-const utf8 = (s: string): number[] => {
-  const bytes = [...new TextEncoder().encode(s)];
-  return [...u32(bytes.length), ...bytes];
-};
-const vec = (items: readonly number[][]): number[] => [...u32(items.length), ...items.flat()];
-const section = (id: number, body: readonly number[]): number[] => [id, ...u32(body.length), ...body];
 const simd = (code: number): number[] => [0xfd, ...u32(code)];
 
-const I32 = 0x7f;
+
 const F32 = 0x7d;
 const V128 = 0x7b;
 const OP = {

@@ -6,7 +6,7 @@ import {
 import { REF_BINARY, refTnot } from '../../kernels/ternary/reference.ts';
 import { compileJs, jsSource } from '../../kernels/ternary/cpu/codegen.ts';
 import { ternaryWasmModuleBytes, variantFunction } from '../../kernels/ternary/wasm/codegen.ts';
-import { s32, u32 } from '../../kernels/ternary/wasm/encoder.ts';
+import { s32, u32 } from '../../kernels/common/wasm_encoder.ts';
 import { runBackwards } from '../../kernels/ternary/wasm/kernels.ts';
 
 const TRITS = [-1, 0, 1];

@@ -5,7 +5,7 @@
  * tail (v128.load32_zero / v128.store32_lane), so the generator has a single printer.
  */
 import { COPY_KERNEL_NAME, allVariants, printExpr, type ExprPrinter, type KernelVariant } from '../spec.ts';
-import { encodeModule, memarg, memoryCopy, op, s32, simdOp, type WasmFunction } from './encoder.ts';
+import { encodeModule, memarg, memoryCopy, op, s32, simdOp, type WasmFunction } from '../../common/wasm_encoder.ts';
 
 /** Bytecode of one variant's expression; `load` is the instruction that reads one input at (ptr + i). */
 function exprCode(v: KernelVariant, ptrLocal: (i: number) => number, iLocal: number, load: number[]): number[] {

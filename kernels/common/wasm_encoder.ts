@@ -1,5 +1,5 @@
 /**
- * The few pieces of the WebAssembly binary format the ternary module needs: LEB128 numbers, names, sections,
+ * The few pieces of the WebAssembly binary format fusebench's hand-built modules need (ternary/wasm and common/wasm_simd.ts): LEB128 numbers, names, sections,
  * and the opcodes used by wasm/codegen.ts. (Spec: https://webassembly.github.io/spec/core/binary/.)
  */
 
