@@ -8,7 +8,6 @@ import { I32, name as utf8, s32, section, u32, vec } from './wasm_encoder.ts';
 
 const simd = (code: number): number[] => [0xfd, ...u32(code)];
 
-
 const F32 = 0x7d;
 const V128 = 0x7b;
 const OP = {
