@@ -47,6 +47,22 @@ export function describeTiming(config: FusebenchConfig): string {
     `unfused and fused interleaved in alternating order each round; each warmed up first (≥ ${s.warmup} calls and ≥ ${s.warmupMs} ms)`;
 }
 
+/** A suite's declaration and its measured sizes, as results.json records a pattern. */
+export function patternResult({ spec, file }: RegisteredSuite, results: readonly SizeResult[]): PatternResult {
+  return {
+    id: spec.id,
+    family: spec.family,
+    title: spec.title,
+    file,
+    fusedBy: spec.fusedBy,
+    standsFor: spec.standsFor ?? [],
+    predictions: spec.predictions,
+    ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
+    notes: spec.notes ?? [],
+    results,
+  };
+}
+
 /** Per-call cost of the timing loop on this backend (see measureOverhead). */
 export async function harnessOverhead(adapter: BackendAdapter): Promise<number> {
   const one = tf.scalar(1);
@@ -103,18 +119,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
     }
     await adapter.teardown();
   }
-  const patterns: PatternResult[] = opts.suites.map(({ spec, file }) => ({
-    id: spec.id,
-    family: spec.family,
-    title: spec.title,
-    file,
-    fusedBy: spec.fusedBy,
-    standsFor: spec.standsFor ?? [],
-    predictions: spec.predictions,
-    ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
-    notes: spec.notes ?? [],
-    results: bySuite.get(spec.id) ?? [],
-  }));
+  const patterns = opts.suites.map((suite) => patternResult(suite, bySuite.get(suite.spec.id) ?? []));
   const s = opts.config.sampling;
   return {
     schema: 'fusebench/results@1',

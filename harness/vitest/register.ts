@@ -9,7 +9,7 @@ import { setFrontEnd } from '../suite.ts';
 import { loadConfig } from '../config.ts';
 import { readEnv } from '../env.ts';
 import { matchesSelector } from '../select.ts';
-import { harnessOverhead, resolveBackends } from '../run.ts';
+import { harnessOverhead, patternResult, resolveBackends } from '../run.ts';
 import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
 import { seededRandom } from '../stats.ts';
 import { getAdapter } from '../../backends/registry.ts';
@@ -95,16 +95,10 @@ setFrontEnd((suite) => {
         pending.push(() => registerBenches(suite, adapter, p, r));
       }
     }
-    const { spec, file } = suite;
     writePartial({
       quick: env.quick,
       backends: statuses.map((s) => (devices.has(s.name) ? { ...s, device: devices.get(s.name), harnessOverheadMs: overheads.get(s.name) } : { ...s })),
-      pattern: {
-        id: spec.id, family: spec.family, title: spec.title, file, fusedBy: spec.fusedBy,
-        standsFor: spec.standsFor ?? [], predictions: spec.predictions,
-        ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
-        notes: spec.notes ?? [], results,
-      },
+      pattern: patternResult(suite, results),
     });
     for (const register of pending) register();
   });
