@@ -46,8 +46,15 @@ export default class FusebenchReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const partials = readPartials();
-    if (partials.length === 0) return;
     const env = readEnv();
+    // The workers only see one file each, so unknown names in FUSEBENCH_PATTERNS are caught here.
+    const unknown = (env.patterns ?? '').split(',').map((w) => w.trim())
+      .filter((w) => w !== '' && w !== 'all' && !partials.some((p) => p.pattern.id === w || p.pattern.family === w));
+    if (unknown.length > 0) {
+      console.error(`fusebench: FUSEBENCH_PATTERNS: no pattern or family ${unknown.map((w) => `"${w}"`).join(', ')} in the suites that ran`);
+      process.exitCode = 2;
+    }
+    if (partials.length === 0) return;
     const config = await loadConfig();
     const medians = new Map<string, number>();
     for (const m of testModules) collectMedians((m as unknown as { task: RawTask }).task.tasks ?? [], [], medians); // the raw task tree carries tinybench results
