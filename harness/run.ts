@@ -9,8 +9,7 @@ import { measureSize } from './measure.ts';
 import { measureOverhead } from './sampler.ts';
 import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './ceilings/index.ts';
 import { machineInfo } from './machine.ts';
-import { detectAll, getAdapter } from '../backends/registry.ts';
-import { registerFusebenchKernels } from '../kernels/registry.ts';
+import { activateBackend, detectAll } from '../backends/registry.ts';
 
 export interface RunOptions {
   readonly suites: readonly RegisteredSuite[];
@@ -88,10 +87,9 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
       log(`backend ${status.name}: unavailable (${status.reason ?? 'no reason given'})`);
       continue;
     }
-    const adapter = await getAdapter(status.name);
+    let adapter: BackendAdapter;
     try {
-      await adapter.init();
-      await registerFusebenchKernels(adapter.name);
+      adapter = await activateBackend(status.name);
     } catch (e) {
       backendsOut.push({ ...status, available: false, reason: `init failed: ${(e as Error).message}` });
       log(`backend ${status.name}: init failed: ${(e as Error).message}`);

@@ -16,8 +16,7 @@ import { recordKernelTrace } from '../pipeline/trace.ts';
 import { analyzeTrace, eventLabel } from '../pipeline/patterns.ts';
 import { seededRandom } from '../stats.ts';
 import type { SizeParams } from '../types.ts';
-import { getAdapter, knownBackends } from '../../backends/registry.ts';
-import { registerFusebenchKernels } from '../../kernels/registry.ts';
+import { activateBackend, getAdapter, knownBackends } from '../../backends/registry.ts';
 
 const USAGE = 'usage: fusebench patterns <suite-or-pipeline> [--backend cpu] [--size INDEX|LABEL] [--runs N] [--top N]';
 
@@ -79,8 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`fusebench patterns: backend ${backend} is unavailable: ${avail.reason ?? ''}`);
     return 1;
   }
-  await adapter.init();
-  await registerFusebenchKernels(backend);
+  await activateBackend(backend);
   const target = await resolveTarget(positionals[0], typeof values.size === 'string' ? values.size : undefined);
   try {
     const trace = await recordKernelTrace(target.run, runs);

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BackendStatus, PatternResult, SizeResult } from '../types.ts';
+import type { BackendAdapter, BackendStatus, PatternResult, SizeResult } from '../types.ts';
 import type { FusebenchConfig } from '../config.ts';
 import type { MacroBackendResult, MacroStudyResults, PipelineResult, PipelineSizeResult } from './results.ts';
 import { loadConfig } from '../config.ts';
@@ -24,8 +24,7 @@ import { measurePipelineSize } from './measure.ts';
 import { summarizeBackend } from './summary.ts';
 import { renderMacroReport } from '../report/macro.ts';
 import { COPY_TARGET, STUDY_CLAIMS } from './claims.ts';
-import { getAdapter, parseBackendList } from '../../backends/registry.ts';
-import { registerFusebenchKernels } from '../../kernels/registry.ts';
+import { activateBackend, parseBackendList } from '../../backends/registry.ts';
 
 export { STUDY_CLAIMS, COPY_TARGET };
 
@@ -65,10 +64,9 @@ async function runBackend(
     log(`backend ${status.name}: not measured (${status.reason ?? 'unavailable'})`);
     return { backend: status, pipelines: [], summary: summarizeBackend(undefined, [], summaryOpts) };
   }
-  const adapter = await getAdapter(status.name);
+  let adapter: BackendAdapter;
   try {
-    await adapter.init();
-    await registerFusebenchKernels(adapter.name);
+    adapter = await activateBackend(status.name);
   } catch (e) {
     const failed: BackendStatus = { ...status, available: false, reason: `init failed: ${(e as Error).message}` };
     log(`backend ${status.name}: init failed: ${(e as Error).message}`);

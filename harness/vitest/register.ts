@@ -12,8 +12,7 @@ import { matchesSelector } from '../select.ts';
 import { harnessOverhead, patternResult, resolveBackends } from '../run.ts';
 import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
 import { seededRandom } from '../stats.ts';
-import { getAdapter } from '../../backends/registry.ts';
-import { registerFusebenchKernels } from '../../kernels/registry.ts';
+import { activateBackend } from '../../backends/registry.ts';
 import { writePartial } from './partial.ts';
 
 const env = readEnv();
@@ -30,9 +29,7 @@ async function activate(name: string): Promise<BackendAdapter> {
   let p = ready.get(name);
   if (!p) {
     p = (async () => {
-      const a = await getAdapter(name);
-      await a.init();
-      await registerFusebenchKernels(name);
+      const a = await activateBackend(name);
       devices.set(name, a.describe());
       overheads.set(name, await harnessOverhead(a));
       return a;
