@@ -78,7 +78,7 @@ describe('fusebench patterns', () => {
   it('prints the kernel sequence and the ranked candidates for a pipeline', async () => {
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...x: unknown[]) => void out.push(x.join(' ')));
-    expect(await main(['TernaryImagePipeline', '--backend', 'cpu', '--size', '0', '--runs', '1', '--top', '3'])).toBe(0);
+    expect(await main(['TernaryImagePipeline', '--backend', 'cpu', '--size', '0', '--runs', '1', '--top', '4'])).toBe(0); // all 4 adjacent pairs: the ranking itself depends on timing
     const text = out.join('\n');
     expect(text).toContain('pipeline TernaryImagePipeline at 256×256 on cpu: 5 kernels');
     expect(text).toMatch(/\| 3 +\| TernaryUnary\(tnot\) +\| \[256, 256\]/);
