@@ -123,9 +123,13 @@ export function qktSoftmaxWgsl(s: QktSoftmaxShape): string {
     var l = array<f32, 2>(0.0, 0.0);
     let tiles = (S + ${QKT_KEYS - 1}) / ${QKT_KEYS};
     let steps = (D + ${DEPTH_STEP - 1}) / ${DEPTH_STEP};
+    // Declared once and zeroed per key tile by hand: a \`var\` without an initializer inside the loop body is not
+    // re-zeroed each iteration by Dawn on Vulkan (docs/webgpu.md, "Finding"), so it would add up the key tiles.
+    var acc : array<vec4<f32>, 2>;
     for (var t = 0; t < tiles; t++) {
       let k0 = t * ${QKT_KEYS};
-      var acc : array<vec4<f32>, 2>;
+      acc[0] = vec4<f32>(0.0);
+      acc[1] = vec4<f32>(0.0);
       for (var st = 0; st < steps; st++) {
         let d0 = st * ${DEPTH_STEP};
         ${loadChunk('Q', 'Qs', QKT_ROWS, 2, 'row0', s.vec4In)}

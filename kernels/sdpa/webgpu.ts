@@ -18,11 +18,11 @@ import { SdpaTiledProgram, sdpaTiling } from './webgpu_tiled.ts';
 export const SDPA = 'FusebenchSDPA';
 
 /**
- * The tiled kernel passed every check on llvmpipe but gave wrong results on an H100 through Vulkan (max error
- * 0.06 at S = 128 growing to 0.37 at S = 2048; 2026-11-22 run in reports/gpu/), so the row kernel, verified on
- * that H100, is the default until the tiled one is fixed. FUSEBENCH_WEBGPU_SDPA=tiled selects it for that work.
+ * The tiled kernel is the default. FUSEBENCH_WEBGPU_SDPA=rows selects the row kernel everywhere (comparisons).
+ * (Its first H100 run was wrong at S ≥ 128: a loop-local accumulator that Dawn on Vulkan did not re-zero per
+ * key tile; see docs/webgpu.md, "Finding".)
  */
-const TILED_BY_DEFAULT = process.env.FUSEBENCH_WEBGPU_SDPA === 'tiled';
+const TILED_BY_DEFAULT = process.env.FUSEBENCH_WEBGPU_SDPA !== 'rows';
 
 export interface SdpaProgramChoice {
   /** Workgroup memory the tiled kernel may use; default: the device's limit (the kernel caps it at 32 KiB). */

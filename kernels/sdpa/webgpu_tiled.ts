@@ -112,11 +112,14 @@ export function sdpaTiledWgsl(t: SdpaTiling): string {
     var m = -3.0e38;
     var l = 0.0;
     let tiles = (S + BC - 1) / BC;
+    // Declared once and zeroed per tile by hand: a \`var\` without an initializer inside the loop body is not
+    // re-zeroed each iteration by Dawn on Vulkan (docs/webgpu.md, "Finding"), so it would carry the last tile's scores.
+    var s : array<f32, ${NK}>;
     for (var t = 0; t < tiles; t++) {
       let k0 = t * BC;
       ${tileLoad('K')}
       workgroupBarrier();
-      var s : array<f32, ${NK}>;
+      for (var j = 0; j < ${NK}; j++) { s[j] = 0.0; }
       for (var d = 0; d < D4; d++) {
         let qd = Qs[r * D4 + d];
         for (var j = 0; j < ${NK}; j++) {

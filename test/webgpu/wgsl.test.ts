@@ -14,6 +14,7 @@ import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/sdpa/we
 import { SdpaTiledProgram, sdpaTiledWgsl, sdpaTiling, TILED_MAX_BUDGET_BYTES } from '../../kernels/sdpa/webgpu_tiled.ts';
 import { QktSoftmaxProgram, qktSoftmaxWgsl } from '../../kernels/qkt_softmax/webgpu.ts';
 import { addReluWgsl } from '../../kernels/add_relu/webgpu.ts';
+import { loopLocalVarsWithoutInitializer } from './wgsl-lint.ts';
 
 /** Leftovers a template can leave in generated code. */
 const LEFTOVERS = /\$\{|undefined|NaN|\[object|null|\bTODO\b/;
@@ -258,8 +259,7 @@ describe('LayerNorm and SDPA WGSL', () => {
   });
 
   it('runs the tiled SDPA kernel where it fits and the row kernel beyond', () => {
-    // Default: the row kernel (the tiled one was wrong on an H100 through Vulkan; see kernels/sdpa/webgpu.ts).
-    expect(sdpaProgram(12, 512, 64, 49152)).toBeInstanceOf(SdpaRowProgram);
+    expect(sdpaProgram(12, 512, 64, 49152)).toBeInstanceOf(SdpaTiledProgram);
     expect(sdpaProgram(12, 512, 64, 49152, {})).toBeInstanceOf(SdpaTiledProgram);
     expect(sdpaProgram(12, 512, 64, 49152, {}).dispatch).toEqual([32, 12, 1]);
     expect(sdpaProgram(1, 10, 600, 49152, {})).toBeInstanceOf(SdpaRowProgram);
@@ -292,5 +292,28 @@ describe('LayerNorm and SDPA WGSL', () => {
   it('prints Add+ReLU for both widths', () => {
     expect(addReluWgsl(4)).toContain('max(A[index] + B[index], vec4<f32>(0.0))');
     expect(addReluWgsl(1)).toContain('max(A[index] + B[index], 0.0)');
+  });
+});
+
+describe('WGSL loop-local variables (Dawn on Vulkan zeroes them once, not per iteration)', () => {
+  it('finds a var without an initializer in a loop body, and only there', () => {
+    expect(loopLocalVarsWithoutInitializer('for (var t = 0; t < n; t++) { var acc : array<f32, 2>; acc[0] += 1.0; }')).toEqual(['var acc : array<f32, 2>;']);
+    expect(loopLocalVarsWithoutInitializer('loop { if (x) { var s : f32; } }')).toEqual(['var s : f32;']);
+    // outside any loop, with an initializer, a loop counter, workgroup memory, or after the loop closed: fine
+    expect(loopLocalVarsWithoutInitializer('var acc : array<f32, 2>; for (var t = 0; t < n; t++) { acc[0] = 0.0; var m = 1.0; } var z : f32;')).toEqual([]);
+    expect(loopLocalVarsWithoutInitializer('var<workgroup> Ks : array<f32, 64>; fn f() { for (var i = 0; i < 4; i++) { let y = i; } }')).toEqual([]);
+  });
+
+  it('no fusebench WGSL kernel declares one', () => {
+    const sources: Array<[string, string]> = [
+      ...allVariants().map((v) => [v.id, ternaryWgsl(v, 4)] as [string, string]),
+      ...ACTIVATIONS.map((a) => [`linear ${a}`, linearActWgsl({ activation: a, vec4A: true, vec4B: true })] as [string, string]),
+      ...[4, 768, 5000].map((d) => [`layerNorm ${d}`, layerNormWgsl(layerNormShape(d))] as [string, string]),
+      ...[33, 64, 600].map((d) => [`sdpa rows ${d}`, sdpaRowWgsl(sdpaRowShape(d))] as [string, string]),
+      ...[[33, 16384], [64, 32768], [128, 32768], [330, 32768]].map(([d, b]) => [`sdpa tiled ${d}`, sdpaTiledWgsl(sdpaTiling(d!, b!)!)] as [string, string]),
+      ...[true, false].map((v) => [`qktSoftmax vec4=${v}`, qktSoftmaxWgsl({ vec4In: v, vec4Out: v })] as [string, string]),
+      ['addRelu', addReluWgsl(4)],
+    ];
+    for (const [name, code] of sources) expect(loopLocalVarsWithoutInitializer(code), name).toEqual([]);
   });
 });
