@@ -48,12 +48,16 @@ export interface LtProblem {
 
 interface Plan {
   readonly desc: unknown;
-  readonly a: unknown;
-  readonly b: unknown;
-  readonly d: unknown;
-  /** The heuristic's candidates, best-ranked first; `algo` is the one in use. */
+  /** Addresses of the descriptor and the A, B and D layouts, for the cublasLtMatmul call (see `matmulFn`). */
+  readonly descAddr: number;
+  readonly aAddr: number;
+  readonly bAddr: number;
+  readonly dAddr: number;
+  /** The heuristic's candidates, best-ranked first. */
   readonly candidates: Buffer[];
-  algo: Buffer;
+  /** Native copy of the algorithm in use (cublasLtMatmulAlgo_t, 64 bytes) and its address. */
+  readonly algo: unknown;
+  readonly algoAddr: number;
   tuned: boolean;
 }
 
@@ -69,8 +73,12 @@ export class CublasLt {
   private readonly f: Record<string, Fn> = {};
   private readonly handle: unknown;
   private readonly plans = new Map<string, Plan>();
-  private readonly alpha = new Float32Array([1]);
-  private readonly beta = new Float32Array([0]);
+  /** alpha and beta in native memory, passed by address. */
+  private readonly scalars: unknown;
+  private readonly scalarView: Float32Array;
+  private readonly alphaAddr: number;
+  private readonly betaAddr: number;
+  private readonly handleAddr: number;
   private readonly ptrBuf = new BigUint64Array(1);
 
   constructor(lib: KoffiLib, private readonly workspacePtr: DevicePtr, private readonly workspaceBytes: number, private readonly timer?: GpuTimer) {
@@ -90,10 +98,19 @@ export class CublasLt {
     decl('int cublasLtMatmulPreferenceSetAttribute(cublasLtMatmulPreference_t p, int attr, const void *buf, uint64_t size)');
     decl('int cublasLtMatmulPreferenceDestroy(cublasLtMatmulPreference_t p)');
     decl('int cublasLtMatmulAlgoGetHeuristic(cublasLtHandle_t h, cublasLtMatmulDesc_t d, cublasLtMatrixLayout_t a, cublasLtMatrixLayout_t b, cublasLtMatrixLayout_t c, cublasLtMatrixLayout_t dd, cublasLtMatmulPreference_t p, int requested, void *results, _Out_ int *count)');
-    decl('int cublasLtMatmul(cublasLtHandle_t h, cublasLtMatmulDesc_t d, const void *alpha, uint64_t A, cublasLtMatrixLayout_t a, uint64_t B, cublasLtMatrixLayout_t b, const void *beta, uint64_t C, cublasLtMatrixLayout_t c, uint64_t D, cublasLtMatrixLayout_t dd, const void *algo, uint64_t workspace, uint64_t wsSize, void *stream)');
+    // Every argument a 64-bit address: koffi marshals numbers about twice as fast as opaque pointer objects or
+    // typed arrays (as for cuLaunchKernel in driver.ts), and this call is on every matmul's dispatch path.
+    decl('int cublasLtMatmul(uint64_t h, uint64_t d, uint64_t alpha, uint64_t A, uint64_t a, uint64_t B, uint64_t b, uint64_t beta, uint64_t C, uint64_t c, uint64_t D, uint64_t dd, uint64_t algo, uint64_t workspace, uint64_t wsSize, uint64_t stream)');
     const h: [unknown] = [null];
     this.call('cublasLtCreate', h);
     this.handle = h[0];
+    this.handleAddr = addressOf(this.handle);
+    this.scalars = koffi.alloc('float', 2);
+    this.scalarView = new Float32Array(koffi.view(this.scalars, 8));
+    this.scalarView[0] = 1;
+    this.scalarView[1] = 0;
+    this.alphaAddr = addressOf(this.scalars);
+    this.betaAddr = this.alphaAddr + 4;
   }
 
   version(): number {
@@ -152,7 +169,12 @@ export class CublasLt {
       if (r.readInt32LE(72) === 0 && Number(r.readBigUInt64LE(64)) <= this.workspaceBytes) candidates.push(r.subarray(0, 64));
     }
     if (candidates.length === 0) candidates.push(results.subarray(0, 64));
-    const plan: Plan = { desc, a, b, d, candidates, algo: candidates[0]!, tuned: candidates.length === 1 || !this.timer };
+    const algo = koffi.alloc('uint8_t', 64);
+    const plan: Plan = {
+      desc, descAddr: addressOf(desc), aAddr: addressOf(a), bAddr: addressOf(b), dAddr: addressOf(d),
+      candidates, algo, algoAddr: addressOf(algo), tuned: candidates.length === 1 || !this.timer,
+    };
+    setAlgo(plan, candidates[0]!);
     this.plans.set(key, plan);
     return plan;
   }
@@ -165,13 +187,21 @@ export class CublasLt {
   /** D = alpha·op(A)·op(B) (+ bias, activation per epilogue), on the default stream. */
   matmul(p: LtProblem, A: DevicePtr, B: DevicePtr, D: DevicePtr, bias: DevicePtr = 0, alpha = 1): void {
     const plan = this.plan(p);
-    this.alpha[0] = alpha;
+    this.scalarView[0] = alpha;
     if (p.epilogue.toLowerCase().includes('bias')) {
       if (!bias) throw new Error(`cublasLt matmul: epilogue ${p.epilogue} needs a bias pointer`);
       this.setBias(plan.desc, bias);
     }
     if (!plan.tuned) this.tune(plan, A, B, D);
-    this.call('cublasLtMatmul', this.handle, plan.desc, this.alpha, A, plan.a, B, plan.b, this.beta, D, plan.d, D, plan.d, plan.algo, this.workspacePtr, this.workspaceBytes, null);
+    this.check('cublasLtMatmul', this.run(plan, A, B, D));
+  }
+
+  /** One cublasLtMatmul with the plan's current algorithm, on the default stream; returns the status. */
+  private run(plan: Plan, A: DevicePtr, B: DevicePtr, D: DevicePtr): number {
+    return this.f.cublasLtMatmul!(
+      this.handleAddr, plan.descAddr, this.alphaAddr, A, plan.aAddr, B, plan.bAddr, this.betaAddr, D, plan.dAddr, D, plan.dAddr,
+      plan.algoAddr, this.workspacePtr, this.workspaceBytes, 0,
+    ) as number;
   }
 
   /** Times each heuristic candidate on the real operands (D is overwritten by the call that follows) and keeps the fastest. */
@@ -179,13 +209,23 @@ export class CublasLt {
     let best = plan.candidates[0]!;
     let bestMs = Infinity;
     for (const algo of plan.candidates) {
-      const run = (): number => this.f.cublasLtMatmul!(this.handle, plan.desc, this.alpha, A, plan.a, B, plan.b, this.beta, D, plan.d, D, plan.d, algo, this.workspacePtr, this.workspaceBytes, null) as number;
-      if (run() !== 0) continue;
+      setAlgo(plan, algo);
+      if (this.run(plan, A, B, D) !== 0) continue;
       let ms = Infinity;
-      for (let i = 0; i < 3; i++) ms = Math.min(ms, this.timer!(() => void run()));
+      for (let i = 0; i < 3; i++) ms = Math.min(ms, this.timer!(() => void this.run(plan, A, B, D)));
       if (ms < bestMs) [best, bestMs] = [algo, ms];
     }
-    plan.algo = best;
+    setAlgo(plan, best);
     plan.tuned = true;
   }
+}
+
+/** The address held by a koffi pointer (handle, descriptor, layout, native block) as a number. */
+function addressOf(ptr: unknown): number {
+  return Number(koffi.address(ptr));
+}
+
+/** Copies a heuristic result's algorithm (its first 64 bytes) into the plan's native block. */
+function setAlgo(plan: Plan, algo: Buffer): void {
+  new Uint8Array(koffi.view(plan.algo, 64)).set(algo.subarray(0, 64));
 }
