@@ -1,0 +1,60 @@
+/**
+ * How well two runs agree: for every pattern × backend × size present (and ok) in both results.json files, the
+ * relative difference of the two speedups (ratio of medians), counted at sizes where every median call of both
+ * runs takes at least --min-ms (default 1 ms). The issue's target for two back-to-back quick runs on the 2-core
+ * VM is every such size within --tolerance (default 5 %).
+ *   npx tsx bench/run-agreement.ts A/results.json B/results.json [--min-ms 1] [--tolerance 0.05]
+ * Exit code 0 when every counted size agrees, 1 otherwise, 2 on bad input.
+ */
+import { parseArgs } from 'node:util';
+import { loadResults } from '../harness/schema.ts';
+import type { Interval, RunResults, VariantStats } from '../harness/types.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'min-ms': { type: 'string', default: '1' }, tolerance: { type: 'string', default: '0.05' } },
+});
+const minMs = Number(values['min-ms']);
+const tolerance = Number(values.tolerance);
+if (positionals.length !== 2 || !(minMs >= 0) || !(tolerance > 0)) {
+  console.error('usage: run-agreement A/results.json B/results.json [--min-ms 1] [--tolerance 0.05] (--min-ms ≥ 0, --tolerance > 0)');
+  process.exit(2);
+}
+
+interface Ok {
+  readonly unfused: VariantStats;
+  readonly fused: VariantStats;
+  readonly speedup: Interval;
+}
+function okSizes(r: RunResults): Map<string, Ok> {
+  const out = new Map<string, Ok>();
+  for (const p of r.patterns) {
+    for (const s of p.results) {
+      if (s.status === 'ok' && s.unfused && s.fused && s.speedup) out.set(`${p.id} · ${s.backend} · ${s.size}`, { unfused: s.unfused, fused: s.fused, speedup: s.speedup });
+    }
+  }
+  return out;
+}
+
+let a: Map<string, Ok>, b: Map<string, Ok>;
+try {
+  [a, b] = [okSizes(loadResults(positionals[0]!)), okSizes(loadResults(positionals[1]!))];
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+let counted = 0;
+const misses: string[] = [];
+for (const [key, x] of a) {
+  const y = b.get(key);
+  if (!y) continue;
+  if (Math.min(x.unfused.medianMs, x.fused.medianMs, y.unfused.medianMs, y.fused.medianMs) < minMs) continue;
+  counted++;
+  const diff = Math.abs(x.speedup.ratio / y.speedup.ratio - 1);
+  if (diff > tolerance) {
+    misses.push(`  ${key}: ${x.speedup.ratio.toFixed(2)}× vs ${y.speedup.ratio.toFixed(2)}× (${(diff * 100).toFixed(1)} %; medians ${x.unfused.medianMs.toFixed(2)} → ${x.fused.medianMs.toFixed(2)} ms vs ${y.unfused.medianMs.toFixed(2)} → ${y.fused.medianMs.toFixed(2)} ms)`);
+  }
+}
+console.log(`${counted - misses.length} of ${counted} sizes (every median call ≥ ${minMs} ms in both runs) agree within ${(tolerance * 100).toFixed(1)} %`);
+if (misses.length) console.log(`outside:\n${misses.join('\n')}`);
+process.exit(misses.length ? 1 : 0);
