@@ -1,14 +1,14 @@
 /**
  * The macro study end to end: for each backend, the Phase 4.1 micro suite (through the harness engine) and
- * every declared pipeline at every size, then MACRO-REPORT.md + MACRO-RESULTS.json written atomically.
+ * every declared pipeline at every size, then MACRO-REPORT.md + MACRO-RESULTS.json validated
+ * (schemas/macro-results.schema.json) and written atomically.
  *
  *   await runMacroStudy({ backends: ['cpu', 'wasm'], quick: false, outDir: 'reports/ternary/<machine>' });
  *
  * Also runnable directly: `npx tsx harness/pipeline/study.ts --backends cpu,wasm [--quick] [--rounds N] [--max-seconds S] --out DIR`,
- * or `--render-from MACRO-RESULTS.json --out DIR` to re-render a stored run.
+ * or `--render-from MACRO-RESULTS.json --out DIR` to re-render a stored run (validated on read and on write).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendAdapter, BackendStatus, PatternResult, SizeResult } from '../types.ts';
 import type { FusebenchConfig } from '../config.ts';
@@ -18,11 +18,11 @@ import { loadSuiteFiles } from '../load.ts';
 import { measureSize } from '../measure.ts';
 import { machineInfo } from '../machine.ts';
 import { resolveBackends } from '../run.ts';
-import { writeFilesAtomic } from '../io.ts';
 import { loadPipelineFiles, type RegisteredPipeline } from './spec.ts';
 import { measurePipelineSize } from './measure.ts';
 import { summarizeBackend } from './summary.ts';
-import { renderMacroReport } from '../report/macro.ts';
+import { writeMacroOutputs } from './output.ts';
+import { loadMacroResults } from './schema.ts';
 import { COPY_TARGET, STUDY_CLAIMS } from './claims.ts';
 import { activateBackend, parseBackendList } from '../../backends/registry.ts';
 
@@ -142,26 +142,15 @@ export async function runMacroStudy(opts: MacroStudyOptions): Promise<{ results:
     study: STUDY_CLAIMS,
     backends,
   };
-  const files: Array<[string, string]> = [
-    [join(opts.outDir, 'MACRO-REPORT.md'), renderMacroReport(results)],
-    [join(opts.outDir, 'MACRO-RESULTS.json'), `${JSON.stringify(results, null, 1)}\n`],
-  ];
-  writeFilesAtomic(files);
-  return { results, files: files.map(([p]) => p) };
+  return { results, files: writeMacroOutputs(results, opts.outDir) };
 }
 
-/** Re-renders MACRO-REPORT.md from a stored MACRO-RESULTS.json (summaries recomputed from its samples). */
+/** Re-renders MACRO-REPORT.md from a stored, validated MACRO-RESULTS.json (summaries recomputed from its samples). */
 export function rerenderMacroReport(resultsFile: string, outDir: string, config: FusebenchConfig): string[] {
-  const stored = JSON.parse(readFileSync(resultsFile, 'utf8')) as MacroStudyResults;
-  if (stored.schema !== 'fusebench/macro@1') throw new Error(`${resultsFile}: not a fusebench/macro@1 file (schema ${String(stored.schema)})`);
+  const stored = loadMacroResults(resultsFile);
   const opts = { resamples: config.sampling.bootstrapResamples, confidence: config.sampling.confidence, copyTarget: stored.copyTarget };
   const results: MacroStudyResults = { ...stored, backends: stored.backends.map((b) => ({ ...b, summary: summarizeBackend(b.micro, b.pipelines, opts) })) };
-  const files: Array<[string, string]> = [
-    [join(outDir, 'MACRO-REPORT.md'), renderMacroReport(results)],
-    [join(outDir, 'MACRO-RESULTS.json'), `${JSON.stringify(results, null, 1)}\n`],
-  ];
-  writeFilesAtomic(files);
-  return files.map(([p]) => p);
+  return writeMacroOutputs(results, outDir);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,7 @@
-/** Fixed, synthetic macro-study results for renderer tests: every number is chosen here, none measured. */
+/**
+ * Fixed, synthetic macro-study results for renderer and schema tests: every number is chosen here, none measured.
+ * The document is complete (it validates against schemas/macro-results.schema.json; test/schema checks that).
+ */
 import type { BackendStatus, PatternResult, SizeResult } from '../../harness/types.ts';
 import type { MacroStudyResults, PipelineResult, PipelineSizeResult, TimeSummary } from '../../harness/pipeline/results.ts';
 import { summarizeBackend } from '../../harness/pipeline/summary.ts';
@@ -80,6 +83,7 @@ export function micro(backend: string, speedups: readonly number[]): PatternResu
       unfused: { medianMs: sp, p10Ms: sp, p90Ms: sp, samplesMs: [sp], kernels: ['TernaryBinary', 'TernaryUnary'], bytesAllocated: 8 * n, gflops: 0, gbps: 0 },
       fused: { medianMs: 1, p10Ms: 1, p90Ms: 1, samplesMs: [1], kernels: ['TernaryNotBinary'], bytesAllocated: 4 * n, gflops: 0, gbps: 0 },
       speedup: { ratio: sp, lo: sp * 0.95, hi: sp * 1.05 },
+      memoryReduction: 0.5,
       judgement: { verdict: sp >= 1.5 ? '✓ Strong benefit' : sp >= 1.1 ? '✓ Moderate benefit' : '⚠ Minimal benefit', decision: 'Deploy + Expand', vsPrediction: 'within prediction' },
     };
   });
