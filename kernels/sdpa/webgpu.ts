@@ -22,7 +22,12 @@ export const SDPA = 'FusebenchSDPA';
  * (Its first H100 run was wrong at S ≥ 128: a loop-local accumulator that Dawn on Vulkan did not re-zero per
  * key tile; see docs/webgpu.md, "Finding".)
  */
-const TILED_BY_DEFAULT = process.env.FUSEBENCH_WEBGPU_SDPA !== 'rows';
+export function defaultSdpaChoice(env: Readonly<Record<string, string | undefined>> = process.env): SdpaProgramChoice {
+  const v = env.FUSEBENCH_WEBGPU_SDPA;
+  if (v === undefined || v === '' || v === 'tiled') return {};
+  if (v === 'rows') return { rows: true };
+  throw new WebGPUKernelInputError(`FUSEBENCH_WEBGPU_SDPA must be 'tiled' or 'rows' (got ${JSON.stringify(v)})`);
+}
 
 export interface SdpaProgramChoice {
   /** Workgroup memory the tiled kernel may use; default: the device's limit (the kernel caps it at 32 KiB). */
@@ -32,13 +37,13 @@ export interface SdpaProgramChoice {
 }
 
 /** The program FusebenchSDPA runs for [bh, seq, d] on a device with `deviceBudgetBytes` of workgroup memory. */
-export function sdpaProgram(bh: number, seq: number, d: number, deviceBudgetBytes: number, choice: SdpaProgramChoice = { rows: !TILED_BY_DEFAULT }): WebGPUProgram {
+export function sdpaProgram(bh: number, seq: number, d: number, deviceBudgetBytes: number, choice: SdpaProgramChoice = defaultSdpaChoice()): WebGPUProgram {
   const tiling = choice.rows ? null : sdpaTiling(d, choice.budgetBytes ?? deviceBudgetBytes);
   return tiling ? new SdpaTiledProgram(bh, seq, tiling) : new SdpaRowProgram(bh, seq, d);
 }
 
 /** Checks q, k, v and runs FusebenchSDPA's program on `gpu`. */
-export function runSdpa(gpu: WebGPUBackend, q: TensorInfo, k: TensorInfo, v: TensorInfo, attrs: Readonly<Record<string, unknown>> | undefined, choice: SdpaProgramChoice = {}): TensorInfo {
+export function runSdpa(gpu: WebGPUBackend, q: TensorInfo, k: TensorInfo, v: TensorInfo, attrs: Readonly<Record<string, unknown>> | undefined, choice: SdpaProgramChoice = defaultSdpaChoice()): TensorInfo {
   for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) {
     requireFloat32(SDPA, n, t);
     requireRank(SDPA, n, t, 3, '[BH,S,D]');

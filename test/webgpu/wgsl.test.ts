@@ -9,7 +9,7 @@ import { bindingName, ternaryBody, ternaryWgsl } from '../../kernels/ternary/web
 import { TernaryProgram } from '../../kernels/ternary/webgpu/kernels.ts';
 import { ACTIVATIONS, ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/linear_act/webgpu.ts';
 import { layerNormShape, layerNormWgsl } from '../../kernels/layer_norm/webgpu.ts';
-import { sdpaProgram } from '../../kernels/sdpa/webgpu.ts';
+import { defaultSdpaChoice, sdpaProgram } from '../../kernels/sdpa/webgpu.ts';
 import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/sdpa/webgpu_rows.ts';
 import { SdpaTiledProgram, sdpaTiledWgsl, sdpaTiling, TILED_MAX_BUDGET_BYTES } from '../../kernels/sdpa/webgpu_tiled.ts';
 import { QktSoftmaxProgram, qktSoftmaxWgsl } from '../../kernels/qkt_softmax/webgpu.ts';
@@ -266,6 +266,11 @@ describe('LayerNorm and SDPA WGSL', () => {
     expect(sdpaProgram(12, 512, 64, 49152, { rows: true })).toBeInstanceOf(SdpaRowProgram);
     expect(sdpaProgram(1, 10, 200, 16384, {})).toBeInstanceOf(SdpaRowProgram);
     expect(sdpaProgram(1, 10, 200, 32768, {})).toBeInstanceOf(SdpaTiledProgram);
+    // FUSEBENCH_WEBGPU_SDPA picks the default; a bad value names the variable
+    expect(defaultSdpaChoice({})).toEqual({});
+    expect(defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'tiled' })).toEqual({});
+    expect(defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'rows' })).toEqual({ rows: true });
+    expect(() => defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'row' })).toThrow(/FUSEBENCH_WEBGPU_SDPA must be 'tiled' or 'rows' \(got "row"\)/);
     const keys = [sdpaProgram(1, 8, 64, 16384, {}), sdpaProgram(1, 8, 64, 32768, {}), sdpaProgram(1, 8, 64, 32768, { rows: true })].map((p) => p.shaderKey);
     expect(new Set(keys).size).toBe(3);
   });
