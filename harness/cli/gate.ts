@@ -4,11 +4,9 @@
  * 2: unusable input (bad flag, missing file, schema violation: the message names the JSON path).
  */
 import { parseFlags, UsageError } from './args.ts';
-import { loadConfig } from '../config.ts';
-import { parseAlpha, parseThreshold, parseTimes } from '../gate/options.ts';
+import { gateInputExitCode, gateOptions } from '../gate/options.ts';
 import { runGate } from '../gate/run.ts';
 import { summaryLine } from '../gate/render.ts';
-import { GateInputError } from '../gate/validate.ts';
 
 const USAGE = 'usage: fusebench gate --baseline B --current C [--max-regression 5%] [--alpha 0.05] [--times auto|off] [--comment out.md]';
 
@@ -24,12 +22,12 @@ export async function main(argv: string[]): Promise<number> {
     }, false);
     if (typeof values.baseline !== 'string') throw new UsageError(`--baseline is required\n${USAGE}`);
     if (typeof values.current !== 'string') throw new UsageError(`--current is required\n${USAGE}`);
-    const defaults = (await loadConfig()).gate;
-    const options = {
-      maxRegression: typeof values['max-regression'] === 'string' ? parseThreshold(values['max-regression'], '--max-regression') : defaults.maxRegression,
-      alpha: typeof values.alpha === 'string' ? parseAlpha(values.alpha, '--alpha') : defaults.alpha,
-      times: typeof values.times === 'string' ? parseTimes(values.times, '--times') : 'auto' as const,
-    };
+    const text = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+    const options = await gateOptions({
+      maxRegression: [text(values['max-regression']), '--max-regression'],
+      alpha: [text(values.alpha), '--alpha'],
+      times: [text(values.times), '--times'],
+    });
     const report = runGate({
       baselineFile: values.baseline,
       current: values.current,
@@ -40,10 +38,6 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`fusebench gate: ${summaryLine(report)} (exit ${report.exitCode})`);
     return report.exitCode;
   } catch (e) {
-    if (e instanceof GateInputError || e instanceof UsageError) {
-      console.error(`fusebench gate: ${e.message}`);
-      return 2;
-    }
-    throw e;
+    return gateInputExitCode(e);
   }
 }

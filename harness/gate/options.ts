@@ -1,5 +1,8 @@
-/** Parsing the gate's two knobs from a flag or an environment variable, with errors that name the source. */
+/** Parsing the gate's knobs from a flag or an environment variable, with errors that name the source. */
 import { UsageError } from '../cli/args.ts';
+import { loadConfig } from '../config.ts';
+import type { GateOptions } from './types.ts';
+import { GateInputError } from './validate.ts';
 
 /**
  * `5%` or `0.05` → 0.05. A bare number ≥ 1 (`5`) is refused rather than guessed: 5 could mean 5% or 500%.
@@ -25,4 +28,29 @@ export function parseTimes(text: string, source: string): 'auto' | 'off' {
   const t = text.trim().toLowerCase();
   if (t === 'auto' || t === 'off') return t;
   throw new UsageError(`${source}: "${text}" must be auto (compare fused times where they are comparable) or off (speedups only)`);
+}
+
+/** One knob as the user gave it (undefined: not given) and the flag or variable it came from. */
+type Given = readonly [text: string | undefined, source: string];
+
+/** The gate's options from flags or environment variables; a knob not given takes the config's default. */
+export async function gateOptions(given: { readonly maxRegression: Given; readonly alpha: Given; readonly times: Given }): Promise<Required<GateOptions>> {
+  const defaults = (await loadConfig()).gate;
+  const [regression, regressionSource] = given.maxRegression;
+  const [alpha, alphaSource] = given.alpha;
+  const [times, timesSource] = given.times;
+  return {
+    maxRegression: regression !== undefined ? parseThreshold(regression, regressionSource) : defaults.maxRegression,
+    alpha: alpha !== undefined ? parseAlpha(alpha, alphaSource) : defaults.alpha,
+    times: times !== undefined ? parseTimes(times, timesSource) : 'auto',
+  };
+}
+
+/** Exit code 2 for unusable gate input (a bad flag or variable, a bad file), said on stderr; anything else rethrown. */
+export function gateInputExitCode(e: unknown): number {
+  if (e instanceof GateInputError || e instanceof UsageError) {
+    console.error(`fusebench gate: ${e.message}`);
+    return 2;
+  }
+  throw e;
 }
