@@ -43,7 +43,7 @@ export function schemaValidator(file: URL, refs: readonly URL[] = []): () => Val
 }
 
 /** JSON-pointer segments are escaped (`~1` for `/`); show them as written in the document. */
-const unescapePointer = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
+export const unescapePointer = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** One fault as `<path> <problem>`; the path is `/` for the document itself. */
 export function describeAjvError(e: ErrorObject): string | undefined {

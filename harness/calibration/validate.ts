@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { unescapePointer } from '../json-schema.ts';
 import type { CalibrationDocument } from './types.ts';
 
 export const CALIBRATION_SCHEMA_FILE = new URL('../../schemas/calibration.schema.json', import.meta.url);
@@ -27,12 +28,9 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** JSON-pointer segments are escaped (`~1` for `/`); show them as written in the document. */
-const unescape = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
-
 /** One line per fault: the path of the offending value, then what is wrong with it. */
 export function describeError(e: ErrorObject): string {
-  const at = unescape(e.instancePath);
+  const at = unescapePointer(e.instancePath);
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'required') return `${at}/${String(params.missingProperty)}: is missing`;
   if (e.keyword === 'additionalProperties') return `${at}/${String(params.additionalProperty)}: is not an allowed field`;
