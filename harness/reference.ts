@@ -60,10 +60,17 @@ export function erf(x: number): number {
     }
     return (2 / Math.sqrt(Math.PI)) * sum;
   }
-  return 1 - erfc(x);
+  return 1 - erfcTail(x);
 }
 
-function erfc(x: number): number {
+/** erfc = 1 − erf in float64, by the same series, with the continued fraction (full relative precision) for x ≥ 2.5. */
+export function erfc(x: number): number {
+  if (x < 0) return 2 - erfc(-x);
+  return x < 2.5 ? 1 - erf(x) : erfcTail(x);
+}
+
+/** erfc for x ≥ 2.5. */
+function erfcTail(x: number): number {
   // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))) evaluated with modified Lentz.
   const tiny = 1e-300;
   let f = x;
