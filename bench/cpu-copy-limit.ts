@@ -9,10 +9,11 @@
  *   npx tsx bench/cpu-copy-limit.ts [--out FILE]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../harness/io.ts';
 import { cpus } from 'node:os';
 import { activateBackend } from '../backends/registry.ts';
 import { quantile } from '../harness/stats.ts';
+import { sampleVariants, type CallTimes } from '../harness/pipeline/sampler.ts';
 import { COPY_KERNEL_NAME } from '../kernels/ternary/spec.ts';
 
 const outArg = process.argv.indexOf('--out');
@@ -22,6 +23,7 @@ await activateBackend('cpu');
 /** The macro pipelines' element counts: 256² … 2048² images, and the neural layer's largest bias+activation. */
 const SIZES = [65_536, 262_144, 1_048_576, 4_194_304];
 const ROUNDS = 15;
+const WARMUP_CALLS = 30;
 const MIN_SAMPLE_MS = 8;
 
 const trits = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => ((i * 2654435761) >>> 30) % 3 - 1);
@@ -44,31 +46,22 @@ for (const n of SIZES) {
     tfjsAdd: () => tf.add(a, b).dispose(),
   };
   const names = Object.keys(variants);
-  const perCall: Record<string, number> = {};
-  const calls: Record<string, number> = {};
-  for (const k of names) {
+  // The macro study's rotating multi-variant sampler; every variant here is synchronous, so wall = compute.
+  const timed = (f: () => void) => async (): Promise<CallTimes> => {
     const t0 = performance.now();
-    let i = 0;
-    while (performance.now() - t0 < 200 || i < 5) { variants[k]!(); i++; }
-    perCall[k] = (performance.now() - t0) / i;
-    calls[k] = Math.max(1, Math.ceil(MIN_SAMPLE_MS / perCall[k]!));
-  }
-  const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? names : [...names].reverse();
-    for (const k of order) {
-      const t0 = performance.now();
-      for (let i = 0; i < calls[k]!; i++) variants[k]!();
-      samples[k]!.push((performance.now() - t0) / calls[k]!);
-    }
-  }
-  const ns = Object.fromEntries(names.map((k) => [k, (quantile(samples[k]!, 0.5) * 1e6) / n]));
+    f();
+    const ms = performance.now() - t0;
+    return { wallMs: ms, computeMs: ms };
+  };
+  const samples = await sampleVariants(names.map((name) => ({ name, call: timed(variants[name]!) })), {
+    rounds: ROUNDS, minRounds: ROUNDS, warmup: WARMUP_CALLS, minSampleMs: MIN_SAMPLE_MS, maxSeconds: Infinity,
+  });
+  const ns = Object.fromEntries(names.map((k, i) => [k, (quantile(samples.wall[i]!, 0.5) * 1e6) / n]));
   rows.push({ elements: n, ...ns, fusedOverMemcpy: ns.fused! / ns.memcpy!, fusedOverJsLoopCopy: ns.fused! / ns.jsLoopCopy!, tfjsAddOverMemcpy: ns.tfjsAdd! / ns.memcpy! });
   console.log(`${n} elements: ns/element fused ${ns.fused!.toFixed(2)}, memcpy ${ns.memcpy!.toFixed(2)}, js-loop copy ${ns.jsLoopCopy!.toFixed(2)}, tfjs Add ${ns.tfjsAdd!.toFixed(2)}; fused/memcpy ${(ns.fused! / ns.memcpy!).toFixed(2)}×, fused/js-loop copy ${(ns.fused! / ns.jsLoopCopy!).toFixed(2)}×, tfjs Add/memcpy ${(ns.tfjsAdd! / ns.memcpy!).toFixed(2)}×`);
   tf.dispose([a, b, c]);
 }
-const doc = { createdAt: new Date().toISOString(), command: `npx tsx bench/cpu-copy-limit.ts${outPath ? ` --out ${outPath}` : ''}`, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, rounds: ROUNDS, minSampleMs: MIN_SAMPLE_MS, rows };
+const doc = { createdAt: new Date().toISOString(), command: `npx tsx bench/cpu-copy-limit.ts${outPath ? ` --out ${outPath}` : ''}`, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, rounds: ROUNDS, warmupCalls: WARMUP_CALLS, minSampleMs: MIN_SAMPLE_MS, rows };
 if (outPath) {
-  writeFileSync(`${outPath}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
-  renameSync(`${outPath}.tmp`, outPath);
+  writeFileAtomic(outPath, `${JSON.stringify(doc, null, 2)}\n`);
 }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../harness/io.ts';
 import { cudaBackend } from '../backends/cuda/adapter.ts';
 import type { CudaBackend } from '../backends/cuda/backend.ts';
 
@@ -214,6 +214,5 @@ const result = {
 const text = JSON.stringify(result, null, 2);
 console.log(text);
 if (outPath) {
-  writeFileSync(`${outPath}.tmp`, text);
-  renameSync(`${outPath}.tmp`, outPath);
+  writeFileAtomic(outPath, text);
 }

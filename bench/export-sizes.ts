@@ -3,7 +3,7 @@
  * fusebench runs: { schema, createdAt, patterns: { <id>: { family, title, full: [{ label, params, magnitude }], quick: [...] } } }.
  *   npx tsx bench/export-sizes.ts --out sizes.json     (no --out: JSON on stdout)
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../harness/io.ts';
 import { loadSuiteFiles } from '../harness/load.ts';
 import type { SizeParams, SuiteSpec } from '../harness/types.ts';
 
@@ -41,8 +41,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = argv[i + 1]!;
-  writeFileSync(`${out}.${process.pid}.tmp`, text);
-  renameSync(`${out}.${process.pid}.tmp`, out);
+  writeFileAtomic(out, text);
   console.error(`export-sizes: ${suites.length} patterns → ${out}`);
   return 0;
 }

@@ -4,7 +4,8 @@
  * Disk folder: $FUSEBENCH_CUDA_CACHE, else $XDG_CACHE_HOME/fusebench/cuda, else ~/.cache/fusebench/cuda.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../../harness/io.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Driver, Handle } from '../ffi/driver.ts';
@@ -77,10 +78,7 @@ export class KernelCompiler {
     this.stats.compileMs += performance.now() - t0;
     this.stats.nvrtcCompiles++;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, cubin);
-      renameSync(tmp, file);
+      writeFileAtomic(file, cubin);
     } catch {
       // A read-only cache folder only costs recompiles in the next process.
     }
