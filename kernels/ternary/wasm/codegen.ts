@@ -5,7 +5,7 @@
  * tail (v128.load32_zero / v128.store32_lane), so the generator has a single printer.
  */
 import { COPY_KERNEL_NAME, allVariants, printExpr, type ExprPrinter, type KernelVariant } from '../spec.ts';
-import { encodeModule, memarg, memoryCopy, op, s32, simdOp, type WasmFunction } from '../../common/wasm_encoder.ts';
+import { encodeModule, I32, i32Params, loopWhileBelow, memarg, memoryCopy, op, s32, simdOp, type WasmFunction } from '../../common/wasm_encoder.ts';
 
 /** Bytecode of one variant's expression; `load` is the instruction that reads one input at (ptr + i). */
 function exprCode(v: KernelVariant, ptrLocal: (i: number) => number, iLocal: number, load: number[]): number[] {
@@ -19,18 +19,6 @@ function exprCode(v: KernelVariant, ptrLocal: (i: number) => number, iLocal: num
     neg: (x) => [...x, ...simdOp.i32x4Neg],
   };
   return printExpr(v.expr, printer);
-}
-
-/** `while (i < end) { body; i += step }` with i and end locals. */
-function loopWhileBelow(iLocal: number, endLocal: number, step: number, body: readonly number[]): number[] {
-  return [
-    op.block, op.void, op.loop, op.void,
-    op.localGet, iLocal, op.localGet, endLocal, op.i32GeU, op.brIf, 1,
-    ...body,
-    op.localGet, iLocal, op.i32Const, ...s32(step), op.i32Add, op.localSet, iLocal,
-    op.br, 0,
-    op.end, op.end,
-  ];
 }
 
 /** `while (i > bound) { i -= step; body }`: the same loop run from the end down. */
@@ -77,13 +65,13 @@ export function variantFunction(v: KernelVariant, reverse = false): WasmFunction
       op.localGet, n, op.i32Const, 2, op.i32Shl, op.localSet, bound,
       ...loopWhileBelow(i, bound, 4, laneBody),
     ];
-  return { exportName: reverse ? `${v.id}${REVERSE_SUFFIX}` : v.id, params: k + 2, locals: 2, body };
+  return { exportName: reverse ? `${v.id}${REVERSE_SUFFIX}` : v.id, params: i32Params(k + 2), locals: [[2, I32]], body };
 }
 
 /** copy(src, out, n): memory.copy of n 4-byte values (the engine's native memmove, front to back). */
 export function copyFunction(): WasmFunction {
   const body = [op.localGet, 1, op.localGet, 0, op.localGet, 2, op.i32Const, 2, op.i32Shl, ...memoryCopy];
-  return { exportName: COPY_KERNEL_NAME, params: 3, locals: 0, body };
+  return { exportName: COPY_KERNEL_NAME, params: i32Params(3), locals: [], body };
 }
 
 /** The identity expression run through the variant loop from the end down: the copy used when memmove would alias. */
