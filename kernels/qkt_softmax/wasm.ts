@@ -9,7 +9,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { QKT_SOFTMAX } from '../names.ts';
-import { asWasmBackend, heapF32, heapMatMul, heapSoftmaxInPlace, SCORE_BLOCK_FLOATS, tensorData, type HeapMatrix } from '../common/wasm_heap.ts';
+import { asWasmBackend, heapF32, heapMatMul, heapSoftmaxInPlace, heapTranspose, SCORE_BLOCK_FLOATS, tensorData, withScratch, type HeapMatrix } from '../common/wasm_heap.ts';
 import { attentionDims, attentionScale, requireInput } from '../common/shape_checks.ts';
 
 export function qktSoftmaxWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }): TensorInfo {
@@ -23,7 +23,7 @@ export function qktSoftmaxWasm(args: { inputs: Record<string, TensorInfo>; backe
   const out = w.makeOutput([bh, s, s], 'float32');
   const scratch = [w.makeOutput([block, d], 'float32')];
   if (singleHead) scratch.push(w.makeOutput([d, s], 'float32'));
-  try {
+  return withScratch(w, out, scratch, () => {
     const qOff = tensorData(w, q, QKT_SOFTMAX).memoryOffset;
     const kOff = tensorData(w, k, QKT_SOFTMAX).memoryOffset;
     const oOff = tensorData(w, out, QKT_SOFTMAX).memoryOffset;
@@ -31,10 +31,7 @@ export function qktSoftmaxWasm(args: { inputs: Record<string, TensorInfo>; backe
     for (let h = 0; h < bh; h++) {
       let keys: { b: HeapMatrix; transposeB: boolean };
       if (singleHead) {
-        const heap = heapF32(w);
-        const kk = kOff >>> 2;
-        const kt = kT.memoryOffset >>> 2;
-        for (let j = 0; j < s; j++) for (let c = 0; c < d; c++) heap[kt + c * s + j] = heap[kk + j * d + c];
+        heapTranspose(w, kOff, kT.memoryOffset, s, d);
         keys = { b: { byteOffset: kT.memoryOffset, rows: d, cols: s, id: kT.id }, transposeB: false };
       } else {
         keys = { b: { byteOffset: kOff + h * s * d * 4, rows: s, cols: d }, transposeB: true };
@@ -50,13 +47,7 @@ export function qktSoftmaxWasm(args: { inputs: Record<string, TensorInfo>; backe
         heapSoftmaxInPlace(w, blockOff, rows, s);
       }
     }
-  } catch (e) {
-    w.disposeData(out.dataId, true);
-    throw e;
-  } finally {
-    for (const t of scratch) w.disposeData(t.dataId, true);
-  }
-  return out;
+  });
 }
 
 export const qktSoftmaxWasmConfig: KernelConfig = { kernelName: QKT_SOFTMAX, backendName: 'wasm', kernelFunc: qktSoftmaxWasm as unknown as KernelFunc };

@@ -14,7 +14,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { SDPA } from '../names.ts';
-import { asWasmBackend, heapF32, heapMatMul, heapSoftmaxInPlace, SCORE_BLOCK_FLOATS, tensorData, type HeapMatrix } from '../common/wasm_heap.ts';
+import { asWasmBackend, heapF32, heapMatMul, heapSoftmaxInPlace, heapTranspose, SCORE_BLOCK_FLOATS, tensorData, withScratch, type HeapMatrix } from '../common/wasm_heap.ts';
 import { attentionDims, attentionScale, requireInput } from '../common/shape_checks.ts';
 
 export function sdpaWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> }): TensorInfo {
@@ -30,7 +30,7 @@ export function sdpaWasm(args: { inputs: Record<string, TensorInfo>; backend: un
   const out = w.makeOutput([bh, s, d], 'float32');
   const scratch = [w.makeOutput([block, s], 'float32'), w.makeOutput([block, d], 'float32')];
   if (!singleHead) scratch.push(w.makeOutput([d, s], 'float32'));
-  try {
+  return withScratch(w, out, scratch, () => {
     const qOff = tensorData(w, q, SDPA).memoryOffset;
     const kOff = tensorData(w, k, SDPA).memoryOffset;
     const vData = tensorData(w, v, SDPA);
@@ -43,10 +43,7 @@ export function sdpaWasm(args: { inputs: Record<string, TensorInfo>; backend: un
       if (singleHead) {
         pv = { b: { byteOffset: vData.memoryOffset, rows: s, cols: d, id: vData.id }, transposeB: false };
       } else {
-        const heap = heapF32(w);
-        const vh = (vData.memoryOffset + h * headBytes) >>> 2;
-        const vt = vT.memoryOffset >>> 2;
-        for (let j = 0; j < s; j++) for (let c = 0; c < d; c++) heap[vt + c * s + j] = heap[vh + j * d + c];
+        heapTranspose(w, vData.memoryOffset + h * headBytes, vT.memoryOffset, s, d);
         pv = { b: { byteOffset: vT.memoryOffset, rows: d, cols: s, id: vT.id }, transposeB: true };
       }
       for (let i0 = 0; i0 < s; i0 += block) {
@@ -61,13 +58,7 @@ export function sdpaWasm(args: { inputs: Record<string, TensorInfo>; backend: un
         heapMatMul(w, scoreView, pv.b, { byteOffset: oOff + h * headBytes + i0 * d * 4, rows, cols: d }, pv.transposeB);
       }
     }
-  } catch (e) {
-    w.disposeData(out.dataId, true);
-    throw e;
-  } finally {
-    for (const t of scratch) w.disposeData(t.dataId, true);
-  }
-  return out;
+  });
 }
 
 export const sdpaWasmConfig: KernelConfig = { kernelName: SDPA, backendName: 'wasm', kernelFunc: sdpaWasm as unknown as KernelFunc };

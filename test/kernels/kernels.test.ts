@@ -86,6 +86,17 @@ for (const backend of BACKENDS) {
       });
     });
 
+    it('FusebenchSDPA and FusebenchQKTSoftmax with a single head (wasm transposes k for XNNPACK then)', () => {
+      noLeak(() => {
+        const [h, s, d] = [1, 150, 7];
+        const q = rand([h, s, d], 14);
+        const k = rand([h, s, d], 15);
+        const v = rand([h, s, d], 16);
+        expectClose(ops.sdpa(q.t, k.t, v.t, 0.6), ref.sdpa(q.x, k.x, v.x, h, s, d, 0.6));
+        expectClose(ops.qktSoftmax(q.t, k.t, 0.6), ref.qktSoftmax(q.x, k.x, h, s, d, 0.6));
+      });
+    });
+
     it('FusebenchLayerNorm: rank-3 input, explicit epsilon', () => {
       noLeak(() => {
         const x = rand([2, 3, 50], 7, -2, 3);
