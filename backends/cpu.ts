@@ -1,6 +1,6 @@
 /** tfjs-backend-cpu: plain JavaScript kernels. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Availability, BackendAdapter, DeviceInfo } from '../harness/types.ts';
+import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/types.ts';
 import { cpus } from 'node:os';
 
 export const cpuBackend: BackendAdapter = {

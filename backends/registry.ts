@@ -2,9 +2,8 @@
  * Every backend fusebench knows, in preference order. Adding one is one adapter file plus a line here.
  * `FUSEBENCH_BACKENDS=cpu,wasm` (or `--backends`) selects; the default is every available one.
  */
-import type { BackendAdapter, BackendStatus } from '../harness/types.ts';
-import { UsageError } from '../harness/cli/args.ts';
-import { registerFusebenchKernels } from '../kernels/registry.ts';
+import type { BackendAdapter, BackendStatus } from '../harness/core/types.ts';
+import { UsageError } from '../harness/core/errors.ts';
 import { cpuBackend } from './cpu.ts';
 import { wasmBackend } from './wasm.ts';
 import { tensorflowBackend } from './tensorflow.ts';
@@ -26,14 +25,6 @@ export async function getAdapter(name: string): Promise<BackendAdapter> {
   const entry = ADAPTERS.find(([n]) => n === name);
   if (!entry) throw new Error(`unknown backend "${name}"; known backends: ${knownBackends.join(', ')}`);
   return entry[1]();
-}
-
-/** Loads, initialises and selects a backend, with fusebench's own kernels registered for it. */
-export async function activateBackend(name: string): Promise<BackendAdapter> {
-  const adapter = await getAdapter(name);
-  await adapter.init();
-  await registerFusebenchKernels(adapter.name);
-  return adapter;
 }
 
 /** Detects every known backend; a backend that fails to even load is reported unavailable with the reason. */

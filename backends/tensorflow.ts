@@ -3,7 +3,7 @@
  * install time, which needs network access, so on many machines they are simply absent.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Availability, BackendAdapter, DeviceInfo } from '../harness/types.ts';
+import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/types.ts';
 
 const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 let loadedFrom: string | undefined;

@@ -1,6 +1,6 @@
 /** tfjs-backend-wasm: XNNPACK kernels compiled to WebAssembly with SIMD; threads where the runtime allows. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Availability, BackendAdapter, DeviceInfo } from '../harness/types.ts';
+import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/types.ts';
 import { cpus } from 'node:os';
 
 let threads: number | undefined;

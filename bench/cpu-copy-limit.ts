@@ -9,10 +9,10 @@
  *   npx tsx bench/cpu-copy-limit.ts [--out FILE]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../harness/io.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
 import { cpus } from 'node:os';
-import { activateBackend } from '../backends/registry.ts';
-import { quantile } from '../harness/stats.ts';
+import { activateBackend } from '../harness/activate.ts';
+import { quantile } from '../harness/core/stats.ts';
 import { sampleVariants, type CallTimes } from '../harness/pipeline/sampler.ts';
 import { COPY_KERNEL_NAME } from '../kernels/ternary/spec.ts';
 

@@ -6,8 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
-import { writeFileAtomic } from '../harness/io.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
 import { cudaBackend } from '../backends/cuda/adapter.ts';
+import { activateBackend } from '../harness/activate.ts';
 import type { CudaBackend } from '../backends/cuda/backend.ts';
 
 const outArg = process.argv.indexOf('--out');
@@ -19,7 +20,7 @@ if (!av.available) {
   console.error(`cuda unavailable: ${av.reason}`);
   process.exit(2);
 }
-await cudaBackend.init();
+await activateBackend('cuda');
 const be = tf.backend() as unknown as CudaBackend;
 const drv = be.rt.driver;
 

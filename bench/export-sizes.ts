@@ -3,9 +3,9 @@
  * fusebench runs: { schema, createdAt, patterns: { <id>: { family, title, full: [{ label, params, magnitude }], quick: [...] } } }.
  *   npx tsx bench/export-sizes.ts --out sizes.json     (no --out: JSON on stdout)
  */
-import { writeFileAtomic } from '../harness/io.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
 import { loadSuiteFiles } from '../harness/load.ts';
-import type { SizeParams, SuiteSpec } from '../harness/types.ts';
+import type { SizeParams, SuiteSpec } from '../harness/core/types.ts';
 
 export interface ExportedSize {
   readonly label: string;

@@ -11,10 +11,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResults } from '../harness/types.ts';
+import type { RunResults } from '../harness/core/types.ts';
 import { baselineFromResults } from '../harness/gate/format.ts';
 import { evaluateGate } from '../harness/gate/decide.ts';
-import { loadConfig } from '../harness/config.ts';
+import { loadConfig } from '../harness/core/config.ts';
 import { parseTimes } from '../harness/gate/options.ts';
 
 const AB_SUITE = 'Gate_AB_Extra_Work';

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../harness/config.ts';
+import { loadConfig } from '../harness/core/config.ts';
 import { loadSuiteFiles } from '../harness/load.ts';
 import { runSuites } from '../harness/run.ts';
 import { writeRunOutputs } from '../harness/output.ts';

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadResults } from '../harness/schema.ts';
-import type { Interval, RunResults, VariantStats } from '../harness/types.ts';
+import type { Interval, RunResults, VariantStats } from '../harness/core/types.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

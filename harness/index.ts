@@ -1,12 +1,13 @@
 /** The public API of fusebench: `import { defineSuite, ... } from 'fusebench'`. */
-export { defineSuite, SuiteDeclarationError, registeredSuites } from './suite.ts';
-export { defineConfig, defaultConfig, loadConfig } from './config.ts';
-export type { FusebenchConfig } from './config.ts';
-export { uniform, normal, trits } from './inputs.ts';
-export * as ref from './reference.ts';
-export { bootstrapRatioOfMedians, median, quantile } from './stats.ts';
-export { verdictFor, decisionFor, judge } from './verdicts.ts';
-export type * from './types.ts';
+export { defineSuite, registeredSuites } from './core/suite.ts';
+export { SuiteDeclarationError, UsageError } from './core/errors.ts';
+export { defineConfig, defaultConfig, loadConfig } from './core/config.ts';
+export type { FusebenchConfig } from './core/config.ts';
+export { uniform, normal, trits } from './core/inputs.ts';
+export * as ref from './core/reference.ts';
+export { bootstrapRatioOfMedians, median, quantile } from './core/stats.ts';
+export { verdictFor, decisionFor, judge } from './core/verdicts.ts';
+export type * from './core/types.ts';
 export { runSuites } from './run.ts';
 export { loadSuiteFiles } from './load.ts';
 export { renderReport } from './report/markdown.ts';

@@ -2,9 +2,9 @@
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import type { RegisteredSuite } from './types.ts';
-import { registeredSuites } from './suite.ts';
-import { UsageError } from './cli/args.ts';
+import type { RegisteredSuite } from './core/types.ts';
+import { registeredSuites } from './core/suite.ts';
+import { UsageError } from './core/errors.ts';
 
 export const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
 

@@ -2,7 +2,7 @@
 import { cpus, hostname, totalmem, type as osType, release } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
-import type { MachineInfo } from './types.ts';
+import type { MachineInfo } from './core/types.ts';
 
 function gpuName(): string | undefined {
   try {

@@ -5,17 +5,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {
   AnalyticCost, BackendAdapter, ErrorStats, HostInputs, SizeParams, SizeResult, SuiteSpec, Tensors, Tolerance, VariantStats,
-} from './types.ts';
-import { SuiteDeclarationError } from './suite.ts';
-import { compareWithReference } from './correctness.ts';
-import { sampleInterleaved, type TimedCall } from './sampler.ts';
-import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './stats.ts';
-import { judge } from './verdicts.ts';
+} from './core/types.ts';
+import { SuiteDeclarationError } from './core/errors.ts';
+import { compareWithReference } from './core/correctness.ts';
+import { sampleInterleaved, type TimedCall } from './core/sampler.ts';
+import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
+import { judge } from './core/verdicts.ts';
 import { tinybenchMedians } from './tinybench.ts';
-import { VIEW_KERNELS } from './launches.ts';
+import { VIEW_KERNELS } from './core/launches.ts';
 
-export { VIEW_KERNELS, launchCount } from './launches.ts';
-import type { FusebenchConfig } from './config.ts';
+export { VIEW_KERNELS, launchCount } from './core/launches.ts';
+import type { FusebenchConfig } from './core/config.ts';
 
 export interface MeasureOptions {
   readonly config: FusebenchConfig;

@@ -4,13 +4,13 @@
  * leaves the previous reports untouched.
  */
 import { join } from 'node:path';
-import type { RunResults } from './types.ts';
+import type { RunResults } from './core/types.ts';
 import { renderReport } from './report/markdown.ts';
 import { assertValidResults } from './schema.ts';
 import { profileFromResults } from './calibration/profile.ts';
-import { writeFilesAtomic } from './io.ts';
+import { writeFilesAtomic } from './core/io.ts';
 import { renderRoofline } from './report/roofline.ts';
-import type { Roofs } from './ceilings/types.ts';
+import type { Roofs } from './core/ceilings.ts';
 
 export interface OutputOptions {
   /** Hardware name for calibration profiles; defaults to the CPU model or GPU name. */

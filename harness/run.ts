@@ -3,13 +3,14 @@
  * the process and never throws for a failing backend or size: those are recorded and the run goes on.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './types.ts';
-import type { FusebenchConfig } from './config.ts';
+import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './core/types.ts';
+import type { FusebenchConfig } from './core/config.ts';
 import { measureSize } from './measure.ts';
-import { measureOverhead } from './sampler.ts';
+import { measureOverhead } from './core/sampler.ts';
 import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './ceilings/index.ts';
 import { machineInfo } from './machine.ts';
-import { activateBackend, detectAll } from '../backends/registry.ts';
+import { detectAll } from '../backends/registry.ts';
+import { activateBackend } from './activate.ts';
 
 export interface RunOptions {
   readonly suites: readonly RegisteredSuite[];

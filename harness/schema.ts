@@ -5,7 +5,7 @@
  *   `results.json: /patterns/0/results/2/speedup/lo must be number`
  * The document is validated as it will be written: after a JSON round trip (see json-schema.ts).
  */
-import type { Interval, PatternResult, RunResults } from './types.ts';
+import type { Interval, PatternResult, RunResults } from './core/types.ts';
 import { DocumentValidationError, documentProblems, readJsonDocument, schemaValidator } from './json-schema.ts';
 
 export const RESULTS_SCHEMA_FILE = new URL('../schemas/results.schema.json', import.meta.url);

@@ -1,6 +1,6 @@
 /** Selecting patterns by id or family (`--patterns` / FUSEBENCH_PATTERNS) with errors that name the source. */
-import { UsageError } from './cli/args.ts';
-import type { RegisteredSuite } from './types.ts';
+import { UsageError } from './core/errors.ts';
+import type { RegisteredSuite } from './core/types.ts';
 
 export function selectSuites(suites: readonly RegisteredSuite[], selector: string | undefined, source: string): RegisteredSuite[] {
   if (!selector || selector.trim() === '' || selector.trim() === 'all') return [...suites];

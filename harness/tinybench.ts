@@ -3,8 +3,8 @@
  * own, sequentially), so both front ends carry the same cross-check against the interleaved rounds.
  */
 import { Bench } from 'tinybench';
-import type { TimedCall } from './sampler.ts';
-import { median } from './stats.ts';
+import type { TimedCall } from './core/sampler.ts';
+import { median } from './core/stats.ts';
 
 export interface TinybenchMedians {
   readonly unfusedMedianMs: number;

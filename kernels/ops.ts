@@ -25,7 +25,7 @@
  * (src/cc/conv2d_impl.cc, xnn_create_convolution2d_nhwc_f32 with bias_buf, output_min/max).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FusedImplementation } from '../harness/types.ts';
+import type { FusedImplementation } from '../harness/core/types.ts';
 import type { Activation } from './common/activation.ts';
 import { ADD_RELU, CONV2D_ACT, DEPTHWISE_CONV2D_ACT, LAYER_NORM, LINEAR_ACT, QKT_SOFTMAX, SDPA } from './names.ts';
 

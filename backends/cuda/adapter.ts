@@ -1,7 +1,6 @@
 /** The harness's view of the cuda backend (backends/cuda/): libcuda + NVRTC + cuBLASLt through koffi. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/types.ts';
-import { registerFusebenchKernels } from '../../kernels/registry.ts';
+import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/core/types.ts';
 
 let facts: DeviceInfo | undefined;
 let convModule: typeof import('./ops/conv.ts') | undefined;
@@ -35,7 +34,6 @@ export const cudaBackend: BackendAdapter = {
     await registerCudaBackend();
     if (!(await tf.setBackend('cuda'))) throw new Error('tf.setBackend("cuda") failed');
     await tf.ready();
-    await registerFusebenchKernels('cuda');
     await cudaDeviceInfo();
   },
   async sync(t: tf.Tensor): Promise<void> {

@@ -8,7 +8,7 @@
  *   compile marks the size failed instead of timing a kernel that never ran.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/types.ts';
+import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/core/types.ts';
 import { detectWebGPU, isSoftwareAdapter, realProbes, type AdapterLike, type DetectProbes, type WebGPUDetection } from './detect.ts';
 import { deviceRequest, TIMESTAMP_QUERY } from './device.ts';
 import { installGpuGlobals, removeGpuGlobal, type DawnModule } from './dawn.ts';

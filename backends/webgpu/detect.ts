@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Availability } from '../../harness/types.ts';
+import type { Availability } from '../../harness/core/types.ts';
 import { dawnFlags, type WebGPUOptions } from './options.ts';
 
 /** The parts of GPUAdapterInfo we read. */

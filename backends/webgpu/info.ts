@@ -1,6 +1,6 @@
 /** What a report says about the WebGPU device: the adapter as Dawn names it, plus the driver where known. */
 import { execFileSync } from 'node:child_process';
-import type { DeviceInfo } from '../../harness/types.ts';
+import type { DeviceInfo } from '../../harness/core/types.ts';
 import { adapterName, type AdapterInfoLike } from './detect.ts';
 
 /** The NVIDIA driver version from nvidia-smi, or undefined where there is none (Dawn does not expose it). */

@@ -2,8 +2,8 @@
  * `fusebench calibrate` without the command line: measure a backend's roofline ceilings, run the selected
  * fusion suites on it, and build the calibration profile. Writing the file is the caller's job.
  */
-import type { RegisteredSuite } from '../types.ts';
-import type { FusebenchConfig } from '../config.ts';
+import type { RegisteredSuite } from '../core/types.ts';
+import type { FusebenchConfig } from '../core/config.ts';
 import { resolveBackends, runSuites } from '../run.ts';
 import { getAdapter } from '../../backends/registry.ts';
 import { measureCeilings, type CeilingOptions } from '../ceilings/measure.ts';

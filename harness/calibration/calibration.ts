@@ -1,8 +1,8 @@
 /**
  * A loaded calibration profile and the lookups a graph partitioner needs. Built by `loadCalibration`.
  */
-import type { BackendKind } from '../types.ts';
-import type { MeasuredCeilings } from '../ceilings/types.ts';
+import type { BackendKind } from '../core/types.ts';
+import type { MeasuredCeilings } from '../core/ceilings.ts';
 import type { CalibrationDocument, FusionPatternProfile } from './types.ts';
 
 /** Speedup reported for a pattern whose fused result was wrong at some size: never worth fusing. */

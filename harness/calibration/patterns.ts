@@ -2,7 +2,7 @@
  * `--fusion-patterns all|linear,conv,attention|<ids>`: pattern ids and family names, families matched
  * without regard to case. An unknown name is an error that lists every valid id and family.
  */
-import type { RegisteredSuite } from '../types.ts';
+import type { RegisteredSuite } from '../core/types.ts';
 
 export class UnknownPatternError extends Error {
   constructor(readonly unknown: readonly string[], readonly ids: readonly string[], readonly families: readonly string[]) {

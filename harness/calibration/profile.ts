@@ -2,10 +2,10 @@
  * Builds a calibration profile for one backend from a run's results. `fusebench run` writes one per
  * backend (without ceilings); `fusebench calibrate` adds the measured ceilings and the datasheet peaks.
  */
-import type { PatternResult, RunResults, SizeResult } from '../types.ts';
-import type { MeasuredCeilings } from '../ceilings/types.ts';
-import { median } from '../stats.ts';
-import { verdictFor } from '../verdicts.ts';
+import type { PatternResult, RunResults, SizeResult } from '../core/types.ts';
+import type { MeasuredCeilings } from '../core/ceilings.ts';
+import { median } from '../core/stats.ts';
+import { verdictFor } from '../core/verdicts.ts';
 import {
   CALIBRATION_SCHEMA_ID, SPEEDUP_SUMMARY_BASIS,
   type CalibrationProfile, type FailedSizeEntry, type FusionPatternProfile, type FusionSizeEntry,

@@ -3,8 +3,8 @@
  * schemas/calibration.schema.json. Field names are snake_case, as in the calibration study's profiles,
  * so profiles read the same whichever tool wrote them.
  */
-import type { BackendKind, DeviceInfo, FusedImplementation, MachineInfo, Prediction, RunResults, Verdict } from '../types.ts';
-import type { MeasuredCeilings } from '../ceilings/types.ts';
+import type { BackendKind, DeviceInfo, FusedImplementation, MachineInfo, Prediction, RunResults, Verdict } from '../core/types.ts';
+import type { MeasuredCeilings } from '../core/ceilings.ts';
 
 export const CALIBRATION_SCHEMA_ID = 'fusebench/calibration@1';
 

@@ -7,9 +7,9 @@
  * sample, because reading a whole large output would time the device→host copy instead of the op.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter } from '../types.ts';
-import { median } from '../stats.ts';
-import type { CeilingMeasurement, CeilingPoint, MeasuredCeilings } from './types.ts';
+import type { BackendAdapter } from '../core/types.ts';
+import { median } from '../core/stats.ts';
+import type { CeilingMeasurement, CeilingPoint, MeasuredCeilings } from '../core/ceilings.ts';
 
 export interface CeilingOptions {
   /** Wall-clock budget of each ceiling in ms (default 3000). Every probe keeps at least 3 samples. */

@@ -1,12 +1,7 @@
 /** A small, strict flag parser: unknown flags and missing values are errors that name the flag. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from '../core/errors.ts';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 import { BaselineBuildError, baselineFromResults, type BaselineBuild } from '../gate/format.ts';
 import { BaselineExistsError, writeBaselineFile } from '../gate/write.ts';
 import { GateInputError, assertBaseline, loadCurrentResults } from '../gate/validate.ts';

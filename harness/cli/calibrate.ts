@@ -5,12 +5,13 @@
  * Exit 2 (with the usage and the valid pattern ids) for a bad flag or pattern; 1 when the backend is unavailable.
  */
 import { resolve } from 'node:path';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 import { loadSuiteFiles } from '../load.ts';
-import { loadConfig } from '../config.ts';
-import { writeFileAtomic } from '../io.ts';
+import { loadConfig } from '../core/config.ts';
+import { writeFileAtomic } from '../core/io.ts';
 import { knownBackends } from '../../backends/registry.ts';
-import type { RegisteredSuite } from '../types.ts';
+import type { RegisteredSuite } from '../core/types.ts';
 import { calibrate, BackendUnavailableError } from '../calibration/calibrate.ts';
 import { catalogueText, selectPatterns, UnknownPatternError } from '../calibration/patterns.ts';
 import { assertValidCalibration } from '../calibration/validate.ts';

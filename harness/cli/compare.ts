@@ -1,11 +1,12 @@
 /** `fusebench compare A.json B.json [--out FILE]`: two calibration profiles side by side, in Markdown. */
 import { resolve } from 'node:path';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 import { loadCalibration } from '../calibration/load.ts';
 import { CalibrationFormatError } from '../calibration/validate.ts';
 import { renderComparison } from '../calibration/compare.ts';
-import { loadConfig } from '../config.ts';
-import { writeFileAtomic } from '../io.ts';
+import { loadConfig } from '../core/config.ts';
+import { writeFileAtomic } from '../core/io.ts';
 
 export const COMPARE_USAGE = 'usage: fusebench compare A.json B.json [--out FILE]\n\n' +
   '  Prints (or writes to FILE, atomically) each pattern\'s measured speedup and fuse/avoid decision on each profile.';

@@ -4,8 +4,9 @@
  * Without --out the JSON goes to stdout. Exit 2 on unusable input or a bad flag.
  */
 import { resolve } from 'node:path';
-import { parseFlags, UsageError } from './args.ts';
-import { writeFileAtomic } from '../io.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/io.ts';
 import { GateInputError, loadCurrentResults } from '../gate/validate.ts';
 import { toCustomSmallerIsBetter } from '../export/github-action-benchmark.ts';
 import { toBencherBmf } from '../export/bencher.ts';

@@ -3,7 +3,8 @@
  * Exit 0: pass. 1: a regression, a `✗ Incorrect` size, a failed size, or a speedup below a declared minimum.
  * 2: unusable input (bad flag, missing file, schema violation: the message names the JSON path).
  */
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 import { gateInputExitCode, gateOptions } from '../gate/options.ts';
 import { runGate } from '../gate/run.ts';
 import { summaryLine } from '../gate/render.ts';

@@ -7,16 +7,18 @@
  */
 import { markdownTable } from 'markdown-table';
 import type * as tf from '@tensorflow/tfjs-core';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 import { loadPipelineFiles } from '../pipeline/spec.ts';
 import { buildPipelineState } from '../pipeline/measure.ts';
 import { loadSuiteFiles } from '../load.ts';
 import { buildSizeState } from '../measure.ts';
 import { recordKernelTrace } from '../pipeline/trace.ts';
 import { analyzeTrace, eventLabel } from '../pipeline/patterns.ts';
-import { seededRandom } from '../stats.ts';
-import type { SizeParams } from '../types.ts';
-import { activateBackend, getAdapter, knownBackends } from '../../backends/registry.ts';
+import { seededRandom } from '../core/stats.ts';
+import type { SizeParams } from '../core/types.ts';
+import { getAdapter, knownBackends } from '../../backends/registry.ts';
+import { activateBackend } from '../activate.ts';
 
 const USAGE = 'usage: fusebench patterns <suite-or-pipeline> [--backend cpu] [--size INDEX|LABEL] [--runs N] [--top N]';
 

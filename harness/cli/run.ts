@@ -1,11 +1,12 @@
 /** `fusebench run`: what `npx vitest bench --run` does, without vitest. */
 import { resolve } from 'node:path';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 import { loadSuiteFiles } from '../load.ts';
 import { selectSuites } from '../select.ts';
 import { runSuites } from '../run.ts';
 import { writeRunOutputs } from '../output.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../core/config.ts';
 import { readEnv } from '../env.ts';
 import { parseBackendList } from '../../backends/registry.ts';
 

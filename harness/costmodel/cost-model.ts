@@ -6,7 +6,7 @@
 import { loadCalibration } from '../calibration/load.ts';
 import { Calibration, INCORRECT_SPEEDUP } from '../calibration/calibration.ts';
 import type { FusionPatternProfile } from '../calibration/types.ts';
-import { currentConfig } from '../config.ts';
+import { currentConfig } from '../core/config.ts';
 import { estimateAtSize, type SizePoint } from './interpolate.ts';
 import { describeQuery, resolvePattern } from './ops.ts';
 

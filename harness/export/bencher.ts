@@ -6,7 +6,7 @@
  *   `<row>`                             measure `speedup` (created on first upload; bigger is better):
  *                                       ratio of medians, bounded by the bootstrap CI
  */
-import type { RunResults, VariantStats } from '../types.ts';
+import type { RunResults, VariantStats } from '../core/types.ts';
 import { exportRows } from './rows.ts';
 
 export interface BmfMetric {

@@ -5,7 +5,7 @@
  *   `<row> · fused/unfused time`            1 / speedup (smaller is better, and unlike times it carries
  *                                           across machines); range = ± half the width of the inverted CI
  */
-import type { RunResults, VariantStats } from '../types.ts';
+import type { RunResults, VariantStats } from '../core/types.ts';
 import { exportRows } from './rows.ts';
 
 export interface CustomBenchmarkEntry {

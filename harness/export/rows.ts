@@ -1,5 +1,5 @@
 /** The measured rows of a run, as both exporters see them: one per pattern × backend × size that ran. */
-import type { RunResults, VariantStats, Interval } from '../types.ts';
+import type { RunResults, VariantStats, Interval } from '../core/types.ts';
 
 export interface ExportRow {
   /** `Pattern · backend · size`, the same key the gate uses. */

@@ -25,8 +25,8 @@
  * Beyond comparisons, a row fails when the current run has it `✗ Incorrect`, failed to measure it, or
  * measured a speedup below the suite's declared `minSpeedup` for the backend. Exit code: 1 if any row fails.
  */
-import type { RunResults, SizeResult } from '../types.ts';
-import { median } from '../stats.ts';
+import type { RunResults, SizeResult } from '../core/types.ts';
+import { median } from '../core/stats.ts';
 import type { Baseline, BaselineEntry } from './format.ts';
 import { compareMachines, describeMachine } from './machine.ts';
 import { mannWhitneyU } from './mann-whitney.ts';

@@ -9,7 +9,7 @@
  *
  * Returns the exit code the front end should end with: 0 pass, 1 fail, 2 unusable baseline or setting.
  */
-import type { RunResults } from '../types.ts';
+import type { RunResults } from '../core/types.ts';
 import { gateInputExitCode, gateOptions } from './options.ts';
 import { runGate } from './run.ts';
 import { summaryLine } from './render.ts';

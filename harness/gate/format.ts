@@ -4,8 +4,8 @@
  * the gate's tests work on rounds; several runs, because only repeated runs show how much a whole run moves
  * (what the fused-time test needs, see run-level.ts).
  */
-import type { Interval, MachineInfo, RunResults, SizeParams, Verdict } from '../types.ts';
-import { median } from '../stats.ts';
+import type { Interval, MachineInfo, RunResults, SizeParams, Verdict } from '../core/types.ts';
+import { median } from '../core/stats.ts';
 import { compareMachines } from './machine.ts';
 
 export const BASELINE_SCHEMA = 'fusebench/baseline@1';

@@ -4,7 +4,7 @@
  * model turns the fused-time check off. A GPU driver change alone is named but keeps times comparable: the
  * hardware is the same and a driver regression is worth seeing.
  */
-import type { MachineInfo } from '../types.ts';
+import type { MachineInfo } from '../core/types.ts';
 
 export interface MachineComparison {
   readonly same: boolean;

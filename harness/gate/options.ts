@@ -1,6 +1,6 @@
 /** Parsing the gate's knobs from a flag or an environment variable, with errors that name the source. */
-import { UsageError } from '../cli/args.ts';
-import { loadConfig } from '../config.ts';
+import { UsageError } from '../core/errors.ts';
+import { loadConfig } from '../core/config.ts';
 import type { GateOptions } from './types.ts';
 import { GateInputError } from './validate.ts';
 

@@ -17,7 +17,7 @@
  *
  * It needs k ≥ 2 baseline runs; with one, τ² is unknown and no p-value is claimed from it.
  */
-import { median } from '../stats.ts';
+import { median } from '../core/stats.ts';
 import { robustSd } from './sensitivity.ts';
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9); ample for the t distribution's normalising constant. */

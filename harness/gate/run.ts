@@ -3,8 +3,8 @@
  * inputs, decide, print the table, write the comment if asked. Input faults throw `GateInputError`.
  */
 import { resolve } from 'node:path';
-import type { RunResults } from '../types.ts';
-import { writeFileAtomic } from '../io.ts';
+import type { RunResults } from '../core/types.ts';
+import { writeFileAtomic } from '../core/io.ts';
 import { evaluateGate } from './decide.ts';
 import { renderGateMarkdown } from './render.ts';
 import type { GateOptions, GateReport } from './types.ts';

@@ -8,7 +8,7 @@
  * smallest fall detected with 80% power at the Bonferroni level α/m (what Holm requires of the first test)
  * is (z_{1−α/m} + z_{0.8}) · SE on the log scale.
  */
-import { median } from '../stats.ts';
+import { median } from '../core/stats.ts';
 
 /** Standard normal quantile Φ⁻¹(p), Acklam's rational approximation (relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {

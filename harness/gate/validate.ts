@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { RunResults } from '../types.ts';
+import type { RunResults } from '../core/types.ts';
 import { assertValidResults } from '../schema.ts';
 import { BASELINE_SCHEMA, type Baseline } from './format.ts';
 import { currentResultsSchema } from './current-schema.ts';

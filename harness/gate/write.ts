@@ -5,7 +5,7 @@
  */
 import { existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../io.ts';
+import { writeFileAtomic } from '../core/io.ts';
 
 export class BaselineExistsError extends Error {
   constructor(readonly path: string) {

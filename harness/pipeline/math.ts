@@ -1,6 +1,6 @@
 /** Coverage, Amdahl's law and bootstrap intervals of derived statistics: pure functions, tested on fixed data. */
-import { median, quantile, seededRandom } from '../stats.ts';
-import type { Interval } from '../types.ts';
+import { median, quantile, seededRandom } from '../core/stats.ts';
+import type { Interval } from '../core/types.ts';
 
 /** macro = 1 / ((1 − c) + c / s): the whole speeds up by s on a share c of its runtime. */
 export function amdahl(coverage: number, speedup: number): number {

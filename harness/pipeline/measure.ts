@@ -6,14 +6,14 @@
  * Every tensor created here is disposed; a leak fails the size.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter, HostInputs, Interval, SizeParams, Tensors } from '../types.ts';
-import type { FusebenchConfig } from '../config.ts';
+import type { BackendAdapter, HostInputs, Interval, SizeParams, Tensors } from '../core/types.ts';
+import type { FusebenchConfig } from '../core/config.ts';
 import type { PipelineSpec } from './spec.ts';
 import type { GroupResult, PipelineSizeResult, StageResult, TimeSummary, VariantResult } from './results.ts';
 import { describeFusedCall, planPipeline, referencePipeline, runStep, type GroupStep, type HostValue, type PipelinePlan, type StageStep } from './ops.ts';
 import { sampleVariants, timedCall, timingModeFor, type MultiSamples, type NamedVariant } from './sampler.ts';
 import { amdahlParts, bootstrapStatistic, opCoverage } from './math.ts';
-import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../stats.ts';
+import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../core/stats.ts';
 import { fusebenchCopy, type TernaryOpOptions } from '../../kernels/ternary/ops.ts';
 import { COPY_KERNEL_NAME } from '../../kernels/ternary/spec.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { MacroStudyResults } from './results.ts';
 import { assertValidMacroResults } from './schema.ts';
 import { renderMacroReport } from '../report/macro.ts';
-import { writeFilesAtomic } from '../io.ts';
+import { writeFilesAtomic } from '../core/io.ts';
 
 export function writeMacroOutputs(results: MacroStudyResults, outDir: string): string[] {
   const jsonFile = join(outDir, 'MACRO-RESULTS.json');

@@ -1,5 +1,5 @@
 /** What measuring a pipeline produces (mirrored in MACRO-RESULTS.json). Types only. */
-import type { BackendStatus, Interval, MachineInfo, PatternResult, SizeParams } from '../types.ts';
+import type { BackendStatus, Interval, MachineInfo, PatternResult, SizeParams } from '../core/types.ts';
 import type { TimingMode } from './sampler.ts';
 
 export interface TimeSummary {

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter } from '../types.ts';
+import type { BackendAdapter } from '../core/types.ts';
 
 /**
  * How the compute part of a call is timed (the wall time always includes the read-back):

@@ -8,7 +8,7 @@
  */
 import type { MacroBackendResult, MacroStudyResults, PipelineResult, PipelineSizeResult, TimeSummary } from './results.ts';
 import { DocumentValidationError, documentProblems, readJsonDocument, schemaValidator } from '../json-schema.ts';
-import type { Interval } from '../types.ts';
+import type { Interval } from '../core/types.ts';
 import { RESULTS_SCHEMA_FILE, patternProblems } from '../schema.ts';
 
 export const MACRO_RESULTS_SCHEMA_FILE = new URL('../../schemas/macro-results.schema.json', import.meta.url);

@@ -18,7 +18,7 @@
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { HostInputs, SizeParams } from '../types.ts';
+import type { HostInputs, SizeParams } from '../core/types.ts';
 import { planPipeline, PIPELINE_OPS, type PipelineOp } from './ops.ts';
 
 export interface PipelineStage {

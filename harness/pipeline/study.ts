@@ -10,10 +10,10 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BackendAdapter, BackendStatus, PatternResult, SizeResult } from '../types.ts';
-import type { FusebenchConfig } from '../config.ts';
+import type { BackendAdapter, BackendStatus, PatternResult, SizeResult } from '../core/types.ts';
+import type { FusebenchConfig } from '../core/config.ts';
 import type { MacroBackendResult, MacroStudyResults, PipelineResult, PipelineSizeResult } from './results.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../core/config.ts';
 import { loadSuiteFiles } from '../load.ts';
 import { measureSize } from '../measure.ts';
 import { machineInfo } from '../machine.ts';
@@ -24,7 +24,8 @@ import { summarizeBackend } from './summary.ts';
 import { writeMacroOutputs } from './output.ts';
 import { loadMacroResults } from './schema.ts';
 import { COPY_TARGET, STUDY_CLAIMS } from './claims.ts';
-import { activateBackend, parseBackendList } from '../../backends/registry.ts';
+import { parseBackendList } from '../../backends/registry.ts';
+import { activateBackend } from '../activate.ts';
 
 export { STUDY_CLAIMS, COPY_TARGET };
 
@@ -56,7 +57,7 @@ function progressLine(r: PipelineSizeResult): string {
 }
 
 async function runBackend(
-  status: BackendStatus, pipelines: readonly RegisteredPipeline[], micro: { file: string; spec: import('../types.ts').SuiteSpec } | undefined,
+  status: BackendStatus, pipelines: readonly RegisteredPipeline[], micro: { file: string; spec: import('../core/types.ts').SuiteSpec } | undefined,
   opts: MacroStudyOptions, config: FusebenchConfig, log: (l: string) => void,
 ): Promise<MacroBackendResult> {
   const summaryOpts = { resamples: config.sampling.bootstrapResamples, confidence: config.sampling.confidence, copyTarget: COPY_TARGET };
@@ -118,7 +119,7 @@ export async function runMacroStudy(opts: MacroStudyOptions): Promise<{ results:
     const missing = opts.pipelines.filter((id) => !all.some((p) => p.spec.id === id));
     if (missing.length) throw new Error(`runMacroStudy: no pipeline ${missing.join(', ')}; declared: ${all.map((p) => p.spec.id).join(', ')}`);
   }
-  let micro: { file: string; spec: import('../types.ts').SuiteSpec } | undefined;
+  let micro: { file: string; spec: import('../core/types.ts').SuiteSpec } | undefined;
   if (opts.micro !== false) {
     const suite = (await loadSuiteFiles([MICRO_SUITE_FILE])).find((s) => s.spec.id === MICRO_SUITE_ID);
     if (!suite) throw new Error(`runMacroStudy: ${MICRO_SUITE_FILE} does not declare ${MICRO_SUITE_ID}`);

@@ -1,5 +1,5 @@
 /** Per-backend aggregates of a macro study, computed from the stored samples (so the JSON alone reproduces them). */
-import type { PatternResult } from '../types.ts';
+import type { PatternResult } from '../core/types.ts';
 import type { BackendSummary, PipelineResult, PipelineSizeResult } from './results.ts';
 import { bootstrapGeomean, geomean } from './math.ts';
 

@@ -4,7 +4,7 @@
  * so the engine's runKernelFunc is wrapped for the duration of the recording (and always restored).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { median } from '../stats.ts';
+import { median } from '../core/stats.ts';
 
 export interface TraceEvent {
   readonly kernel: string;

@@ -5,8 +5,8 @@
  * resampling each size's paired rounds independently, so the recorded samples are all it needs.
  * Seeds derive from names, never from the clock: the same results always render the same report.
  */
-import { quantile, seededRandom } from '../stats.ts';
-import type { SizeResult } from '../types.ts';
+import { quantile, seededRandom } from '../core/stats.ts';
+import type { SizeResult } from '../core/types.ts';
 
 export interface Aggregate {
   readonly ratio: number;

@@ -2,8 +2,8 @@
  * Reading the kernel lists that tf.profile recorded: which entries are real kernels, and who provides
  * the fused one. The report uses this to show when a backend's "fused" path is not one kernel.
  */
-import type { FusedImplementation, SizeResult } from '../types.ts';
-import { VIEW_KERNELS } from '../launches.ts';
+import type { FusedImplementation, SizeResult } from '../core/types.ts';
+import { VIEW_KERNELS } from '../core/launches.ts';
 
 /** Kernels that only relabel a tensor's shape (the engine's own list): they move no data. */
 const SHAPE_ONLY = VIEW_KERNELS;

@@ -1,6 +1,6 @@
 /** Number formatting and decision wording for the macro report; every phrase depends on a measured value. */
 import { markdownTable } from 'markdown-table';
-import type { Decision, Interval } from '../types.ts';
+import type { Decision, Interval } from '../core/types.ts';
 
 export const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
 

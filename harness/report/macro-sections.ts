@@ -1,10 +1,10 @@
 /** The measured sections of MACRO-REPORT.md: methodology, per-pipeline results and analysis, micro, copy, comparison. */
 import type { MacroBackendResult, MacroStudyResults, PipelineResult, PipelineSizeResult } from '../pipeline/results.ts';
-import type { Interval } from '../types.ts';
+import type { Interval } from '../core/types.ts';
 import { usable } from '../pipeline/summary.ts';
 import { describeTimingMode } from '../pipeline/sampler.ts';
 import { amdahl, geomean } from '../pipeline/math.ts';
-import { verdictText } from '../verdicts.ts';
+import { verdictText } from '../core/verdicts.ts';
 import { bullets, ci, count, gainWords, mib, ms, pct, pctCi, pts, table, times } from './macro-format.ts';
 
 export interface BackendContext {

@@ -2,8 +2,8 @@
  * REPORT.md from a RunResults. Pure: reads neither the clock nor the machine, so the same results and
  * config always render the same bytes (the golden-file test depends on it).
  */
-import type { RunResults } from '../types.ts';
-import { currentConfig, type FusebenchConfig } from '../config.ts';
+import type { RunResults } from '../core/types.ts';
+import { currentConfig, type FusebenchConfig } from '../core/config.ts';
 import { buildModel, type ReportModel } from './model.ts';
 import { code, utcDate } from './format.ts';
 import { machinePhrase } from './text.ts';

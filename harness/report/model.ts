@@ -5,9 +5,9 @@
  */
 import type {
   BackendKind, BackendStatus, Decision, PatternResult, Prediction, RunResults, SizeResult, Verdict,
-} from '../types.ts';
-import type { FusebenchConfig } from '../config.ts';
-import { comparePrediction, decisionFor, verdictFor } from '../verdicts.ts';
+} from '../core/types.ts';
+import type { FusebenchConfig } from '../core/config.ts';
+import { comparePrediction, decisionFor, verdictFor } from '../core/verdicts.ts';
 import { aggregateOf, geomean, geomeanReplicates, replicatesFor, type Aggregate, type Replicates } from './aggregate.ts';
 import { fusedPathKernels, type FusedPathKernels } from './kernels.ts';
 import { isFiniteNumber } from './format.ts';

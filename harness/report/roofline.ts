@@ -5,8 +5,8 @@
  * ceiling); it is memory-bound left of the ridge point (ceiling GFLOP/s ÷ ceiling GB/s), compute-bound right.
  */
 import { markdownTable } from 'markdown-table';
-import type { RunResults, SizeResult, VariantStats } from '../types.ts';
-import type { Roofs } from '../ceilings/types.ts';
+import type { RunResults, SizeResult, VariantStats } from '../core/types.ts';
+import type { Roofs } from '../core/ceilings.ts';
 
 export type Bound = 'memory' | 'compute';
 

@@ -1,5 +1,5 @@
 /** Short phrases shared by several sections, so a verdict or decision reads the same everywhere. */
-import type { Decision, SizeResult } from '../types.ts';
+import type { Decision, SizeResult } from '../core/types.ts';
 import type { BackendView, CiDecision, CiVerdict, PatternBackendView, ReportModel } from './model.ts';
 import { code, count, listing, speedupWithCi, times } from './format.ts';
 

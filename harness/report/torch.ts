@@ -4,7 +4,7 @@
  * ≥ 50 µs, whether fusebench is within 1.3× — and, where it is not, the gap and its cause measured from the
  * analytic cost: achieved GB/s and GFLOP/s of each side against the ceilings passed in.
  */
-import type { AnalyticCost, RunResults, VariantStats } from '../types.ts';
+import type { AnalyticCost, RunResults, VariantStats } from '../core/types.ts';
 import { ms } from './format.ts';
 import { table } from './table.ts';
 

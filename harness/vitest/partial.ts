@@ -4,8 +4,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BackendStatus, PatternResult } from '../types.ts';
-import { writeFileAtomic } from '../io.ts';
+import type { BackendStatus, PatternResult } from '../core/types.ts';
+import { writeFileAtomic } from '../core/io.ts';
 
 export interface PartialResult {
   readonly pattern: PatternResult;

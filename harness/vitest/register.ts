@@ -4,15 +4,15 @@
  * harness measures the suite itself (correctness + interleaved rounds): those numbers drive the verdicts.
  */
 import { bench, describe } from 'vitest';
-import type { BackendAdapter, BackendStatus, RegisteredSuite, SizeParams, SizeResult } from '../types.ts';
-import { setFrontEnd } from '../suite.ts';
-import { loadConfig } from '../config.ts';
+import type { BackendAdapter, BackendStatus, RegisteredSuite, SizeParams, SizeResult } from '../core/types.ts';
+import { setFrontEnd } from '../core/suite.ts';
+import { loadConfig } from '../core/config.ts';
 import { readEnv } from '../env.ts';
 import { matchesSelector } from '../select.ts';
 import { harnessOverhead, patternResult, resolveBackends } from '../run.ts';
 import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
-import { seededRandom } from '../stats.ts';
-import { activateBackend } from '../../backends/registry.ts';
+import { seededRandom } from '../core/stats.ts';
+import { activateBackend } from '../activate.ts';
 import { writePartial } from './partial.ts';
 
 const env = readEnv();

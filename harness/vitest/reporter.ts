@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import type { PatternResult, RunResults, SizeResult } from '../types.ts';
+import type { PatternResult, RunResults, SizeResult } from '../core/types.ts';
 import { clearPartials, readPartials } from './partial.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../core/config.ts';
 import { machineInfo } from '../machine.ts';
 import { samplingRecord } from '../run.ts';
 import { writeRunOutputs } from '../output.ts';

@@ -2,7 +2,7 @@
  * The study's Benchmark 1: a five-stage ternary image pipeline, bias correction + activation fused (Phase 4.1).
  * "Convolution" is the study's elementwise tmul with a per-pixel ternary weight map, not a spatial convolution.
  */
-import { trits } from '../../harness/inputs.ts';
+import { trits } from '../../harness/core/inputs.ts';
 import { definePipeline } from '../../harness/pipeline/spec.ts';
 
 export default definePipeline({

@@ -2,7 +2,7 @@
  * The study's Benchmark 2: a ternary dense layer's forward pass, bias + activation fused (Phase 4.1).
  * "N neurons" = N output units, each with fan-in 64, run on a batch of 16 input vectors.
  */
-import { trits } from '../../harness/inputs.ts';
+import { trits } from '../../harness/core/inputs.ts';
 import { definePipeline } from '../../harness/pipeline/spec.ts';
 
 const BATCH = 16;

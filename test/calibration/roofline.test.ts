@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderRoofline, rooflinePoint, roofsFromProfiles } from '../../harness/report/roofline.ts';
-import type { RunResults, VariantStats } from '../../harness/types.ts';
+import type { RunResults, VariantStats } from '../../harness/core/types.ts';
 import { fakeCeilings, fakeResults } from './fixtures/results.ts';
 
 const v = (ms: number, kernelMs?: number): VariantStats => ({

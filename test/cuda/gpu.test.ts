@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { cudaBackend } from '../../backends/cuda/adapter.ts';
 import { registerFusebenchKernels } from '../../kernels/registry.ts';
+import { activateBackend } from '../../harness/activate.ts';
 
 const availability = await cudaBackend.detect();
 if (!availability.available) console.log(`[cuda gpu tests skipped] ${availability.reason?.split('\n')[0]}`);
@@ -45,7 +46,7 @@ async function compare(inputs: Host[], f: (...t: tf.Tensor[]) => tf.Tensor, tol 
 
 describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
   beforeAll(async () => {
-    await cudaBackend.init();
+    await activateBackend('cuda');
     await tf.setBackend('cpu');
     await registerFusebenchKernels('cpu');
   });

@@ -1,7 +1,7 @@
 /** renderTorchComparison on fixed data: ratios, the ≥ 50 µs scope, the 1.3× check and the measured cause of a miss. */
 import { describe, expect, it } from 'vitest';
 import { gapCause, parseTorchReference, renderTorchComparison, type TorchReference } from '../../harness/report/torch.ts';
-import type { RunResults, SizeResult, VariantStats } from '../../harness/types.ts';
+import type { RunResults, SizeResult, VariantStats } from '../../harness/core/types.ts';
 
 const variant = (kernelMs: number, kernels: string[]): VariantStats => ({
   medianMs: kernelMs + 0.02, p10Ms: kernelMs, p90Ms: kernelMs + 0.04, samplesMs: [kernelMs], kernelMs, kernels, bytesAllocated: 0, gflops: 0, gbps: 0,

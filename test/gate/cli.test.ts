@@ -6,7 +6,7 @@ import { main as gateMain } from '../../harness/cli/gate.ts';
 import { BASELINE_SCHEMA_FILE } from '../../harness/gate/validate.ts';
 import { COMMENT_MARKER } from '../../harness/gate/render.ts';
 import type { Baseline } from '../../harness/gate/format.ts';
-import type { RunResults } from '../../harness/types.ts';
+import type { RunResults } from '../../harness/core/types.ts';
 import { captured, scratch, type Scratch } from './helpers.ts';
 import { DEDICATED, slowerBoth, slowerFused, syntheticRun, TYPICAL_ROWS, type SyntheticRow } from './synthetic.ts';
 

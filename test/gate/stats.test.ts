@@ -3,11 +3,11 @@ import { EXACT_LIMIT, exactNullDistribution, mannWhitneyU, normalUpperTail } fro
 import { holmAdjust } from '../../harness/gate/holm.ts';
 import { evaluateGate } from '../../harness/gate/decide.ts';
 import { baselineFromResults } from '../../harness/gate/format.ts';
-import { seededRandom } from '../../harness/stats.ts';
+import { seededRandom } from '../../harness/core/stats.ts';
 import { logMedianValue, logSpeedupValue, pooledBetweenRun, runLevelTest, studentTTwoSided } from '../../harness/gate/run-level.ts';
 import { normalQuantile } from '../../harness/gate/sensitivity.ts';
 import { machineLine, sensitivityLines } from '../../harness/gate/render.ts';
-import type { SizeResult } from '../../harness/types.ts';
+import type { SizeResult } from '../../harness/core/types.ts';
 import { DEDICATED, SHARED_RUNNER, slowerBoth, slowerFused, syntheticRun, TYPICAL_ROWS, type NoiseModel, type SyntheticRow } from './synthetic.ts';
 
 const OPTIONS = { maxRegression: 0.05, alpha: 0.05 };

@@ -4,8 +4,8 @@
  * times seen on shared machines), each round a drift factor shared by both variants (the machine slowing
  * down for a moment), each sample its own log-normal noise, and now and then a spike (a GC pause).
  */
-import type { MachineInfo, PatternResult, RunResults, SizeResult, Verdict } from '../../harness/types.ts';
-import { median, seededRandom } from '../../harness/stats.ts';
+import type { MachineInfo, PatternResult, RunResults, SizeResult, Verdict } from '../../harness/core/types.ts';
+import { median, seededRandom } from '../../harness/core/stats.ts';
 
 export interface SyntheticRow {
   readonly pattern: string;

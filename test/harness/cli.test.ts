@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../harness/cli.ts';
-import { writeFilesAtomic } from '../../harness/io.ts';
+import { writeFilesAtomic } from '../../harness/core/io.ts';
 
 afterEach(() => vi.restoreAllMocks());
 

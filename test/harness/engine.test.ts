@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { runSuites } from '../../harness/run.ts';
 import { launchCount } from '../../harness/measure.ts';
-import { defaultConfig, mergeConfig } from '../../harness/config.ts';
-import { compareWithReference } from '../../harness/correctness.ts';
-import type { RegisteredSuite, SuiteSpec } from '../../harness/types.ts';
+import { defaultConfig, mergeConfig } from '../../harness/core/config.ts';
+import { compareWithReference } from '../../harness/core/correctness.ts';
+import type { RegisteredSuite, SuiteSpec } from '../../harness/core/types.ts';
 import { linearSuite } from './fixtures.ts';
 
 // Short sampling: these tests check behaviour, not speed.

@@ -1,8 +1,8 @@
 /** A small, valid Linear+Bias+ReLU declaration that tests mutate to produce bad ones. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { SuiteSpec } from '../../harness/types.ts';
-import { uniform } from '../../harness/inputs.ts';
-import * as ref from '../../harness/reference.ts';
+import type { SuiteSpec } from '../../harness/core/types.ts';
+import { uniform } from '../../harness/core/inputs.ts';
+import * as ref from '../../harness/core/reference.ts';
 
 type P = { m: number; k: number; n: number };
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import { measureSize } from '../../harness/measure.ts';
-import { defaultConfig, mergeConfig } from '../../harness/config.ts';
+import { defaultConfig, mergeConfig } from '../../harness/core/config.ts';
 import { cpuBackend } from '../../backends/cpu.ts';
-import type { SuiteSpec } from '../../harness/types.ts';
+import type { SuiteSpec } from '../../harness/core/types.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const start = readme.indexOf("```ts\nimport * as tf from '@tensorflow/tfjs-core';");

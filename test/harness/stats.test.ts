@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../../harness/stats.ts';
+import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../../harness/core/stats.ts';
 
 /** Log-normal samples whose population median is exactly `med`. */
 function lognormal(n: number, med: number, sigma: number, rand: () => number): number[] {

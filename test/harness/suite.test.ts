@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { clearRegistry, defineSuite, registeredSuites, SuiteDeclarationError } from '../../harness/suite.ts';
+import { clearRegistry, defineSuite, registeredSuites } from '../../harness/core/suite.ts';
+import { SuiteDeclarationError } from '../../harness/core/errors.ts';
 import { measureSize } from '../../harness/measure.ts';
-import { defaultConfig } from '../../harness/config.ts';
+import { defaultConfig } from '../../harness/core/config.ts';
 import { cpuBackend } from '../../backends/cpu.ts';
 import { linearSuite } from './fixtures.ts';
-import type { SuiteSpec } from '../../harness/types.ts';
+import type { SuiteSpec } from '../../harness/core/types.ts';
 
 const FILE = '/suites/test/my.bench.ts';
 const declare = (spec: unknown, file = FILE): unknown => defineSuite(spec as SuiteSpec, file);

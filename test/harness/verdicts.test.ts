@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparePrediction, decisionFor, judge, verdictFor, verdictText } from '../../harness/verdicts.ts';
-import { defaultConfig, mergeConfig } from '../../harness/config.ts';
+import { comparePrediction, decisionFor, judge, verdictFor, verdictText } from '../../harness/core/verdicts.ts';
+import { defaultConfig, mergeConfig } from '../../harness/core/config.ts';
 
 const prediction = { min: 1.0, max: 1.3, source: 'test' };
 

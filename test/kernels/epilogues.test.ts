@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { activate, ACT_RELU, activationCode, erfApprox } from '../../kernels/common/activation.ts';
 import { softmaxRowsInPlace } from '../../kernels/common/softmax_rows.ts';
-import * as ref from '../../harness/reference.ts';
-import { seededRandom } from '../../harness/stats.ts';
+import * as ref from '../../harness/core/reference.ts';
+import { seededRandom } from '../../harness/core/stats.ts';
 
 const rand = (n: number, seed: number): Float32Array => {
   const r = seededRandom(seed);

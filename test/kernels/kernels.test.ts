@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ops from '../../kernels/ops.ts';
-import * as ref from '../../harness/reference.ts';
-import { seededRandom } from '../../harness/stats.ts';
+import * as ref from '../../harness/core/reference.ts';
+import { seededRandom } from '../../harness/core/stats.ts';
 import { BACKENDS, useBackend } from '../suites/helpers.ts';
 
 const rand = (shape: number[], seed: number, lo = -1, hi = 1): { t: tf.Tensor; x: Float64Array } => {

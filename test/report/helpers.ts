@@ -1,7 +1,7 @@
 /** Shared by the report tests: the synthetic fixture, and small builders that vary it. */
 import { readFileSync } from 'node:fs';
-import type { BackendStatus, RunResults, SizeResult } from '../../harness/types.ts';
-import { defaultConfig } from '../../harness/config.ts';
+import type { BackendStatus, RunResults, SizeResult } from '../../harness/core/types.ts';
+import { defaultConfig } from '../../harness/core/config.ts';
 import { renderReport } from '../../harness/report/markdown.ts';
 
 export const FIXTURE = new URL('../fixtures/results.json', import.meta.url);

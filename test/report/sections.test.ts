@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, mutable, render, section, sizeAt, withoutGpu } from './helpers.ts';
-import { defaultConfig } from '../../harness/config.ts';
+import { defaultConfig } from '../../harness/core/config.ts';
 import { renderReport, renderReportExcerpt } from '../../harness/report/markdown.ts';
 import { buildModel, findCrossover, strategyFor } from '../../harness/report/model.ts';
 import { breakdown, compactList, fusedPathKernels } from '../../harness/report/kernels.ts';
 import { speedupChart } from '../../harness/report/chart.ts';
 import { cell, table } from '../../harness/report/table.ts';
 import { ms, percent, sci, times } from '../../harness/report/format.ts';
-import type { RunResults } from '../../harness/types.ts';
+import type { RunResults } from '../../harness/core/types.ts';
 
 /** Cells of a GFM table row, honouring `\|` escapes. */
 function cells(line: string): string[] {
@@ -217,7 +217,7 @@ describe('README excerpt', () => {
 describe('aggregate bootstrap', () => {
   it('the in-place median equals stats.median on odd and even lengths, ties included', async () => {
     const { medianInPlace } = await import('../../harness/report/aggregate.ts');
-    const { median, seededRandom } = await import('../../harness/stats.ts');
+    const { median, seededRandom } = await import('../../harness/core/stats.ts');
     const rand = seededRandom(3);
     for (let n = 1; n <= 41; n++) {
       const v = Array.from({ length: n }, () => Math.round(rand() * 8));
@@ -227,7 +227,7 @@ describe('aggregate bootstrap', () => {
 
   it('a geometric-mean CI brackets its point estimate and narrows with more rounds', async () => {
     const { sizeReplicates, aggregateOf, geomeanReplicates } = await import('../../harness/report/aggregate.ts');
-    const { seededRandom } = await import('../../harness/stats.ts');
+    const { seededRandom } = await import('../../harness/core/stats.ts');
     const rand = seededRandom(11);
     const noisy = (n: number, med: number) => Array.from({ length: n }, () => med * Math.exp(0.1 * (rand() - 0.5)));
     const width = (n: number) => {

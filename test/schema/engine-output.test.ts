@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSuites } from '../../harness/run.ts';
-import { defaultConfig, mergeConfig } from '../../harness/config.ts';
+import { defaultConfig, mergeConfig } from '../../harness/core/config.ts';
 import { assertValidResults } from '../../harness/schema.ts';
 import { renderReport } from '../../harness/report/markdown.ts';
 import { linearSuite } from '../harness/fixtures.ts';
-import type { SuiteSpec } from '../../harness/types.ts';
+import type { SuiteSpec } from '../../harness/core/types.ts';
 
 describe('engine output against the results schema', () => {
   it('a real quick run on cpu validates and renders', async () => {

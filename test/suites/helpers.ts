@@ -4,11 +4,11 @@ import { cpuBackend } from '../../backends/cpu.ts';
 import { wasmBackend } from '../../backends/wasm.ts';
 import { registerFusebenchKernels } from '../../kernels/registry.ts';
 import { buildSizeState } from '../../harness/measure.ts';
-import { launchCount } from '../../harness/launches.ts';
-import { compareWithReference } from '../../harness/correctness.ts';
-import { defaultConfig } from '../../harness/config.ts';
-import { seededRandom } from '../../harness/stats.ts';
-import type { ErrorStats, SizeParams, SuiteSpec, Tolerance } from '../../harness/types.ts';
+import { launchCount } from '../../harness/core/launches.ts';
+import { compareWithReference } from '../../harness/core/correctness.ts';
+import { defaultConfig } from '../../harness/core/config.ts';
+import { seededRandom } from '../../harness/core/stats.ts';
+import type { ErrorStats, SizeParams, SuiteSpec, Tolerance } from '../../harness/core/types.ts';
 
 export const BACKENDS = ['cpu', 'wasm'] as const;
 export type TestBackend = (typeof BACKENDS)[number];

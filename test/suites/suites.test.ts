@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedPathFor } from '../../kernels/ops.ts';
-import type { SizeParams, SuiteSpec } from '../../harness/types.ts';
+import type { SizeParams, SuiteSpec } from '../../harness/core/types.ts';
 import { BACKENDS, checkSuite, useBackend } from './helpers.ts';
 
 import Linear_BiasSpec from '../../suites/linear/Linear_Bias.bench.ts';

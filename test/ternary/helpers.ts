@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getAdapter } from '../../backends/registry.ts';
 import { registerFusebenchKernels } from '../../kernels/registry.ts';
-import { defaultConfig, mergeConfig } from '../../harness/config.ts';
-import { seededRandom } from '../../harness/stats.ts';
-import type { BackendAdapter } from '../../harness/types.ts';
+import { defaultConfig, mergeConfig } from '../../harness/core/config.ts';
+import { seededRandom } from '../../harness/core/stats.ts';
+import type { BackendAdapter } from '../../harness/core/types.ts';
 
 export const BACKENDS = ['cpu', 'wasm'] as const;
 

@@ -2,7 +2,7 @@
  * Fixed, synthetic macro-study results for renderer and schema tests: every number is chosen here, none measured.
  * The document is complete (it validates against schemas/macro-results.schema.json; test/schema checks that).
  */
-import type { BackendStatus, PatternResult, SizeResult } from '../../harness/types.ts';
+import type { BackendStatus, PatternResult, SizeResult } from '../../harness/core/types.ts';
 import type { MacroStudyResults, PipelineResult, PipelineSizeResult, TimeSummary } from '../../harness/pipeline/results.ts';
 import { summarizeBackend } from '../../harness/pipeline/summary.ts';
 import { STUDY_CLAIMS } from '../../harness/pipeline/claims.ts';

@@ -15,7 +15,7 @@ import { SdpaTiledProgram, sdpaTiledWgsl, sdpaTiling, TILED_MAX_BUDGET_BYTES } f
 import { QktSoftmaxProgram, qktSoftmaxWgsl } from '../../kernels/qkt_softmax/webgpu.ts';
 import { addReluWgsl } from '../../kernels/add_relu/webgpu.ts';
 import { loopLocalVarsWithoutInitializer } from './wgsl-lint.ts';
-import { erfc } from '../../harness/reference.ts';
+import { erfc } from '../../harness/core/reference.ts';
 
 /** Leftovers a template can leave in generated code. */
 const LEFTOVERS = /\$\{|undefined|NaN|\[object|null|\bTODO\b/;

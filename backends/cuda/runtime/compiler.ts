@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import { writeFileAtomic } from '../../../harness/io.ts';
+import { writeFileAtomic } from '../../../harness/core/io.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Driver, Handle } from '../ffi/driver.ts';

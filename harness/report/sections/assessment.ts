@@ -2,12 +2,12 @@
  * Honest Assessment in four parts. Every line is produced by a rule over the measured data: a rule
  * whose evidence is absent produces nothing, so no sentence can outrun what was measured.
  */
-import type { SizeResult, Verdict } from '../../types.ts';
+import type { SizeResult, Verdict } from '../../core/types.ts';
 import type { BackendView, PatternBackendView, ReportModel } from '../model.ts';
 import { measuredViews } from '../model.ts';
 import { code, count, listing, oneLine, percentRange, sci, shown, speedupWithCi, times } from '../format.ts';
 import { breakdown, compactList } from '../kernels.ts';
-import { verdictFor } from '../../verdicts.ts';
+import { verdictFor } from '../../core/verdicts.ts';
 import { atSize, cpuPhrase, crossoverPhrase, machinePhrase, sizeSpan, verdictCell, where } from '../text.ts';
 import { timingSpread } from './methodology.ts';
 import { crossCheckRows } from './crosscheck.ts';

@@ -3,7 +3,7 @@
  * sequentially. Verdicts never use those numbers; this appendix shows whether they agree with the
  * interleaved rounds, size by size: agreement = tinybench's ratio of medians lies inside the harness CI.
  */
-import type { SizeResult } from '../../types.ts';
+import type { SizeResult } from '../../core/types.ts';
 import type { PatternBackendView, ReportModel } from '../model.ts';
 import { ci, code, ms, percent, times } from '../format.ts';
 import { table } from '../table.ts';

@@ -1,5 +1,5 @@
 /** Decision Matrix: the three rows, with the row that applies marked for each backend (both rows when the CI straddles). */
-import type { Decision } from '../../types.ts';
+import type { Decision } from '../../core/types.ts';
 import type { BackendView, ReportModel } from '../model.ts';
 import { code, listing, speedupWithCi, times } from '../format.ts';
 import { table } from '../table.ts';

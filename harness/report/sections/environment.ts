@@ -1,5 +1,5 @@
 /** The machine and every backend the run knew about, available or not, with reasons and install hints. */
-import type { BackendStatus, DeviceInfo } from '../../types.ts';
+import type { BackendStatus, DeviceInfo } from '../../core/types.ts';
 import type { ReportModel } from '../model.ts';
 import { code, ms } from '../format.ts';
 import { table } from '../table.ts';

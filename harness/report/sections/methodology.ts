@@ -2,7 +2,7 @@
 import type { ReportModel } from '../model.ts';
 import { count, ms, times } from '../format.ts';
 import { confidenceText } from '../text.ts';
-import { median } from '../../stats.ts';
+import { median } from '../../core/stats.ts';
 import { crossCheckSentence } from './crosscheck.ts';
 
 function span(values: readonly number[]): string | undefined {

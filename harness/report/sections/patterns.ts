@@ -2,14 +2,14 @@
  * One section per pattern: what it stands for, who provides the fused variant, one table of every
  * backend × size, what the fused path launched, the crossover, and the speedup-vs-size chart.
  */
-import type { PatternResult, SizeResult } from '../../types.ts';
+import type { PatternResult, SizeResult } from '../../core/types.ts';
 import type { PatternBackendView, ReportModel } from '../model.ts';
 import { code, count, listing, ms, oneLine, percent, sci, speedupWithCi, times, timesRange } from '../format.ts';
 import { breakdown, compactList, kernelCountCell } from '../kernels.ts';
 import { speedupChart } from '../chart.ts';
 import { table, type Align } from '../table.ts';
 import { aggregateText, confidenceText, verdictCell } from '../text.ts';
-import { verdictText } from '../../verdicts.ts';
+import { verdictText } from '../../core/verdicts.ts';
 
 /** A suite file shown from its `suites/` folder when it lives in one, else as recorded. */
 export function suitePath(file: string): string {

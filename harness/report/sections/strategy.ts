@@ -2,7 +2,7 @@
  * Hardware-aware strategy: per backend kind, which patterns to always fuse, fuse from a size up,
  * leave optional, or avoid, each decided from the per-size CIs (see `strategyFor` in model.ts).
  */
-import type { BackendKind } from '../../types.ts';
+import type { BackendKind } from '../../core/types.ts';
 import type { BackendView, PatternBackendView, ReportModel, Strategy } from '../model.ts';
 import { code, listing, oneLine, speedupWithCi, times } from '../format.ts';
 import { table } from '../table.ts';

@@ -4,7 +4,7 @@
  * produces is described by `RunResults` (mirrored by schemas/results.schema.json).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { MeasuredCeilings } from './ceilings/types.ts';
+import type { MeasuredCeilings } from './ceilings.ts';
 
 /** Which prediction column of a suite applies to a backend. */
 export type BackendKind = 'cpu' | 'gpu';

@@ -5,12 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { BackendKind, RegisteredSuite, SizeParams, SuiteSpec } from './types.ts';
 
-export class SuiteDeclarationError extends Error {
-  constructor(file: string, field: string, problem: string) {
-    super(`${file}: suite field "${field}" ${problem}`);
-    this.name = 'SuiteDeclarationError';
-  }
-}
+import { SuiteDeclarationError } from './errors.ts';
 
 type Listener = (suite: RegisteredSuite) => void;
 const FRONT_END = Symbol.for('fusebench.frontEnd');
