@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/types.ts';
 import { cpus } from 'node:os';
+import { evictHostCaches, hostEvictionMethod } from './common/host-cache.ts';
 
 export const cpuBackend: BackendAdapter = {
   name: 'cpu',
@@ -20,8 +21,14 @@ export const cpuBackend: BackendAdapter = {
     if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
     await tf.ready();
   },
-  async sync(t: tf.Tensor): Promise<void> {
-    await t.data();
+  // tfjs-backend-cpu runs every kernel to completion inside the op call: by the time a call returns its work is
+  // done, so the fence has nothing to wait for.
+  async sync(): Promise<void> {},
+  async evictCache(): Promise<void> {
+    evictHostCaches();
+  },
+  get evictionMethod(): string {
+    return hostEvictionMethod();
   },
   describe(): DeviceInfo {
     return { description: `${cpus()[0]?.model ?? 'unknown CPU'} (JavaScript, single thread)`, threads: 1 };

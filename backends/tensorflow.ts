@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/types.ts';
+import { evictHostCaches, hostEvictionMethod } from './common/host-cache.ts';
 
 const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 let loadedFrom: string | undefined;
@@ -43,8 +44,21 @@ export const tensorflowBackend: BackendAdapter = {
     if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") failed');
     await tf.ready();
   },
-  async sync(t: tf.Tensor): Promise<void> {
-    await t.data();
+  // tfjs-node runs TensorFlow eagerly and synchronously on the CPU: TFE_Execute returns with the work done, so the
+  // fence has nothing to wait for there. On a GPU build, TensorFlow only enqueues on its compute stream; a
+  // one-element op read back after everything else waits for that stream to drain.
+  async sync(): Promise<void> {
+    if (this.kind !== 'gpu') return;
+    const probe = tf.tidy(() => tf.add(tf.scalar(0), 1));
+    await probe.data();
+    probe.dispose();
+  },
+  async evictCache(): Promise<void> {
+    if (this.kind === 'gpu') throw new Error('tensorflow: cannot evict a GPU cache from tfjs-node-gpu');
+    evictHostCaches();
+  },
+  get evictionMethod(): string {
+    return hostEvictionMethod();
   },
   describe(): DeviceInfo {
     return { description: `libtensorflow via ${loadedFrom ?? 'tfjs-node'}` };

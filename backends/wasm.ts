@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/types.ts';
 import { cpus } from 'node:os';
+import { evictHostCaches, hostEvictionMethod } from './common/host-cache.ts';
 
 let threads: number | undefined;
 let simd: boolean | undefined;
@@ -26,8 +27,14 @@ export const wasmBackend: BackendAdapter = {
     const mt = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
     threads = mt ? Math.max(1, cpus().length) : 1;
   },
-  async sync(t: tf.Tensor): Promise<void> {
-    await t.data();
+  // tfjs-backend-wasm calls its WebAssembly kernels synchronously (with threads, XNNPACK's pool joins before the
+  // kernel returns), so a call's work is done when it returns and the fence has nothing to wait for.
+  async sync(): Promise<void> {},
+  async evictCache(): Promise<void> {
+    evictHostCaches();
+  },
+  get evictionMethod(): string {
+    return hostEvictionMethod();
   },
   describe(): DeviceInfo {
     const threadText = threads === undefined ? 'threads unknown until init' : threads > 1 ? `${threads} threads` : 'no threads (single-threaded build)';

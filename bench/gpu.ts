@@ -77,7 +77,7 @@ for (const backend of values.backends!.split(',')) {
   }
   const outDir = join(root, backend);
   const started = Date.now();
-  const results = await runSuites({ suites, backends: [backend], quick, config, command, tinybench: true, ceilings: quick ? { budgetMs: 1500 } : {}, onProgress: log });
+  const results = await runSuites({ suites, backends: [backend], quick, config, command, ceilings: quick ? { budgetMs: 1500 } : {}, onProgress: log });
   const extraSections: string[] = [];
   const extraFiles: Array<[string, string]> = [];
   if (backend === 'cuda' && !values['skip-torch']) {

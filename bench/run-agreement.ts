@@ -48,11 +48,11 @@ const misses: string[] = [];
 for (const [key, x] of a) {
   const y = b.get(key);
   if (!y) continue;
-  if (Math.min(x.unfused.medianMs, x.fused.medianMs, y.unfused.medianMs, y.fused.medianMs) < minMs) continue;
+  if (Math.min(x.unfused.throughputMs, x.fused.throughputMs, y.unfused.throughputMs, y.fused.throughputMs) < minMs) continue;
   counted++;
   const diff = Math.abs(x.speedup.ratio / y.speedup.ratio - 1);
   if (diff > tolerance) {
-    misses.push(`  ${key}: ${x.speedup.ratio.toFixed(2)}× vs ${y.speedup.ratio.toFixed(2)}× (${(diff * 100).toFixed(1)} %; medians ${x.unfused.medianMs.toFixed(2)} → ${x.fused.medianMs.toFixed(2)} ms vs ${y.unfused.medianMs.toFixed(2)} → ${y.fused.medianMs.toFixed(2)} ms)`);
+    misses.push(`  ${key}: ${x.speedup.ratio.toFixed(2)}× vs ${y.speedup.ratio.toFixed(2)}× (${(diff * 100).toFixed(1)} %; medians ${x.unfused.throughputMs.toFixed(2)} → ${x.fused.throughputMs.toFixed(2)} ms vs ${y.unfused.throughputMs.toFixed(2)} → ${y.fused.throughputMs.toFixed(2)} ms)`);
   }
 }
 console.log(`${counted - misses.length} of ${counted} sizes (every median call ≥ ${minMs} ms in both runs) agree within ${(tolerance * 100).toFixed(1)} %`);

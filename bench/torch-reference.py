@@ -1,6 +1,12 @@
-"""PyTorch reference for fusebench's patterns at fusebench's own sizes: eager (unfused: one torch op per tfjs op of the
-suite's unfused sequence) and torch.compile of that same function (fused by Inductor). fp32, TF32 off, CUDA-event
-timing: median of --reps single calls after a time-based warm-up. Writes JSON atomically to --out.
+"""PyTorch reference for fusebench's patterns at fusebench's own sizes, timed like fusebench times itself: eager
+(unfused: one torch op per tfjs op of the suite's unfused sequence), torch.compile of that same function (fused by
+Inductor) and, where PyTorch has one, its own fused op (addmm, F.layer_norm, F.scaled_dot_product_attention, …).
+fp32, TF32 off. Each is timed two ways:
+  throughputMs  CUDA events around --calls back-to-back calls, ÷ calls; median of --reps (what fusebench's
+                throughputMs is: the pipelined per-call time, host dispatch included);
+  graphMs       the same calls captured once into a CUDA graph and replayed between events, ÷ calls; median of
+                --reps (device time without launch overhead, as Triton's do_bench_cudagraph measures it).
+Writes JSON atomically to --out.
 
 usage:
   npx tsx bench/export-sizes.ts --out sizes.json
@@ -102,25 +108,103 @@ def build_patterns(torch):
     return pats
 
 
+def build_fused_ops(torch):
+    """PyTorch's own fused form of a pattern, where it has one: (name, fn over the same inputs)."""
+    F = torch.nn.functional
+
+    def folded_conv(relu):
+        # BatchNorm folded into the conv weights and bias, as the suite's fused variant does at build time; the
+        # folding itself is outside the timed calls (done on first use per weight tensor).
+        cache = {}
+
+        def fn(x, w, mean, var, beta, gamma):
+            key = (w.data_ptr(), mean.data_ptr())
+            if key not in cache:
+                s = gamma / torch.sqrt(var + BN_EPS)
+                cache[key] = ((w * s.view(-1, 1, 1, 1)).contiguous(memory_format=torch.channels_last), beta - mean * s)
+            wf, bf = cache[key]
+            y = F.conv2d(x, wf, bf, padding=1)
+            return torch.relu(y) if relu else y
+        return fn
+
+    return {
+        "Linear_Bias": ("torch.addmm", lambda x, w, b: torch.addmm(b, x, w)),
+        "Linear_Bias_ReLU": ("torch._addmm_activation", lambda x, w, b: torch._addmm_activation(b, x, w)),
+        "LayerNorm": ("F.layer_norm", lambda x, g, b: F.layer_norm(x, (x.shape[-1],), g, b, LN_EPS)),
+        "Attention_SDPA": ("F.scaled_dot_product_attention", lambda q, k, v: F.scaled_dot_product_attention(q, k, v)),
+        "Conv2d_BN": ("conv2d with BN folded", folded_conv(False)),
+        "Conv2d_BN_ReLU": ("conv2d with BN folded + relu", folded_conv(True)),
+        "Add_ReLU": ("aten._add_relu", lambda a, b: torch.ops.aten._add_relu(a, b)),
+    }
+
+
 # ---- timing ---------------------------------------------------------------------------------------------------------
 
-def time_ms(torch, f, args, reps, warmup_s):
+def warm(torch, f, args, warmup_s):
     f(*args)
     torch.cuda.synchronize()
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < warmup_s:
         f(*args)
     torch.cuda.synchronize()
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+def throughput_ms(torch, f, args, calls, reps):
+    """CUDA events around `calls` back-to-back calls (outputs dropped as they come), ÷ calls; median of reps."""
     times = []
     for _ in range(reps):
         s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         s.record()
-        f(*args)
+        for _ in range(calls):
+            f(*args)
         e.record()
         e.synchronize()
-        times.append(s.elapsed_time(e))
-    times.sort()
-    return times[len(times) // 2]
+        times.append(s.elapsed_time(e) / calls)
+    return median(times)
+
+
+def graph_ms(torch, f, args, calls, reps):
+    """`calls` calls captured into one CUDA graph, replayed between events, ÷ calls; median of reps."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(3):
+            f(*args)
+    torch.cuda.current_stream().wait_stream(side)
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        for _ in range(calls):
+            f(*args)
+    g.replay()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(reps):
+        s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        s.record()
+        g.replay()
+        e.record()
+        e.synchronize()
+        times.append(s.elapsed_time(e) / calls)
+    del g
+    return median(times)
+
+
+def measure(torch, f, args, opts):
+    """Both figures of one callable; a failure of either is recorded, never hidden."""
+    out = {}
+    warm(torch, f, args, opts.warmup)
+    out["throughputMs"] = throughput_ms(torch, f, args, opts.calls, opts.reps)
+    try:
+        out["graphMs"] = graph_ms(torch, f, args, opts.calls, opts.reps)
+    except Exception as e:  # some ops cannot be captured; say why
+        out["graphError"] = str(e).split("\n")[0][:300]
+        torch.cuda.synchronize()
+    return out
 
 
 def write_atomic(path, doc):
@@ -147,7 +231,8 @@ def main():
     p.add_argument("--sizes", required=True, help="JSON from bench/export-sizes.ts")
     p.add_argument("--out", required=True, help="JSON output path (written atomically)")
     p.add_argument("--quick", action="store_true", help="the suites' quick sizes instead of the full ones")
-    p.add_argument("--reps", type=int, default=20)
+    p.add_argument("--reps", type=int, default=10, help="timed repetitions per figure (the median is kept)")
+    p.add_argument("--calls", type=int, default=100, help="back-to-back calls per repetition (and per captured graph)")
     p.add_argument("--warmup", type=float, default=DEF_WARMUP_S, help="seconds of warm-up calls per variant")
     p.add_argument("--only", default="", help="comma-separated pattern ids")
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile (eager only)")
@@ -159,6 +244,7 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     patterns = build_patterns(torch)
+    fused_ops = build_fused_ops(torch)
     only = set(filter(None, args.only.split(",")))
     unknown = only - set(sizes)
     if unknown:
@@ -176,29 +262,37 @@ def main():
             row = {"id": pid, "label": size["label"], "params": size["params"]}
             try:
                 ins = [t.cuda() for t in build(size["params"], torch)]
-                row["eagerMs"] = time_ms(torch, fn, ins, args.reps, args.warmup)
+                row["eager"] = measure(torch, fn, ins, args)
                 if compiled is not None:
                     try:
                         t0 = time.time()
                         compiled(*ins)
                         torch.cuda.synchronize()
                         row["compileSeconds"] = time.time() - t0
-                        row["compiledMs"] = time_ms(torch, compiled, ins, args.reps, args.warmup)
+                        row["compiled"] = measure(torch, compiled, ins, args)
                     except Exception as e:  # reported, never hidden
-                        row["compileError"] = str(e).split("\n")[0]
+                        row["compileError"] = str(e).split("\n")[0][:300]
+                if pid in fused_ops:
+                    name, op = fused_ops[pid]
+                    try:
+                        row["fusedOp"] = {"name": name, **measure(torch, op, ins, args)}
+                    except Exception as e:
+                        row["fusedOp"] = {"name": name, "error": str(e).split("\n")[0][:300]}
             except Exception as e:
-                row["error"] = str(e).split("\n")[0]
+                row["error"] = str(e).split("\n")[0][:300]
             results.append(row)
             print(json.dumps(row), flush=True)
     doc = {
-        "schema": "fusebench/torch-reference@2",
+        "schema": "fusebench/torch-reference@3",
         "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": "python3 bench/torch-reference.py " + " ".join(sys.argv[1:]),
         "machine": {"hostname": platform.node(), "gpu": torch.cuda.get_device_name(0), "torch": torch.__version__, "cuda": torch.version.cuda},
         "dtype": "float32", "tf32": False, "quick": args.quick,
-        "timing": f"CUDA events around one call, median of {args.reps} after {args.warmup} s of warm-up",
+        "timing": (f"throughputMs: CUDA events around {args.calls} back-to-back calls ÷ {args.calls}; graphMs: those {args.calls} calls "
+                   f"captured into one CUDA graph and replayed between events ÷ {args.calls}; each the median of {args.reps}, after {args.warmup} s of warm-up"),
         "eager": "one torch op per tfjs op of the suite's unfused sequence",
         "compiled": "torch.compile(dynamic=False) of the same function",
+        "fusedOp": "PyTorch's own fused op for the pattern, where it has one",
         "results": results,
         "skipped": skipped,
     }

@@ -8,13 +8,15 @@ import type {
 } from './core/types.ts';
 import { SuiteDeclarationError } from './core/errors.ts';
 import { compareWithReference } from './core/correctness.ts';
-import { sampleInterleaved, type TimedCall } from './core/sampler.ts';
+import { sampleInterleaved, type IssueCall } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
 import { judge } from './core/verdicts.ts';
-import { tinybenchMedians } from './tinybench.ts';
 import { VIEW_KERNELS } from './core/launches.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
+
+/** Kernels one device-time measurement may queue while the stream is held (CUDA's queue holds about 1,000). */
+const MAX_QUEUED_KERNELS = 512;
 import type { FusebenchConfig } from './core/config.ts';
 
 export interface MeasureOptions {
@@ -22,8 +24,6 @@ export interface MeasureOptions {
   readonly quick: boolean;
   /** Seed for the inputs; fresh per run unless given. */
   readonly seed?: number;
-  /** Also time both variants with tinybench (the CLI does; under vitest, vitest's own benches do). */
-  readonly tinybench?: boolean;
 }
 
 function toTensors(host: HostInputs): Tensors {
@@ -60,28 +60,15 @@ async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
   }
 }
 
-/** Median kernel time of a few calls through tf.time, where the backend times kernels. */
-async function kernelTime(fn: () => tf.Tensor, times: number): Promise<number | undefined> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const info = await tf.time(() => {
-      const out = fn();
-      out.dispose();
-    });
-    if (typeof info.kernelMs !== 'number') return undefined;
-    ms.push(info.kernelMs);
-  }
-  return ms.length ? median(ms) : undefined;
-}
-
-function variantStats(samples: number[], prof: Profiled, flops: number, bytes: number, kernelMs?: number): VariantStats {
+function variantStats(samples: number[], latency: number[], prof: Profiled, flops: number, bytes: number, deviceMs?: number): VariantStats {
   const med = median(samples);
   return {
-    medianMs: med,
+    throughputMs: med,
     p10Ms: quantile(samples, 0.1),
     p90Ms: quantile(samples, 0.9),
     samplesMs: samples,
-    ...(kernelMs === undefined ? {} : { kernelMs }),
+    latencyMs: median(latency),
+    ...(deviceMs === undefined ? {} : { deviceMs }),
     kernels: prof.kernels,
     bytesAllocated: prof.bytesAllocated,
     gflops: flops / (med * 1e6),
@@ -160,36 +147,34 @@ export async function measureSize(
     const profU = await profileCall(unfused);
     const profF = await profileCall(fused);
 
-    // 3. Interleaved timing; every sample ends with the result read back.
-    const call = (fn: () => tf.Tensor): TimedCall => async () => {
+    // 3. Interleaved, fenced timing: K calls per sample, one fence, nothing read back.
+    const issue = (fn: () => tf.Tensor): IssueCall => () => {
       const out = fn();
-      try {
-        await adapter.sync(out);
-      } finally {
-        out.dispose();
-      }
+      return () => out.dispose();
     };
     const s = opts.config.sampling;
-    const samples = await sampleInterleaved(call(unfused), call(fused), {
+    const launches = Math.max(1, profU.kernels.length, profF.kernels.length);
+    const samples = await sampleInterleaved(adapter, [issue(unfused), issue(fused)], {
       rounds: opts.quick ? s.quickRounds : s.rounds,
       minRounds: s.minRounds,
       warmup: s.warmup,
       warmupMs: s.warmupMs,
       minSampleMs: s.minSampleMs,
       maxSeconds: s.maxSecondsPerSize,
+      cache: s.cache,
+      deviceReps: s.deviceReps,
+      // A device-time measurement holds the stream until every call is queued: stay well inside the launch queue.
+      maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / launches)),
     });
-    const tiny = opts.tinybench ? await tinybenchMedians(call(unfused), call(fused), opts.quick ? s.quickTinybenchMs : s.tinybenchMs) : undefined;
-    const kU = adapter.hasKernelTiming ? await kernelTime(unfused, 5) : undefined;
-    const kF = adapter.hasKernelTiming ? await kernelTime(fused, 5) : undefined;
-
-    const u = variantStats(samples.a, profU, cost.flops, cost.bytesUnfused, kU);
-    const f = variantStats(samples.b, profF, cost.flops, cost.bytesFused, kF);
-    const speedup = bootstrapRatioOfMedians(samples.a, samples.b, {
+    const [uSamples, fSamples] = samples.throughput as [number[], number[]];
+    const u = variantStats(uSamples, samples.latency[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
+    const f = variantStats(fSamples, samples.latency[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
+    const speedup = bootstrapRatioOfMedians(uSamples, fSamples, {
       resamples: s.bootstrapResamples, confidence: s.confidence,
     });
     const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
     const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
-    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, callsPerSample: samples.callsPerSample, ...(tiny ? { tinybench: tiny } : {}) };
+    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, callsPerSample: samples.callsPerSample, stoppedBy: samples.stoppedBy };
   } catch (e) {
     if (e instanceof SuiteDeclarationError) throw e;
     const err = e as Error;

@@ -7,6 +7,7 @@ import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, Run
 import type { FusebenchConfig } from './core/config.ts';
 import { measureSize } from './measure.ts';
 import { measureOverhead } from './core/sampler.ts';
+import { UsageError } from './core/errors.ts';
 import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './ceilings/index.ts';
 import { machineInfo } from './machine.ts';
 import { detectAll } from '../backends/registry.ts';
@@ -20,8 +21,6 @@ export interface RunOptions {
   readonly config: FusebenchConfig;
   readonly command: string;
   readonly onProgress?: (line: string) => void;
-  /** Cross-check each size with a tinybench pass (see harness/tinybench.ts). */
-  readonly tinybench?: boolean;
   /** Measure the backend's roofline ceilings first (a few seconds per backend). */
   readonly ceilings?: CeilingOptions;
 }
@@ -37,14 +36,18 @@ export function samplingRecord(config: FusebenchConfig, quick: boolean): RunResu
   const s = config.sampling;
   return {
     rounds: quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(config),
-    minSampleMs: s.minSampleMs, maxSecondsPerSize: s.maxSecondsPerSize, minRounds: s.minRounds,
+    method: 'pipelined', cache: s.cache, minSampleMs: s.minSampleMs, maxSecondsPerSize: s.maxSecondsPerSize, minRounds: s.minRounds,
   };
 }
 
 export function describeTiming(config: FusebenchConfig): string {
   const s = config.sampling;
-  return `wall clock per call (performance.now), each sample ≥ ${s.minSampleMs} ms of back-to-back calls ending with a read-back; ` +
-    `unfused and fused interleaved in alternating order each round; each warmed up first (≥ ${s.warmup} calls and ≥ ${s.warmupMs} ms)`;
+  const sample = s.cache === 'cold'
+    ? 'cold caches: before every sample the caches are evicted (outside the timed region) and a sample is one call then the device fence'
+    : `throughput: each sample is K back-to-back calls (K raised until a sample lasts ≥ ${s.minSampleMs} ms) then one device fence, nothing read back, ÷ K`;
+  return `${sample}; latency: one lone call then the fence; device time: the device's own clock over the K calls (CUDA events with the stream held ` +
+    `until all are queued; WebGPU timestamp queries per pass), where the backend has one; unfused and fused interleaved in alternating order each round; ` +
+    `each warmed up first (≥ ${s.warmup} calls and ≥ ${s.warmupMs} ms)`;
 }
 
 /** A suite's declaration and its measured sizes, as results.json records a pattern. */
@@ -63,18 +66,40 @@ export function patternResult({ spec, file }: RegisteredSuite, results: readonly
   };
 }
 
-/** Per-call cost of the timing loop on this backend (see measureOverhead). */
-export async function harnessOverhead(adapter: BackendAdapter): Promise<number> {
+/** Per-call cost of a one-element op through the sampler (tidy, dispose, K = 100, one fence) and bare (see measureOverhead). */
+export async function harnessOverhead(adapter: BackendAdapter): Promise<{ harnessMs: number; bareMs: number }> {
   const one = tf.scalar(1);
   try {
-    return await measureOverhead(async () => {
+    return await measureOverhead(adapter, () => {
       const out = tf.tidy(() => tf.neg(one));
-      await adapter.sync(out);
-      out.dispose();
-    });
+      return () => out.dispose();
+    }, () => tf.neg(one).dispose());
   } finally {
     one.dispose();
   }
+}
+
+/** The backend's measured facts for results.json: its device, the harness overhead, and cold-cache support. */
+export async function backendFacts(adapter: BackendAdapter, config: FusebenchConfig): Promise<Pick<BackendStatus, 'device' | 'harnessOverheadMs' | 'bareDispatchMs' | 'evictionMethod'>> {
+  if (config.sampling.cache === 'cold' && !adapter.evictCache) {
+    throw new UsageError(`sampling.cache "cold": backend ${adapter.name} cannot evict its caches; use "warm" or leave ${adapter.name} out`);
+  }
+  const overhead = await harnessOverhead(adapter);
+  return {
+    device: adapter.describe(),
+    harnessOverheadMs: overhead.harnessMs,
+    bareDispatchMs: overhead.bareMs,
+    ...(config.sampling.cache === 'cold' && adapter.evictionMethod ? { evictionMethod: adapter.evictionMethod } : {}),
+  };
+}
+
+/** One line per measured size: throughput unfused → fused, the speedup and its interval, device time where measured. */
+export function progressLine(backend: string, id: string, r: SizeResult): string {
+  const head = `${backend.padEnd(8)} ${id.padEnd(24)} ${r.size.padEnd(22)}`;
+  if (r.status !== 'ok') return `${head} FAILED: ${r.error}`;
+  const u = r.unfused!, f = r.fused!;
+  const dev = u.deviceMs !== undefined && f.deviceMs !== undefined ? `  device ${(u.deviceMs / f.deviceMs).toFixed(2)}×` : '';
+  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}  ${r.judgement!.verdict}`;
 }
 
 export async function runSuites(opts: RunOptions): Promise<RunResults> {
@@ -105,17 +130,18 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
         log(`backend ${adapter.name}: ceilings failed: ${(e as Error).message}`);
       }
     }
-    backendsOut.push({ ...status, device: adapter.describe(), harnessOverheadMs: await harnessOverhead(adapter), ...(ceilings ? { ceilings } : {}) });
+    const facts = await backendFacts(adapter, opts.config);
+    const stateAtStart = adapter.deviceState?.();
     for (const suite of opts.suites) {
       const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
       for (const p of sizes) {
-        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick, tinybench: opts.tinybench ?? false });
+        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick });
         bySuite.get(suite.spec.id)!.push(r);
-        log(r.status === 'ok'
-          ? `${adapter.name.padEnd(8)} ${suite.spec.id.padEnd(24)} ${r.size.padEnd(22)} ${r.unfused!.medianMs.toFixed(3)} ms → ${r.fused!.medianMs.toFixed(3)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]  ${r.judgement!.verdict}`
-          : `${adapter.name.padEnd(8)} ${suite.spec.id.padEnd(24)} ${r.size.padEnd(22)} FAILED: ${r.error}`);
+        log(progressLine(adapter.name, suite.spec.id, r));
       }
     }
+    const stateAtEnd = adapter.deviceState?.();
+    backendsOut.push({ ...status, ...facts, ...(stateAtStart && stateAtEnd ? { deviceState: { start: stateAtStart, end: stateAtEnd } } : {}), ...(ceilings ? { ceilings } : {}) });
     await adapter.teardown();
   }
   const patterns = opts.suites.map((suite) => patternResult(suite, bySuite.get(suite.spec.id) ?? []));

@@ -74,9 +74,33 @@ export function assertValidResults(doc: unknown, name: string): asserts doc is R
   if (problems.length) throw new ResultsValidationError(name, problems);
 }
 
-/** Reads and validates a results.json file. */
+/** A variant as results written before pipelined timing (2026-12-04) stored it. */
+interface ReadbackVariant {
+  readonly medianMs?: number;
+  readonly kernelMs?: number;
+}
+
+/**
+ * Results written before pipelined timing carry `medianMs` (each sample ended with a full read-back) and `kernelMs`
+ * (tf.time of one call). They load with those figures as throughputMs, latencyMs and deviceMs, and with
+ * `sampling.method` left absent, which is how readers tell that they were measured the old way.
+ */
+export function upgradeResults(doc: RunResults): RunResults {
+  if (doc.sampling.method === 'pipelined') return doc;
+  const variant = (v: RunResults['patterns'][number]['results'][number]['unfused']): typeof v => {
+    if (!v || v.throughputMs !== undefined) return v;
+    const { medianMs, kernelMs, ...rest } = v as typeof v & ReadbackVariant;
+    return { ...rest, throughputMs: medianMs!, latencyMs: medianMs!, ...(kernelMs === undefined ? {} : { deviceMs: kernelMs }) };
+  };
+  return {
+    ...doc,
+    patterns: doc.patterns.map((p) => ({ ...p, results: p.results.map((r) => ({ ...r, unfused: variant(r.unfused), fused: variant(r.fused) })) })),
+  };
+}
+
+/** Reads and validates a results.json file; older documents are upgraded (see upgradeResults). */
 export function loadResults(file: string): RunResults {
   const doc = readJsonDocument(file);
   assertValidResults(doc, file);
-  return doc;
+  return upgradeResults(doc);
 }

@@ -1,6 +1,8 @@
 /** The harness's view of the cuda backend (backends/cuda/): libcuda + NVRTC + cuBLASLt through koffi. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/core/types.ts';
+import type { CudaBackend } from './backend.ts';
+import { nvidiaDeviceState } from '../common/nvidia-smi.ts';
 
 let facts: DeviceInfo | undefined;
 let convModule: typeof import('./ops/conv.ts') | undefined;
@@ -36,9 +38,21 @@ export const cudaBackend: BackendAdapter = {
     await tf.ready();
     await cudaDeviceInfo();
   },
-  async sync(t: tf.Tensor): Promise<void> {
-    await t.data();
+  // Every fusebench launch (kernels, cuBLASLt, cuDNN) goes to the legacy default stream: waiting for it is the fence.
+  async sync(): Promise<void> {
+    cudaBackendNow().synchronize();
   },
+  async deviceTime(issue: () => void): Promise<number | undefined> {
+    return cudaBackendNow().rt.hold.time(issue);
+  },
+  async evictCache(): Promise<void> {
+    cudaBackendNow().rt.evictL2();
+  },
+  get evictionMethod(): string {
+    const rt = cudaBackendNow().rt;
+    return `cuMemsetD32 of ${(rt.evictionBytes / 2 ** 20).toFixed(0)} MiB on the stream before each sample (2 × the ${(rt.facts.l2Bytes / 2 ** 20).toFixed(0)} MiB L2)`;
+  },
+  deviceState: nvidiaDeviceState,
   describe(): DeviceInfo {
     if (!facts) return { description: 'cuda (not initialised: call detect() or init() first)' };
     return { ...facts, convPath: convPathNow() };
@@ -48,6 +62,13 @@ export const cudaBackend: BackendAdapter = {
     b?.emptyCache?.();
   },
 };
+
+/** The registered cuda backend instance (after init). */
+function cudaBackendNow(): CudaBackend {
+  const b = tf.findBackend('cuda');
+  if (!b) throw new Error('cuda backend is not initialised: call init() first');
+  return b as CudaBackend;
+}
 
 /** Called by init paths that already opened the runtime, so describe() can stay synchronous. */
 export async function cudaDeviceInfo(): Promise<DeviceInfo> {

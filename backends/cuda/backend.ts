@@ -200,9 +200,9 @@ export class CudaBackend extends KernelBackend {
     return { kernelMs: drv.elapsedMs(this.startEv, this.endEv) };
   }
 
-  /** Blocks until every launched kernel has finished. */
+  /** Blocks until every kernel launched so far has finished (they all go to the legacy default stream). */
   synchronize(): void {
-    this.rt.driver.synchronize();
+    this.rt.driver.streamSynchronize();
   }
 
   override floatPrecision(): 32 {

@@ -12,10 +12,30 @@ import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/cor
 import { detectWebGPU, isSoftwareAdapter, realProbes, type AdapterLike, type DetectProbes, type WebGPUDetection } from './detect.ts';
 import { deviceRequest, TIMESTAMP_QUERY } from './device.ts';
 import { installGpuGlobals, removeGpuGlobal, type DawnModule } from './dawn.ts';
-import { deviceInfo, nvidiaDriverVersion } from './info.ts';
+import { deviceInfo } from './info.ts';
+import { nvidiaDeviceState, nvidiaDriverVersion } from '../common/nvidia-smi.ts';
 import { readWebGPUOptions, type WebGPUOptions } from './options.ts';
 
 export const WEBGPU_BACKEND_NAME = 'webgpu';
+
+/** What cold-cache eviction writes: WebGPU does not report the L2 size, so a size at least twice any current L2. */
+const EVICTION_BYTES = 256 * 2 ** 20;
+
+/** The part of tfjs-webgpu's backend the fence needs (public in its JavaScript, absent from its typings). */
+interface SubmittingBackend {
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+
+/** Submits what tfjs-webgpu holds in its command encoder, as its own reads do before mapping a buffer. */
+function submitPending(): void {
+  const b = tf.findBackend(WEBGPU_BACKEND_NAME) as unknown as SubmittingBackend | null;
+  if (!b) throw new Error('webgpu backend is not initialised: call init() first');
+  b.ensureCommandEncoderReady();
+  b.endComputePassEncoder();
+  b.submitQueue();
+}
 
 type RealAdapter = GPUAdapter & AdapterLike;
 
@@ -47,6 +67,7 @@ export function createWebGPUAdapter(
   let opts: WebGPUOptions | undefined = options;
   let live: Live | undefined;
   let reported = 0;
+  let evictBuffer: GPUBuffer | undefined;
 
   const detectOnce = async (): Promise<WebGPUDetection<RealAdapter>> => {
     if (detection) return detection;
@@ -120,14 +141,34 @@ export function createWebGPUAdapter(
         throw new Error('tf.setBackend("webgpu") failed');
       }
     },
-    async sync(t: tf.Tensor): Promise<void> {
-      await t.data();
-      if (live && live.errors.length > reported) {
+    // The fence: submit what tfjs-webgpu still holds in its command encoder, then wait for the queue to drain.
+    async sync(): Promise<void> {
+      if (!live) throw new Error('webgpu backend is not initialised: call init() first');
+      submitPending();
+      await live.device.queue.onSubmittedWorkDone();
+      if (live.errors.length > reported) {
         const first = live.errors[reported]!;
         reported = live.errors.length;
         throw new Error(`WebGPU error: ${first.slice(0, 400)}`);
       }
     },
+    // Timestamp queries around every pass (tfjs-webgpu's own profiler): the sum of the passes' GPU time, so host
+    // gaps between them are never counted.
+    async deviceTime(issue: () => void): Promise<number | undefined> {
+      if (!live?.timestamp) return undefined;
+      const info = await tf.time(issue);
+      return typeof info.kernelMs === 'number' ? info.kernelMs : undefined;
+    },
+    async evictCache(): Promise<void> {
+      if (!live) throw new Error('webgpu backend is not initialised: call init() first');
+      submitPending();
+      evictBuffer ??= live.device.createBuffer({ size: EVICTION_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      const encoder = live.device.createCommandEncoder();
+      encoder.clearBuffer(evictBuffer);
+      live.device.queue.submit([encoder.finish()]);
+    },
+    evictionMethod: `a ${EVICTION_BYTES / 2 ** 20} MiB buffer cleared on the queue before each sample (WebGPU does not report the L2 size; this is at least 2 × the L2 of current GPUs)`,
+    deviceState: nvidiaDeviceState,
     describe(): DeviceInfo {
       if (live) return live.info;
       const a = detection?.adapter;
@@ -137,6 +178,8 @@ export function createWebGPUAdapter(
     async teardown(): Promise<void> {
       if (!live) return;
       if (tf.findBackend(WEBGPU_BACKEND_NAME) || tf.findBackendFactory(WEBGPU_BACKEND_NAME)) tf.removeBackend(WEBGPU_BACKEND_NAME);
+      evictBuffer?.destroy();
+      evictBuffer = undefined;
       live.device.destroy();
       live = undefined;
       // The adapter was consumed by requestDevice; the next init detects afresh.

@@ -1,19 +1,6 @@
 /** What a report says about the WebGPU device: the adapter as Dawn names it, plus the driver where known. */
-import { execFileSync } from 'node:child_process';
 import type { DeviceInfo } from '../../harness/core/types.ts';
 import { adapterName, type AdapterInfoLike } from './detect.ts';
-
-/** The NVIDIA driver version from nvidia-smi, or undefined where there is none (Dawn does not expose it). */
-export function nvidiaDriverVersion(): string | undefined {
-  try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=driver_version', '--format=csv,noheader'], {
-      encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return out.trim().split('\n')[0]?.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface DeviceFacts {
   readonly info: AdapterInfoLike;

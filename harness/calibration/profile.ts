@@ -30,10 +30,10 @@ function sizeEntry(r: SizeResult): FusionSizeEntry | FailedSizeEntry {
   }
   return {
     ...where,
-    unfused_ms: u.medianMs,
-    fused_ms: f.medianMs,
-    ...(u.kernelMs === undefined ? {} : { unfused_kernel_ms: u.kernelMs }),
-    ...(f.kernelMs === undefined ? {} : { fused_kernel_ms: f.kernelMs }),
+    unfused_ms: u.throughputMs,
+    fused_ms: f.throughputMs,
+    ...(u.deviceMs === undefined ? {} : { unfused_kernel_ms: u.deviceMs }),
+    ...(f.deviceMs === undefined ? {} : { fused_kernel_ms: f.deviceMs }),
     speedup: speedup.ratio,
     speedup_ci: [speedup.lo, speedup.hi],
     memory_reduction: r.memoryReduction ?? 0,

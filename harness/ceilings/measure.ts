@@ -3,12 +3,13 @@
  * and the bandwidth an elementwise op achieves (memory roof). Each ceiling is held to a time budget.
  *
  * Work is counted, never guessed: a matMul of two n×n matrices is 2·n³ FLOPs; relu(x[N]) moves 4·N bytes in
- * and 4·N out; add(x[N], y[N]) moves 8·N in and 4·N out. Only one element of the result is read back per
- * sample, because reading a whole large output would time the device→host copy instead of the op.
+ * and 4·N out; add(x[N], y[N]) moves 8·N in and 4·N out. Nothing is read back: a sample ends with the device
+ * fence, because reading a large output would time the device→host copy instead of the op.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAdapter } from '../core/types.ts';
 import { median } from '../core/stats.ts';
+import { chooseCallsPerSample, deviceTimePerCall, throughputSample, warmUp, type IssueCall } from '../core/sampler.ts';
 import type { CeilingMeasurement, CeilingPoint, MeasuredCeilings } from '../core/ceilings.ts';
 
 export interface CeilingOptions {
@@ -18,10 +19,7 @@ export interface CeilingOptions {
   readonly matmulSizes?: readonly number[];
   /** Elementwise element counts to try, ascending (default 2^20…2^26). */
   readonly bandwidthSizes?: readonly number[];
-  /**
-   * A sample runs calls back to back until it lasts at least this long (default 20 ms), so that the one
-   * read-back that ends it (a queue round trip on a GPU) is small against the work.
-   */
+  /** A sample runs calls back to back until it lasts at least this long (default 20 ms), so the fence that ends it is small against the work. */
   readonly minSampleMs?: number;
   readonly onProgress?: (line: string) => void;
 }
@@ -33,18 +31,9 @@ const MIN_SAMPLES = 3;
 const MAX_SAMPLES = 15;
 
 export const CEILING_TIMING =
-  'per probe: one untimed warm-up call, then ≥ 3 samples; a sample is k back-to-back calls (k raised until it lasts ≥ 20 ms) ' +
-  'ended by reading back one element of the last output; per-call time = sample / k; the probe reports the median';
-
-/** Reads back one element of `t`, which waits for every queued kernel before it. */
-async function syncOne(adapter: BackendAdapter, t: tf.Tensor): Promise<void> {
-  const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), [0], [1]));
-  try {
-    await adapter.sync(one);
-  } finally {
-    one.dispose();
-  }
-}
+  'per probe: untimed warm-up calls, then ≥ 3 samples through the harness sampler; a sample is k back-to-back calls ' +
+  '(k raised until it lasts ≥ 20 ms, at most 256) then one device fence, nothing read back; per-call time = sample / k; ' +
+  'the probe reports the median; device time (kernel_ms) is the device clock over k calls where the backend has one';
 
 interface Probe {
   readonly op: string;
@@ -55,53 +44,20 @@ interface Probe {
 
 /** Times one probe until `deadline` (keeping at least MIN_SAMPLES) and returns its point. */
 async function timeProbe(adapter: BackendAdapter, probe: Probe, deadline: number, minSampleMs: number): Promise<CeilingPoint> {
-  const once = async (): Promise<number> => {
-    const start = performance.now();
+  const issue: IssueCall = () => {
     const out = probe.call();
-    try {
-      await syncOne(adapter, out);
-    } finally {
-      out.dispose();
-    }
-    return performance.now() - start;
+    return () => out.dispose();
   };
-  await once(); // warm-up: first-call compilation and allocation stay out of the samples
-  // the faster of two calls: one slow call (a fresh buffer, a busy neighbour) must not shrink k to 1
-  const estimate = Math.min(await once(), await once());
-  const k = Math.max(1, Math.min(256, Math.ceil(minSampleMs / Math.max(estimate, 1e-3))));
+  await warmUp(adapter, issue, 2);
+  const k = await chooseCallsPerSample(adapter, issue, minSampleMs, 256);
   const perCall: number[] = [];
   while (perCall.length < MIN_SAMPLES || (perCall.length < MAX_SAMPLES && performance.now() < deadline)) {
-    const start = performance.now();
-    let last: tf.Tensor | undefined;
-    for (let i = 0; i < k; i++) {
-      const out = probe.call();
-      last?.dispose();
-      last = out;
-    }
-    try {
-      await syncOne(adapter, last!);
-    } finally {
-      last!.dispose();
-    }
-    perCall.push((performance.now() - start) / k);
+    perCall.push(await throughputSample(adapter, issue, k));
   }
   const ms = median(perCall);
   const point = { op: probe.op, size: probe.size, work_per_call: probe.work, samples: perCall.length, calls_per_sample: k, median_ms: ms, rate: probe.work / (ms * 1e6) };
-  const kernel = adapter.hasKernelTiming ? await kernelMs(probe.call) : undefined;
-  return kernel === undefined ? point : { ...point, kernel_ms: kernel, kernel_rate: probe.work / (kernel * 1e6) };
-}
-
-/** Median GPU time of a few calls through tf.time, where the backend reports it; undefined otherwise. */
-async function kernelMs(call: () => tf.Tensor): Promise<number | undefined> {
-  const ms: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const info = await tf.time(() => {
-      call().dispose();
-    });
-    if (typeof info.kernelMs !== 'number' || !(info.kernelMs > 0)) return undefined;
-    ms.push(info.kernelMs);
-  }
-  return median(ms);
+  const device = await deviceTimePerCall(adapter, issue, k, 3);
+  return device === undefined || !(device > 0) ? point : { ...point, kernel_ms: device, kernel_rate: probe.work / (device * 1e6) };
 }
 
 /**

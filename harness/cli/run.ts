@@ -7,7 +7,7 @@ import { selectSuites } from '../select.ts';
 import { runSuites } from '../run.ts';
 import { writeRunOutputs } from '../output.ts';
 import { loadConfig } from '../core/config.ts';
-import { readEnv } from '../env.ts';
+import { parseCache, readEnv, withCache } from '../env.ts';
 import { parseBackendList } from '../../backends/registry.ts';
 
 export const DEFAULT_OUT = 'reports/latest';
@@ -20,19 +20,21 @@ export async function main(argv: string[]): Promise<number> {
     out: { type: 'string' },
     hardware: { type: 'string' },
     ceilings: { type: 'boolean' },
+    cache: { type: 'string' },
   });
   const env = readEnv();
   const backends = typeof values.backends === 'string' ? parseBackendList(values.backends, '--backends') : env.backends;
   const quick = values.quick === true || env.quick;
   const outDir = resolve(typeof values.out === 'string' ? values.out : env.out ?? DEFAULT_OUT);
-  const config = await loadConfig();
+  const cache = typeof values.cache === 'string' ? parseCache(values.cache, '--cache') : env.cache;
+  const config = withCache(await loadConfig(), cache);
   const all = await loadSuiteFiles(positionals);
   if (all.length === 0) throw new UsageError(positionals.length ? `no suite declared in ${positionals.join(', ')}` : 'no suite files found under suites/');
   const patterns = typeof values.patterns === 'string' ? values.patterns : env.patterns;
   const suites = selectSuites(all, patterns, typeof values.patterns === 'string' ? '--patterns' : 'FUSEBENCH_PATTERNS');
   const started = Date.now();
   const results = await runSuites({
-    suites, ...(backends ? { backends } : {}), quick, config, tinybench: true,
+    suites, ...(backends ? { backends } : {}), quick, config,
     ...(values.ceilings === true ? { ceilings: quick ? { budgetMs: 1500 } : {} } : {}),
     command: `fusebench run ${argv.join(' ')}`.trim(),
     onProgress: (line) => console.log(line),

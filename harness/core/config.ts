@@ -8,6 +8,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { UsageError } from './errors.ts';
+import type { CacheState } from './sampler.ts';
 
 export interface VerdictThresholds {
   /** ≥ this: ✓ Strong benefit. */
@@ -40,6 +42,14 @@ export interface SamplingConfig {
   /** Seconds after which a size stops adding rounds (it keeps at least `minRounds`). */
   readonly maxSecondsPerSize: number;
   readonly minRounds: number;
+  /**
+   * `warm` (default): inputs stay in cache between calls, as in a model run back to back. `cold`: the caches are
+   * evicted before every sample (a buffer of at least twice the cache is written, outside the timed region),
+   * and a sample is one call.
+   */
+  readonly cache: CacheState;
+  /** Device-time measurements per variant and size (each over K calls), on backends that time the device. */
+  readonly deviceReps: number;
   /** tinybench cross-check: time per task in ms (full and quick runs). */
   readonly tinybenchMs: number;
   readonly quickTinybenchMs: number;
@@ -73,6 +83,8 @@ export const defaultConfig: FusebenchConfig = {
     confidence: 0.95,
     maxSecondsPerSize: 20,
     minRounds: 6,
+    cache: 'warm',
+    deviceReps: 5,
     tinybenchMs: 400,
     quickTinybenchMs: 100,
   },
@@ -92,17 +104,28 @@ export function mergeConfig(base: FusebenchConfig, over: DeepPartial<FusebenchCo
   for (const [key, value] of Object.entries(over)) {
     const current = (base as unknown as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    if (current === undefined) throw new Error(`fusebench.config: unknown field "${key}"`);
+    if (current === undefined) throw new UsageError(`fusebench.config: unknown field "${key}"; known fields: ${Object.keys(base).join(', ')}`);
     if (typeof current === 'object' && current !== null) {
       for (const sub of Object.keys(value as object)) {
-        if (!(sub in (current as object))) throw new Error(`fusebench.config: unknown field "${key}.${sub}"`);
+        if (!(sub in (current as object))) throw new UsageError(`fusebench.config: unknown field "${key}.${sub}"; known fields of "${key}": ${Object.keys(current).join(', ')}`);
       }
       out[key] = { ...(current as object), ...(value as object) };
     } else {
       out[key] = value;
     }
   }
-  return out as unknown as FusebenchConfig;
+  const merged = out as unknown as FusebenchConfig;
+  checkConfigValues(merged);
+  return merged;
+}
+
+export const CACHE_STATES: readonly CacheState[] = ['warm', 'cold'];
+
+/** Values a field's type cannot rule out, each named by its field. */
+export function checkConfigValues(c: FusebenchConfig): void {
+  if (!CACHE_STATES.includes(c.sampling.cache)) {
+    throw new UsageError(`fusebench.config: sampling.cache must be "warm" or "cold" (got ${JSON.stringify(c.sampling.cache)})`);
+  }
 }
 
 const CONFIG_FILES = ['fusebench.config.ts', 'fusebench.config.mjs', 'fusebench.config.js'];

@@ -107,6 +107,14 @@ export interface DeviceInfo {
   readonly [key: string]: string | number | boolean;
 }
 
+/** The GPU's state at one moment (NVML through nvidia-smi), to see clock drops and throttling across a run. */
+export interface DeviceState {
+  readonly at: string;
+  readonly smClockMHz: number;
+  readonly temperatureC: number;
+  readonly powerW: number;
+}
+
 /** One tfjs backend, as the harness needs it. Deliberately small. */
 export interface BackendAdapter {
   readonly name: string;
@@ -114,8 +122,23 @@ export interface BackendAdapter {
   detect(): Promise<Availability>;
   /** Registers and selects the backend; idempotent. */
   init(): Promise<void>;
-  /** Waits until `t` is computed and its values are on the host. */
-  sync(t: Tensor): Promise<void>;
+  /**
+   * A fence: resolves once every call issued so far has finished on the device. It reads nothing back;
+   * reading whole results stays in the correctness check.
+   */
+  sync(): Promise<void>;
+  /**
+   * Device milliseconds of the work that `issue` launches, with no host gaps counted (CUDA events around the
+   * sequence with the stream held until it is all queued; WebGPU timestamp queries per pass). Undefined where
+   * the backend cannot tell device time from host time (the CPU backends: there it is the same thing).
+   */
+  deviceTime?(issue: () => void): Promise<number | undefined>;
+  /** Evicts the caches the backend's kernels read through (GPU L2, or the CPU's last level), outside any timing. */
+  evictCache?(): Promise<void>;
+  /** What evictCache writes, for the report, e.g. "cuMemsetD32 of 120 MiB (2 × the 60 MiB L2)". */
+  readonly evictionMethod?: string;
+  /** The GPU's clock, temperature and power now, where the backend can read them. */
+  deviceState?(): DeviceState | undefined;
   /** Whether `tf.time` reports real kernel time on this backend. */
   readonly hasKernelTiming: boolean;
   describe(): DeviceInfo;
@@ -126,13 +149,19 @@ export interface BackendAdapter {
 // Results (mirrored by schemas/results.schema.json)
 
 export interface VariantStats {
-  readonly medianMs: number;
+  /**
+   * Pipelined per-call time: each sample is K back-to-back calls then one fence, divided by K; this is the
+   * median over samples. Verdicts, speedups, the gate, calibration and the cost model use it.
+   */
+  readonly throughputMs: number;
   readonly p10Ms: number;
   readonly p90Ms: number;
-  /** One wall-clock sample per round, in round order. */
+  /** One throughput sample (per-call ms) per round, in round order. */
   readonly samplesMs: readonly number[];
-  /** Median GPU/kernel time per call where the backend reports it. */
-  readonly kernelMs?: number;
+  /** One call then the fence, on an idle device: the cost of a lone call (median over rounds). */
+  readonly latencyMs: number;
+  /** Device time per call (GPU work of K calls ÷ K, no host gaps), where the backend measures it. */
+  readonly deviceMs?: number;
   /** Kernel names launched by one call, from tf.profile. */
   readonly kernels: readonly string[];
   readonly bytesAllocated: number;
@@ -184,10 +213,10 @@ export interface SizeResult {
   readonly speedup?: Interval;
   readonly memoryReduction?: number;
   readonly judgement?: Judgement;
-  /** Calls timed back to back per sample (raised until a sample lasts config.sampling.minSampleMs). */
+  /** K: calls timed back to back per sample (raised until a sample lasts config.sampling.minSampleMs; 1 when cold). */
   readonly callsPerSample?: number;
-  /** Medians from vitest's own tinybench runs (sequential, not interleaved), when run under vitest. */
-  readonly tinybench?: { readonly unfusedMedianMs: number; readonly fusedMedianMs: number };
+  /** Why the size stopped adding rounds: the round limit, its time budget, or the adaptive rule. */
+  readonly stoppedBy?: 'rounds' | 'budget' | 'converged';
 }
 
 export interface PatternResult {
@@ -218,8 +247,14 @@ export interface BackendStatus extends Availability {
   readonly name: string;
   readonly kind: BackendKind;
   readonly device?: DeviceInfo;
-  /** Median cost of one timed call that does almost nothing (tidy + 1-element kernel + read-back + dispose). */
+  /** Per-call cost of a 1-element op through the sampler (tidy, dispose, K = 100 calls and one fence). */
   readonly harnessOverheadMs?: number;
+  /** The same op dispatched bare in a loop (100 calls, one fence): what harnessOverheadMs is held against. */
+  readonly bareDispatchMs?: number;
+  /** The GPU's clock, temperature and power when the backend's run started and ended. */
+  readonly deviceState?: { readonly start: DeviceState; readonly end: DeviceState };
+  /** How the backend evicts caches, where a run used `cache: 'cold'`. */
+  readonly evictionMethod?: string;
   /** Roofline ceilings measured in the same run (`--ceilings`); see harness/ceilings. */
   readonly ceilings?: MeasuredCeilings;
 }
@@ -235,6 +270,13 @@ export interface RunResults {
     readonly warmup: number;
     readonly bootstrap: number;
     readonly timing: string;
+    /**
+     * `pipelined`: K calls then one fence, nothing read back (throughputMs, latencyMs, deviceMs).
+     * Absent in results written before 2026-12-04: each call was timed to a full read-back of its output (medianMs).
+     */
+    readonly method?: 'pipelined';
+    /** `warm` or `cold` caches (absent: warm). */
+    readonly cache?: 'warm' | 'cold';
     /** The sampling rules in force for this run (absent in results written before they were recorded). */
     readonly minSampleMs?: number;
     readonly maxSecondsPerSize?: number;

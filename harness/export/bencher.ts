@@ -20,7 +20,7 @@ export type Bmf = Record<string, Record<string, BmfMetric>>;
 const NS_PER_MS = 1e6;
 
 function latency(v: VariantStats): BmfMetric {
-  return { value: v.medianMs * NS_PER_MS, lower_value: v.p10Ms * NS_PER_MS, upper_value: v.p90Ms * NS_PER_MS };
+  return { value: v.throughputMs * NS_PER_MS, lower_value: v.p10Ms * NS_PER_MS, upper_value: v.p90Ms * NS_PER_MS };
 }
 
 export function toBencherBmf(results: RunResults): { bmf: Bmf; skipped: string[] } {

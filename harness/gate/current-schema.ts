@@ -5,9 +5,8 @@
  */
 const variant = {
   type: 'object',
-  required: ['medianMs', 'samplesMs'],
+  required: ['samplesMs'],
   properties: {
-    medianMs: { type: 'number', exclusiveMinimum: 0 },
     samplesMs: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 } },
   },
 } as const;

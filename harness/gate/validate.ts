@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { RunResults } from '../core/types.ts';
-import { assertValidResults } from '../schema.ts';
+import { assertValidResults, upgradeResults } from '../schema.ts';
 import { BASELINE_SCHEMA, type Baseline } from './format.ts';
 import { currentResultsSchema } from './current-schema.ts';
 
@@ -138,5 +138,5 @@ export function loadBaseline(file: string): Baseline {
 export function loadCurrentResults(file: string): RunResults {
   const doc = readJsonFile(file, 'current results');
   assertCurrentResults(doc, file);
-  return doc;
+  return upgradeResults(doc);
 }

@@ -2,14 +2,14 @@
  * Interleaved sampling of many variants (a pipeline, its stages alone, its fused kernels alone, a copy).
  * Each round runs every variant once, starting at a different variant each round and alternating direction,
  * so drift on a shared machine spreads over all of them and rounds can be resampled as units.
- * Every call ends with its result read back to the host.
+ * Every call ends with the device fence (nothing is read back).
  */
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAdapter } from '../core/types.ts';
 
 /**
- * How the compute part of a call is timed (the wall time always includes the read-back):
+ * How the compute part of a call is timed (the wall time always runs to the device fence):
  * - `sync-compute`: the backend runs kernels synchronously (cpu, wasm), so the time until the op returns is its compute time;
  * - `kernel-timer`: tf.time's kernelMs (GPU timestamp queries);
  * - `wall`: no way to separate compute from read-back; compute = wall.
@@ -24,11 +24,11 @@ export function timingModeFor(adapter: BackendAdapter): TimingMode {
 export function describeTimingMode(mode: TimingMode): string {
   switch (mode) {
     case 'sync-compute':
-      return 'compute = wall time until the op returns (kernels run synchronously on this backend); wall = compute + read-back';
+      return 'compute = wall time until the op returns (kernels run synchronously on this backend); wall = compute + the fence';
     case 'kernel-timer':
-      return 'compute = tf.time kernelMs (device timestamps); wall = until the read-back completes';
+      return 'compute = tf.time kernelMs (device timestamps); wall = until the device fence';
     case 'wall':
-      return 'compute = wall time including the read-back (this backend offers no way to separate them)';
+      return 'compute = wall time to the device fence (this backend offers no way to separate them)';
   }
 }
 
@@ -52,7 +52,7 @@ export async function timedCall(fn: () => tf.Tensor, adapter: BackendAdapter, mo
     computeMs = performance.now() - t0;
   }
   try {
-    await adapter.sync(out!);
+    await adapter.sync();
   } finally {
     out!.dispose();
   }

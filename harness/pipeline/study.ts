@@ -81,7 +81,7 @@ async function runBackend(
       const r = await measureSize(micro.file, micro.spec, adapter, p, { config, quick: opts.quick, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
       results.push(r);
       log(r.status === 'ok'
-        ? `${adapter.name.padEnd(6)} ${micro.spec.id.padEnd(22)} ${r.size.padEnd(16)} ${r.unfused!.medianMs.toFixed(3)} → ${r.fused!.medianMs.toFixed(3)} ms  micro ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]  ${r.correctness?.fused.ok ? 'exact' : 'INCORRECT'}`
+        ? `${adapter.name.padEnd(6)} ${micro.spec.id.padEnd(22)} ${r.size.padEnd(16)} ${r.unfused!.throughputMs.toFixed(3)} → ${r.fused!.throughputMs.toFixed(3)} ms  micro ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]  ${r.correctness?.fused.ok ? 'exact' : 'INCORRECT'}`
         : `${adapter.name.padEnd(6)} ${micro.spec.id.padEnd(22)} ${r.size.padEnd(16)} FAILED: ${r.error}`);
     }
     const s = micro.spec;

@@ -174,7 +174,7 @@ export function microSection(ctx: BackendContext): string {
     parts.push(`Measured by the harness engine (suite \`${m.id}\`, ${m.file.split('/').slice(-3).join('/')}): unfused tadd then tnot vs the fused kernel, wall time per call including the read-back.`, '');
     parts.push(table(['Elements', 'Unfused (ms)', 'Fused (ms)', 'Speedup [95% CI]', 'Verdict', `vs the study's ${times(claim)}`], m.results.map((r) => r.status !== 'ok'
       ? [r.size, '—', '—', `failed: ${r.error ?? ''}`, '—', '—']
-      : [r.size, ms(r.unfused!.medianMs), ms(r.fused!.medianMs), ci(r.speedup!), verdictText(r.judgement!),
+      : [r.size, ms(r.unfused!.throughputMs), ms(r.fused!.throughputMs), ci(r.speedup!), verdictText(r.judgement!),
         r.speedup!.lo > claim ? 'above' : r.speedup!.hi < claim ? 'below' : 'consistent (CI contains it)'])));
     const s = b.summary.micro;
     if (s) parts.push('', `Geometric mean ${times(s.geomean)} over ${s.sizes} size(s) (range ${times(s.min)}–${times(s.max)}); ${s.correct ? 'the fused kernel matched the reference exactly at every size' : 'NOT every size was correct — see the table'}.`);

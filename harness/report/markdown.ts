@@ -17,7 +17,6 @@ import { predictionVsReality } from './sections/prediction.ts';
 import { decisionMatrix } from './sections/decision.ts';
 import { honestAssessment } from './sections/assessment.ts';
 import { strategy } from './sections/strategy.ts';
-import { crossCheck } from './sections/crosscheck.ts';
 
 export interface RenderOptions {
   /** Thresholds to judge with; defaults to the config in force (fusebench.config.ts once loaded). */
@@ -45,7 +44,6 @@ export function renderReport(results: RunResults, opts: RenderOptions = {}): str
     honestAssessment(m),
     strategy(m),
     ...(opts.extraSections ?? []).map((x) => x.trim()).filter((x) => x.length > 0),
-    crossCheck(m),
   ].filter((s): s is string => s !== undefined);
   return `${sections.join('\n\n---\n\n')}\n`;
 }

@@ -20,14 +20,14 @@ export interface RooflinePoint {
   readonly achievedGbps: number;
   /** Achieved share of the roof that bounds the point: GB/s ÷ bandwidth ceiling if memory-bound, GFLOP/s ÷ matmul ceiling otherwise. */
   readonly fractionOfRoof: number;
-  /** Which time the rates use: the GPU kernel time where the backend reports one, otherwise wall clock. */
+  /** Which time the rates use: device time where the backend measures it, otherwise the pipelined throughput. */
   readonly time: 'kernel' | 'wall';
 }
 
 /** One variant's point from its analytic cost and measured time. */
 export function rooflinePoint(flops: number, bytes: number, v: VariantStats, roofs: Roofs): RooflinePoint {
-  const useKernel = typeof v.kernelMs === 'number' && v.kernelMs > 0;
-  const ms = useKernel ? v.kernelMs! : v.medianMs;
+  const useKernel = typeof v.deviceMs === 'number' && v.deviceMs > 0;
+  const ms = useKernel ? v.deviceMs! : v.throughputMs;
   const intensity = bytes > 0 ? flops / bytes : Infinity;
   const ridge = roofs.gflops / roofs.gbps;
   const bound: Bound = intensity < ridge ? 'memory' : 'compute';

@@ -7,20 +7,19 @@ import { bench, describe } from 'vitest';
 import type { BackendAdapter, BackendStatus, RegisteredSuite, SizeParams, SizeResult } from '../core/types.ts';
 import { setFrontEnd } from '../core/suite.ts';
 import { loadConfig } from '../core/config.ts';
-import { readEnv } from '../env.ts';
+import { readEnv, withCache } from '../env.ts';
 import { matchesSelector } from '../select.ts';
-import { harnessOverhead, patternResult, resolveBackends } from '../run.ts';
+import { backendFacts, patternResult, resolveBackends } from '../run.ts';
 import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
 import { seededRandom } from '../core/stats.ts';
 import { activateBackend } from '../activate.ts';
 import { writePartial } from './partial.ts';
 
 const env = readEnv();
-const config = await loadConfig();
+const config = withCache(await loadConfig(), env.cache);
 const statuses: BackendStatus[] = await resolveBackends(env.backends);
 const ready = new Map<string, Promise<BackendAdapter>>();
-const devices = new Map<string, BackendStatus['device']>();
-const overheads = new Map<string, number>();
+const facts = new Map<string, Awaited<ReturnType<typeof backendFacts>>>();
 
 /** Unknown names in FUSEBENCH_PATTERNS are reported by the reporter, which sees every suite that ran. */
 const isSelected = (suite: RegisteredSuite): boolean => matchesSelector(suite.spec, env.patterns);
@@ -30,8 +29,7 @@ async function activate(name: string): Promise<BackendAdapter> {
   if (!p) {
     p = (async () => {
       const a = await activateBackend(name);
-      devices.set(name, a.describe());
-      overheads.set(name, await harnessOverhead(a));
+      facts.set(name, await backendFacts(a, config));
       return a;
     })();
     ready.set(name, p);
@@ -59,9 +57,10 @@ function registerBenches(suite: RegisteredSuite, adapter: BackendAdapter, p: Siz
       await activate(adapter.name);
       state ??= buildSizeState(spec, p, seededRandom(1));
     };
+    // vitest's own table: one call and the device fence per iteration (a lone call's latency, not our verdict numbers).
     const call = (pick: (s: SizeState) => () => import('@tensorflow/tfjs-core').Tensor) => async (): Promise<void> => {
       const out = pick(state!)();
-      await adapter.sync(out);
+      await adapter.sync();
       out.dispose();
     };
     bench('unfused', call((s) => s.unfused), { ...benchOptions, setup });
@@ -100,7 +99,7 @@ setFrontEnd((suite) => {
     }
     writePartial({
       quick: env.quick,
-      backends: statuses.map((s) => (devices.has(s.name) ? { ...s, device: devices.get(s.name), harnessOverheadMs: overheads.get(s.name) } : { ...s })),
+      backends: statuses.map((s) => ({ ...s, ...facts.get(s.name) })),
       pattern: patternResult(suite, results),
     });
     for (const register of pending) register();

@@ -1,43 +1,16 @@
 /**
- * vitest reporter (main process): when the bench run ends, assembles the workers' partial results and the
- * tinybench medians into one RunResults, writes reports/latest/ and, if FUSEBENCH_BASELINE is set, gates.
+ * vitest reporter (main process): when the bench run ends, assembles the workers' partial results into one
+ * RunResults, writes reports/latest/ and, if FUSEBENCH_BASELINE is set, gates.
  */
 import { resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import type { PatternResult, RunResults, SizeResult } from '../core/types.ts';
+import type { RunResults } from '../core/types.ts';
 import { clearPartials, readPartials } from './partial.ts';
 import { loadConfig } from '../core/config.ts';
 import { machineInfo } from '../machine.ts';
 import { samplingRecord } from '../run.ts';
 import { writeRunOutputs } from '../output.ts';
-import { readEnv } from '../env.ts';
-
-interface RawTask {
-  readonly name: string;
-  readonly type: string;
-  readonly tasks?: readonly RawTask[];
-  readonly result?: { readonly benchmark?: { readonly median?: number } };
-}
-
-/** `${suiteId}/${backend} · ${size}/${variant}` → tinybench median (ms). */
-function collectMedians(tasks: readonly RawTask[], path: string[], out: Map<string, number>): void {
-  for (const t of tasks) {
-    const here = [...path, t.name];
-    const median = t.result?.benchmark?.median;
-    if (typeof median === 'number' && t.type !== 'suite') out.set(here.slice(-3).join('/'), median);
-    if (t.tasks) collectMedians(t.tasks, here, out);
-  }
-}
-
-function withTinybench(p: PatternResult, medians: Map<string, number>): PatternResult {
-  const results: SizeResult[] = p.results.map((r) => {
-    const key = `${p.id}/${r.backend} · ${r.size}`;
-    const u = medians.get(`${key}/unfused`);
-    const f = medians.get(`${key}/fused`);
-    return u !== undefined && f !== undefined ? { ...r, tinybench: { unfusedMedianMs: u, fusedMedianMs: f } } : r;
-  });
-  return { ...p, results };
-}
+import { readEnv, withCache } from '../env.ts';
 
 export default class FusebenchReporter implements Reporter {
   onInit(): void {
@@ -55,9 +28,7 @@ export default class FusebenchReporter implements Reporter {
       process.exitCode = 2;
     }
     if (partials.length === 0) return;
-    const config = await loadConfig();
-    const medians = new Map<string, number>();
-    for (const m of testModules) collectMedians((m as unknown as { task: RawTask }).task.tasks ?? [], [], medians); // the raw task tree carries tinybench results
+    const config = withCache(await loadConfig(), env.cache);
     const quick = partials[0].quick;
     const results: RunResults = {
       schema: 'fusebench/results@1',
@@ -67,7 +38,7 @@ export default class FusebenchReporter implements Reporter {
       machine: machineInfo(),
       sampling: samplingRecord(config, quick),
       backends: mergeBackends(partials.map((p) => p.backends)),
-      patterns: partials.map((p) => withTinybench(p.pattern, medians)),
+      patterns: partials.map((p) => p.pattern),
     };
     const outDir = resolve(env.out ?? 'reports/latest');
     try {

@@ -3,9 +3,9 @@ import { renderRoofline, rooflinePoint, roofsFromProfiles } from '../../harness/
 import type { RunResults, VariantStats } from '../../harness/core/types.ts';
 import { fakeCeilings, fakeResults } from './fixtures/results.ts';
 
-const v = (ms: number, kernelMs?: number): VariantStats => ({
-  medianMs: ms, p10Ms: ms, p90Ms: ms, samplesMs: [ms], kernels: [], bytesAllocated: 0, gflops: 0, gbps: 0,
-  ...(kernelMs === undefined ? {} : { kernelMs }),
+const v = (ms: number, deviceMs?: number): VariantStats => ({
+  throughputMs: ms, latencyMs: ms, p10Ms: ms, p90Ms: ms, samplesMs: [ms], kernels: [], bytesAllocated: 0, gflops: 0, gbps: 0,
+  ...(deviceMs === undefined ? {} : { deviceMs }),
 });
 
 describe('rooflinePoint', () => {

@@ -46,7 +46,7 @@ describe('exports', () => {
     const r0 = results.patterns[0].results[0];
     const fused = entries.find((e) => e.name === 'Linear_Bias_ReLU · cpu · 64×256→256 · fused')!;
     expect(fused.unit).toBe('ms');
-    expect(fused.value).toBeCloseTo(r0.fused!.medianMs, 5);
+    expect(fused.value).toBeCloseTo(r0.fused!.throughputMs, 5);
     const ratio = entries.find((e) => e.name === 'Linear_Bias_ReLU · cpu · 64×256→256 · fused/unfused time')!;
     expect(ratio.unit).toBe('ratio');
     expect(ratio.value).toBeCloseTo(1 / r0.speedup!.ratio, 5);
@@ -61,7 +61,7 @@ describe('exports', () => {
     expect(Object.keys(bmf)).toHaveLength(3 * TYPICAL_ROWS.length);
     const r0 = results.patterns[0].results[0];
     const lat = bmf['Linear_Bias_ReLU · cpu · 64×256→256 · fused'].latency;
-    expect(lat.value).toBeCloseTo(r0.fused!.medianMs * 1e6, 3);
+    expect(lat.value).toBeCloseTo(r0.fused!.throughputMs * 1e6, 3);
     expect(lat.lower_value!).toBeLessThanOrEqual(lat.value);
     expect(lat.upper_value!).toBeGreaterThanOrEqual(lat.value);
     expect(bmf['Linear_Bias_ReLU · cpu · 64×256→256'].speedup).toEqual({ value: r0.speedup!.ratio, lower_value: r0.speedup!.lo, upper_value: r0.speedup!.hi });

@@ -68,7 +68,7 @@ function sizeResult(row: SyntheticRow, model: NoiseModel, runFactor: number, ran
   const f = samples(row.fusedMs, drift, model, rand);
   const ratio = median(u) / median(f);
   const variant = (s: number[]) => ({
-    medianMs: median(s), p10Ms: Math.min(...s), p90Ms: Math.max(...s), samplesMs: s,
+    throughputMs: median(s), latencyMs: median(s), p10Ms: Math.min(...s), p90Ms: Math.max(...s), samplesMs: s,
     kernels: ['K'], bytesAllocated: 100, gflops: 1, gbps: 1,
   });
   const verdict: Verdict = row.verdict ?? (ratio >= 1.1 ? '✓ Moderate benefit' : ratio >= 0.95 ? '⚠ Minimal benefit' : '✗ Fusion is slower');

@@ -42,7 +42,7 @@ export function section(md: string, title: string): string {
 /** One ok size result with a given speedup CI, for unit tests of the model. */
 export function sizeAt(size: string, magnitude: number, ratio: number, lo: number, hi: number, backend = 'cpu', ok = true): SizeResult {
   const samples = [1, 1, 1];
-  const stats = (kernels: string[]) => ({ medianMs: 1, p10Ms: 1, p90Ms: 1, samplesMs: samples, kernels, bytesAllocated: 4, gflops: 1, gbps: 1 });
+  const stats = (kernels: string[]) => ({ throughputMs: 1, latencyMs: 1, p10Ms: 1, p90Ms: 1, samplesMs: samples, kernels, bytesAllocated: 4, gflops: 1, gbps: 1 });
   return {
     backend, size, params: { n: magnitude }, magnitude, status: 'ok',
     cost: { flops: 1, bytesUnfused: 2, bytesFused: 1, intermediateBytes: 1 },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { upgradeResults } from '../../harness/schema.ts';
 import { fixture, mutable, render, section, sizeAt, withoutGpu } from './helpers.ts';
 import { defaultConfig } from '../../harness/core/config.ts';
 import { renderReport, renderReportExcerpt } from '../../harness/report/markdown.ts';
@@ -147,9 +149,11 @@ describe('report content comes from the data', () => {
     expect(md).toMatch(/\| wasm +\| 512×768→3072 .*✗ 3\.1e-2 \(rel 4\.4e-1\) +\| ✗ Incorrect/);
   });
 
-  it('shows wall and kernel time for a GPU backend that reports kernel time, and says which the verdict uses', () => {
-    expect(md).toContain('Kernel ms unfused → fused');
-    expect(md).toContain('verdicts use the wall-clock times');
+  it('shows throughput, latency and, for a GPU backend with a device clock, device time, and says which the verdict uses', () => {
+    expect(md).toContain('Latency ms unfused → fused');
+    expect(md).toContain('Device ms unfused → fused');
+    expect(md).toContain('verdicts use throughput');
+    expect(section(md, 'Methodology')).toContain('Nothing is read back inside a timed region');
   });
 
   it('names the fused variant per backend from the kernels launched', () => {
@@ -167,9 +171,9 @@ describe('report content comes from the data', () => {
     expect(render(flat as unknown as RunResults)).not.toContain('Small sizes benefit less');
   });
 
-  it('reports the tinybench cross-check when tinybench numbers are present', () => {
-    expect(md).toContain('## Appendix: tinybench Cross-check');
-    expect(section(md, 'Methodology')).toContain('its ratio of medians lies inside the harness CI for 6 of 6');
+  it('says when a run was measured the old way, with every sample ending in a read-back', () => {
+    const old = upgradeResults(JSON.parse(readFileSync(new URL('../fixtures/results-readback.json', import.meta.url), 'utf8')) as RunResults);
+    expect(section(render(old), 'Methodology')).toContain('This run predates pipelined timing');
   });
 });
 
@@ -248,7 +252,7 @@ describe('rules added after reading a real report', () => {
     const noisy = mutable(fixture());
     for (const p of noisy.patterns) {
       for (const r of p.results) {
-        for (const v of [r.unfused, r.fused]) if (v) { v.p10Ms = v.medianMs * 0.5; v.p90Ms = v.medianMs * 1.5; }
+        for (const v of [r.unfused, r.fused]) if (v) { v.p10Ms = v.throughputMs * 0.5; v.p90Ms = v.throughputMs * 1.5; }
       }
     }
     expect(render(noisy as unknown as RunResults)).toContain('Timings were noisy: a variant\'s p10–p90 spread was a median 100% of its median time');
@@ -272,10 +276,9 @@ describe('rules added after reading a real report', () => {
 });
 
 describe('extra sections', () => {
-  it('places sections rendered from other data before the appendix', () => {
+  it('places sections rendered from other data after the strategy, and drops empty ones', () => {
     const md = renderReport(fixture(), { config: defaultConfig, extraSections: ['## Roofline\n\nfrom measured ceilings\n', '  '] });
     expect(md.indexOf('## Roofline')).toBeGreaterThan(md.indexOf('## Hardware-aware Strategy'));
-    expect(md.indexOf('## Roofline')).toBeLessThan(md.indexOf('## Appendix: tinybench Cross-check'));
     expect(md).not.toMatch(/---\n\n\n*---/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,23 @@ function messageFor(doc: unknown): string {
 describe('results.json schema: good documents', () => {
   it('accepts the fixture', () => {
     expect(resultsProblems(fixture())).toEqual([]);
+  });
+
+  it('still loads results written before pipelined timing, with medianMs as throughput and kernelMs as device time', () => {
+    const old = loadResults(new URL('../fixtures/results-readback.json', import.meta.url).pathname);
+    expect(old.sampling.method).toBeUndefined();
+    const r = old.patterns[1]!.results.find((x) => x.backend === 'webgpu' && x.status === 'ok')!;
+    const raw = (JSON.parse(readFileSync(new URL('../fixtures/results-readback.json', import.meta.url), 'utf8')) as {
+      patterns: Array<{ results: Array<{ backend: string; status: string; fused?: { medianMs: number; kernelMs: number } }> }>;
+    }).patterns[1]!.results.find((x) => x.backend === 'webgpu' && x.status === 'ok')!;
+    expect(r.fused!.throughputMs).toBe(raw.fused!.medianMs);
+    expect(r.fused!.deviceMs).toBe(raw.fused!.kernelMs);
+  });
+
+  it('refuses a variant with neither throughputMs and latencyMs nor the older medianMs', () => {
+    const r = mutable(fixture());
+    delete (r.patterns[0].results[0].fused as { latencyMs?: number }).latencyMs;
+    expect(resultsProblems(r).join('\n')).toMatch(/fused/);
   });
 
   it('accepts a non-finite error magnitude, which JSON writes as null', () => {

@@ -33,7 +33,7 @@ describe.skipIf(!availability.available)(`WGSL kernels compile on Dawn's null de
     try {
       const out = c.fused(ts);
       expect(out.shape).toEqual(c.reference(ts).shape);
-      await nullDevice.sync(out); // throws the first WebGPU error the kernel caused
+      await nullDevice.sync(); // throws the first WebGPU error the kernel caused
       out.dispose();
       await nullDevice.gpuDevice().queue.onSubmittedWorkDone();
       expect(nullDevice.gpuErrors().slice(errorsBefore)).toEqual([]);
@@ -54,7 +54,7 @@ describe.skipIf(!availability.available)(`WGSL kernels compile on Dawn's null de
     for (const [name, run] of cases) {
       const before = nullDevice.gpuErrors().length;
       const out = tf.tidy(run);
-      await nullDevice.sync(out);
+      await nullDevice.sync();
       out.dispose();
       expect(nullDevice.gpuErrors().slice(before), name).toEqual([]);
     }

@@ -103,7 +103,7 @@ async function checkKernels(): Promise<KernelResult[]> {
       const host = c.makeInputs();
       const want = await onBackend('cpu', c, host, 'reference');
       const got = await onBackend('webgpu', c, host, 'fused');
-      await webgpuBackend.sync(tf.scalar(0)); // surfaces any WebGPU error recorded while running the kernel
+      await webgpuBackend.sync(); // surfaces any WebGPU error recorded while running the kernel
       const r = compare(got, want, c.atol, c.rtol);
       results.push({ name: c.name, ...r });
       log(`${r.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(52)} maxAbs ${r.maxAbs.toExponential(2)}  maxRel ${r.maxRel.toExponential(2)}`);

@@ -20,6 +20,7 @@ export const CU_DEVICE_ATTRIBUTE = {
   GLOBAL_MEMORY_BUS_WIDTH: 37,
   COMPUTE_CAPABILITY_MAJOR: 75,
   COMPUTE_CAPABILITY_MINOR: 76,
+  L2_CACHE_SIZE: 38,
   MAX_SHARED_MEMORY_PER_BLOCK_OPTIN: 97,
 } as const;
 const CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
@@ -50,6 +51,10 @@ export class Driver {
     decl('int cuDevicePrimaryCtxRetain(_Out_ CUcontext *ctx, int dev)');
     decl('int cuCtxSetCurrent(CUcontext ctx)');
     decl('int cuCtxSynchronize()');
+    decl('int cuStreamSynchronize(uint64_t stream)');
+    decl('int cuMemHostAlloc(_Out_ void **pp, uint64_t bytes, unsigned int flags)');
+    decl('int cuMemHostGetDevicePointer_v2(_Out_ uint64_t *dptr, void *p, unsigned int flags)');
+    decl('int cuMemFreeHost(void *p)');
     decl('int cuMemAlloc_v2(_Out_ uint64_t *dptr, uint64_t bytes)');
     decl('int cuMemFree_v2(uint64_t dptr)');
     decl('int cuMemGetInfo_v2(_Out_ uint64_t *free, _Out_ uint64_t *total)');
@@ -129,6 +134,24 @@ export class Driver {
   }
   synchronize(): void {
     this.call('cuCtxSynchronize');
+  }
+  /** Waits for the legacy default stream, the one every fusebench launch goes to. */
+  streamSynchronize(): void {
+    this.call('cuStreamSynchronize', 0);
+  }
+  /**
+   * Page-locked host memory mapped into the device's address space: the host's view of it, and its device address.
+   * A kernel reads host writes to it directly (a volatile load), with no copy queued on any stream.
+   */
+  mappedHostAlloc(bytes: number): { host: Handle; view: ArrayBuffer; device: DevicePtr } {
+    const CU_MEMHOSTALLOC_PORTABLE = 0x01, CU_MEMHOSTALLOC_DEVICEMAP = 0x02;
+    this.call('cuMemHostAlloc', this.handleOut, bytes, CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP);
+    const host = this.handleOut[0];
+    this.call('cuMemHostGetDevicePointer_v2', this.u64Out, host, 0);
+    return { host, view: koffi.view(host, bytes), device: Number(this.u64Out[0]) };
+  }
+  freeHost(host: Handle): void {
+    this.call('cuMemFreeHost', host);
   }
   /** Returns the raw CUresult instead of throwing, so the pool can retry after an out-of-memory. */
   tryMemAlloc(bytes: number): { code: number; ptr: DevicePtr } {

@@ -11,6 +11,7 @@ import { CudaUnavailableError } from '../ffi/errors.ts';
 import { DevicePool } from './pool.ts';
 import { KernelCompiler } from './compiler.ts';
 import { Launcher } from './launcher.ts';
+import { StreamHold } from './stream-hold.ts';
 
 /** cuBLASLt workspace; 32 MiB is NVIDIA's recommendation for Hopper. */
 const LT_WORKSPACE_BYTES = 32 << 20;
@@ -27,6 +28,7 @@ export interface DeviceFacts {
   readonly nvrtcVersion: string;
   readonly cublasLtVersion: number;
   readonly maxSharedOptin: number;
+  readonly l2Bytes: number;
   readonly libraries: Readonly<Record<string, string>>;
 }
 
@@ -45,6 +47,10 @@ export class CudaRuntime {
   /** Scalar constants by bit pattern: slots of one small device allocation, filled once each. */
   private readonly constants = new Map<number, number>();
   private constantSlab = 0;
+  private holdInstance: StreamHold | undefined;
+  /** A device buffer of 2 × L2, written to evict L2 (allocated on the first cold sample). */
+  private evictBuffer = 0;
+  private evictStamp = 0;
   /** cuDNN is opened on the first convolution (its libraries are large); undefined until then. */
   private cudnnState: { readonly lib: Cudnn | null; readonly status: string } | undefined;
 
@@ -87,6 +93,7 @@ export class CudaRuntime {
       nvrtcVersion,
       cublasLtVersion: this.lt.version(),
       maxSharedOptin: driver.attribute(CU_DEVICE_ATTRIBUTE.MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev),
+      l2Bytes: driver.attribute(CU_DEVICE_ATTRIBUTE.L2_CACHE_SIZE, dev),
       libraries: Object.fromEntries(Object.entries(libs).map(([k, v]) => [k, `${v.path} (${v.source})`])),
     };
   }
@@ -108,6 +115,27 @@ export class CudaRuntime {
     this.driver.htod(ptr, new Uint32Array([bits]), 4);
     this.constants.set(bits, ptr);
     return ptr;
+  }
+
+  /** Holds the stream while a sequence is queued, for device time with no host gaps (see stream-hold.ts). */
+  get hold(): StreamHold {
+    this.holdInstance ??= new StreamHold(this.driver, this.compiler, this.launcher);
+    return this.holdInstance;
+  }
+
+  /** Bytes the L2 eviction writes: twice the L2, as Triton's do_bench and nvbench's cold mode do. */
+  get evictionBytes(): number {
+    return 2 * Math.max(this.facts.l2Bytes, 4 << 20);
+  }
+
+  /** Queues a write of evictionBytes on the stream, so the next kernel finds nothing of its inputs in L2. */
+  evictL2(): void {
+    if (this.evictBuffer === 0) {
+      const r = this.driver.tryMemAlloc(this.evictionBytes);
+      this.driver.check(`cuMemAlloc(${this.evictionBytes}, L2 eviction buffer)`, r.code);
+      this.evictBuffer = r.ptr;
+    }
+    this.driver.memsetD32(this.evictBuffer, ++this.evictStamp, this.evictionBytes / 4);
   }
 
   /** GPU milliseconds between CUDA events recorded before and after `f` on the default stream (waits for the end event). */

@@ -10,7 +10,6 @@ import { breakdown, compactList } from '../kernels.ts';
 import { verdictFor } from '../../core/verdicts.ts';
 import { atSize, cpuPhrase, crossoverPhrase, machinePhrase, sizeSpan, verdictCell, where } from '../text.ts';
 import { timingSpread } from './methodology.ts';
-import { crossCheckRows } from './crosscheck.ts';
 
 /** Above this median p10–p90 spread (as a share of the median), the run is called noisy. */
 const NOISY_SPREAD = 0.1;
@@ -142,9 +141,6 @@ function limitations(m: ReportModel): Part {
     out.push(`⚠ Timings were noisy: a variant's p10–p90 spread was a median ${Math.round(spread.median * 100)}% of its median time ` +
       `(at most ${Math.round(spread.max * 100)}%), so many CIs are wide; a quieter machine would narrow them.`);
   }
-  const cross = crossCheckRows(m);
-  const off = cross.filter((x) => !x.agrees);
-  if (off.length) out.push(`⚠ tinybench's sequential timing disagrees with the interleaved harness at ${off.length} of ${cross.length} sizes (its ratio lies outside the harness CI; see the appendix).`);
   const capped = judged.filter((r) => Math.min(r.unfused!.samplesMs.length, r.fused!.samplesMs.length) < m.results.sampling.rounds);
   if (capped.length) out.push(`⚠ ${count(capped.length, 'size')} hit the time cap and took fewer than the ${m.results.sampling.rounds} planned rounds, so their CIs are wider.`);
   const timed = views(m).flatMap((v) => v.timed);

@@ -3,7 +3,6 @@ import type { ReportModel } from '../model.ts';
 import { count, ms, times } from '../format.ts';
 import { confidenceText } from '../text.ts';
 import { median } from '../../core/stats.ts';
-import { crossCheckSentence } from './crosscheck.ts';
 
 function span(values: readonly number[]): string | undefined {
   if (values.length === 0) return undefined;
@@ -35,7 +34,7 @@ function callsText(m: ReportModel): string {
 /** How widely samples spread: (p90 − p10) / median per variant and size, summarised over the run. */
 export function timingSpread(m: ReportModel): { median: number; max: number } | undefined {
   const spreads = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.flatMap((r) =>
-    [r.unfused!, r.fused!].filter((x) => x.medianMs > 0).map((x) => (x.p90Ms - x.p10Ms) / x.medianMs))));
+    [r.unfused!, r.fused!].filter((x) => x.throughputMs > 0).map((x) => (x.p90Ms - x.p10Ms) / x.throughputMs))));
   if (spreads.length === 0) return undefined;
   return { median: median(spreads), max: Math.max(...spreads) };
 }
@@ -46,13 +45,15 @@ function overheadText(m: ReportModel): string | undefined {
   for (const b of m.ran) {
     const o = b.status.harnessOverheadMs;
     if (o === undefined) continue;
-    const calls = b.patterns.flatMap((v) => v.timed.flatMap((r) => [r.unfused!.medianMs, r.fused!.medianMs]));
+    const bare = b.status.bareDispatchMs;
+    const calls = b.patterns.flatMap((v) => v.timed.flatMap((r) => [r.unfused!.throughputMs, r.fused!.throughputMs]));
     const long = calls.filter((x) => x >= 1);
     const share = long.length ? `, at most ${percentShare(o / Math.min(...long))} of any call that took ≥ 1 ms` : '';
-    parts.push(`${b.status.name} ${ms(o)} ms${share}`);
+    parts.push(`${b.status.name} ${ms(o)} ms${bare === undefined ? '' : ` against ${ms(bare)} ms bare`}${share}`);
   }
   if (parts.length === 0) return undefined;
-  return `**Harness overhead.** The cost of one timed call that does almost nothing (tidy, a 1-element kernel, read-back, dispose), measured per backend: ${parts.join('; ')}. ` +
+  return `**Harness overhead.** The pipelined per-call cost of a 1-element op through the sampler (tidy, dispose, 100 calls then one fence), ` +
+    `against the same op dispatched bare in a loop, per backend: ${parts.join('; ')}. ` +
     'It is paid by both variants alike, so it dilutes a speedup rather than creating one.';
 }
 
@@ -76,7 +77,7 @@ export function methodology(m: ReportModel): string {
   const v = m.config.verdicts;
   const d = m.config.decisions;
   const conf = confidenceText(m);
-  const hasKernelMs = m.ran.some((b) => b.patterns.some((x) => x.timed.some((r) => r.unfused!.kernelMs !== undefined)));
+  const hasDeviceMs = m.ran.some((b) => b.patterns.some((x) => x.timed.some((r) => r.unfused!.deviceMs !== undefined)));
   const lines: string[] = [
     '## Methodology',
     '',
@@ -89,7 +90,7 @@ export function methodology(m: ReportModel): string {
       `atol ${m.config.tolerance.atol}, rtol ${m.config.tolerance.rtol}); NaN and ±Infinity never pass. ` +
       'A fused result outside tolerance is `✗ Incorrect` whatever its speed and counts in no speedup figure.',
     '',
-    `**How.** Recorded timing rule: ${s.timing}. Every sample ends with the result read back to the host, so asynchronous backends are timed to completion. ` +
+    `**How.** Recorded timing rule: ${s.timing}. ${s.method === 'pipelined' ? 'Nothing is read back inside a timed region: reading whole results stays in the correctness check.' : 'This run predates pipelined timing: every sample ended with the whole result read back to the host, which on a GPU times the device→host copy.'} ` +
       `${s.warmup} untimed warm-up calls of each variant come first (first-call compilation included); ${callsText(m)} ${roundsText(m)}`,
     '',
     `**Speedup and its CI.** Speedup = median unfused time / median fused time. Its ${conf} confidence interval is a percentile bootstrap ` +
@@ -122,11 +123,11 @@ export function methodology(m: ReportModel): string {
   const mem = memoryObservation(m);
   if (mem) lines.push('', mem);
   const numbers = [
-    '**Which numbers the verdicts use.** The harness\'s interleaved samples (wall clock, read-back included).',
+    s.method === 'pipelined'
+      ? '**Which numbers the verdicts use.** Throughput: the pipelined per-call time of the interleaved samples. Latency (one call and the fence) is shown beside it.'
+      : '**Which numbers the verdicts use.** The harness\'s interleaved samples (wall clock, read-back included).',
   ];
-  if (hasKernelMs) numbers.push('Where a backend reports kernel time (`tf.time` kernelMs), the tables show it beside the wall time; it does not enter the verdicts.');
-  const tiny = crossCheckSentence(m);
-  if (tiny) numbers.push(tiny);
+  if (hasDeviceMs) numbers.push('Where the backend has a device clock, device time per call (no host gaps) is shown beside them; it does not enter the verdicts.');
   lines.push('', numbers.join(' '));
   if (m.results.quick) lines.push('', `This was a quick run: each suite's quick size set and ${s.rounds} planned rounds per size.`);
   return lines.join('\n');

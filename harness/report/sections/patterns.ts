@@ -18,7 +18,7 @@ export function suitePath(file: string): string {
 }
 
 function timeCell(v: NonNullable<SizeResult['unfused']>): string {
-  return `${ms(v.medianMs)} (${ms(v.p10Ms)}–${ms(v.p90Ms)})`;
+  return `${ms(v.throughputMs)} (${ms(v.p10Ms)}–${ms(v.p90Ms)})`;
 }
 
 function errorCell(r: SizeResult): string {
@@ -29,15 +29,19 @@ function errorCell(r: SizeResult): string {
 }
 
 function kernelTimeCell(r: SizeResult): string {
-  const u = r.unfused?.kernelMs;
-  const f = r.fused?.kernelMs;
+  const u = r.unfused?.deviceMs;
+  const f = r.fused?.deviceMs;
   if (u === undefined || f === undefined) return '—';
   return `${ms(u)} → ${ms(f)} (${times(u / f)})`;
 }
 
+function latencyCell(r: SizeResult): string {
+  return `${ms(r.unfused!.latencyMs)} → ${ms(r.fused!.latencyMs)}`;
+}
+
 function row(r: SizeResult, withKernelTime: boolean): string[] {
   if (r.status !== 'ok' || !r.unfused || !r.fused || !r.speedup) {
-    const cells = [r.backend, r.size, '—', '—', '—', '—', '—', '—', '✗ failed (error below)'];
+    const cells = [r.backend, r.size, '—', '—', '—', '—', '—', '—', '—', '✗ failed (error below)'];
     if (withKernelTime) cells.splice(4, 0, '—');
     return cells;
   }
@@ -46,24 +50,25 @@ function row(r: SizeResult, withKernelTime: boolean): string[] {
     r.size,
     timeCell(r.unfused),
     timeCell(r.fused),
+    latencyCell(r),
     speedupWithCi(r.speedup),
     kernelCountCell(r),
     percent(r.memoryReduction),
     errorCell(r),
     r.judgement ? verdictText(r.judgement) : '—',
   ];
-  if (withKernelTime) cells.splice(4, 0, kernelTimeCell(r));
+  if (withKernelTime) cells.splice(5, 0, kernelTimeCell(r));
   return cells;
 }
 
 function resultsTable(m: ReportModel, views: readonly PatternBackendView[]): string {
   const sizes = views.flatMap((v) => v.sizes);
-  const withKernelTime = sizes.some((r) => r.unfused?.kernelMs !== undefined);
-  const header = ['Backend', 'Size', 'Unfused ms', 'Fused ms', `Speedup [${confidenceText(m)} CI]`, 'Kernels unfused → fused', 'Memory reduction', 'Max error (fused)', 'Verdict'];
-  const align: Align[] = ['l', 'l', 'r', 'r', 'r', 'c', 'r', 'l', 'l'];
+  const withKernelTime = sizes.some((r) => r.unfused?.deviceMs !== undefined);
+  const header = ['Backend', 'Size', 'Unfused ms', 'Fused ms', 'Latency ms unfused → fused', `Speedup [${confidenceText(m)} CI]`, 'Kernels unfused → fused', 'Memory reduction', 'Max error (fused)', 'Verdict'];
+  const align: Align[] = ['l', 'l', 'r', 'r', 'r', 'r', 'c', 'r', 'l', 'l'];
   if (withKernelTime) {
-    header.splice(4, 0, 'Kernel ms unfused → fused');
-    align.splice(4, 0, 'r');
+    header.splice(5, 0, 'Device ms unfused → fused');
+    align.splice(5, 0, 'r');
   }
   return table(header, sizes.map((r) => row(r, withKernelTime)), align);
 }
@@ -139,11 +144,11 @@ export function patternSection(m: ReportModel, p: PatternResult): string {
     out.push('Not measured on any backend in this run.');
     return out.join('\n');
   }
-  const kernelTimed = run.some((v) => v.timed.some((r) => r.unfused!.kernelMs !== undefined));
+  const deviceTimed = run.some((v) => v.timed.some((r) => r.unfused!.deviceMs !== undefined));
   out.push(
-    `Times: median ms per call (p10–p90). Speedup: ratio of medians with its ${confidenceText(m)} CI. Kernels: compute kernels launched per call. ` +
+    `Times: throughput, median ms per call of K back-to-back calls (p10–p90); latency: one lone call and the fence. Speedup: ratio of medians with its ${confidenceText(m)} CI. Kernels: compute kernels launched per call. ` +
       `Max error: fused result against float64, absolute (relative).` +
-      (kernelTimed ? ' Kernel ms: `tf.time` kernel time (speedup in brackets), shown for reference; verdicts use the wall-clock times.' : ''),
+      (deviceTimed ? ' Device ms: the device clock per call, no host gaps (speedup in brackets), shown for reference; verdicts use throughput.' : ''),
     '',
     resultsTable(m, run),
     ...failuresBlock(run),
