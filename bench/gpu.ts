@@ -3,10 +3,11 @@
  * available there (webgpu, cuda). For each backend it writes, atomically:
  *   REPORT.md, results.json, calibration-<backend>.json   every suite, with the roofline ceilings measured first
  *   MACRO-REPORT.md, MACRO-RESULTS.json                    the ternary macro study (pipelines + micro suite)
- *   torch-reference.json                                   cuda only: PyTorch eager vs torch.compile, same sizes
+ *   torch-reference.json                                   PyTorch eager, torch.compile and its fused ops at the same sizes
+ *                                                          (measured once, compared with every GPU backend)
  *
- *   npx tsx bench/gpu.ts [--backends webgpu,cuda] [--quick] [--out reports/gpu] [--python python3]
- *                        [--skip-macro] [--skip-torch] [--torch-json earlier/torch-reference.json]
+ *   npx tsx bench/gpu.ts [--backends webgpu,cuda] [--quick] [--out reports/gpu] [--python python3] [--cache warm|cold]
+ *                        [--patterns ids|families] [--skip-macro] [--skip-torch] [--torch-json earlier/torch-reference.json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ import { runMacroStudy } from '../harness/pipeline/study.ts';
 import { parseTorchReference, renderTorchComparison } from '../harness/report/torch.ts';
 import { exportSizes } from './export-sizes.ts';
 import { detectAll } from '../backends/registry.ts';
+import { parseCache, withCache } from '../harness/env.ts';
+import { selectSuites } from '../harness/select.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +33,8 @@ const { values } = parseArgs({
     python: { type: 'string', default: process.env.FUSEBENCH_PYTHON ?? 'python3' },
     'skip-macro': { type: 'boolean', default: false },
     'skip-torch': { type: 'boolean', default: false },
+    cache: { type: 'string' },
+    patterns: { type: 'string' },
     /** Reuse a torch-reference.json measured earlier on the same GPU instead of running PyTorch again. */
     'torch-json': { type: 'string' },
   },
@@ -48,8 +53,8 @@ const quick = values.quick === true;
 const gpu = gpuName();
 const root = resolve(values.out!, slug(gpu));
 const command = `npx tsx bench/gpu.ts ${process.argv.slice(2).join(' ')}`.trim();
-const config = await loadConfig();
-const suites = await loadSuiteFiles();
+const config = withCache(await loadConfig(), typeof values.cache === 'string' ? parseCache(values.cache, '--cache') : undefined);
+const suites = selectSuites(await loadSuiteFiles(), values.patterns, '--patterns');
 const statuses = await detectAll();
 const log = (line: string): void => console.log(line);
 
@@ -69,6 +74,7 @@ function torchReference(): string | undefined {
   }
 }
 
+let torchText: string | undefined;
 for (const backend of values.backends!.split(',')) {
   const status = statuses.find((s) => s.name === backend);
   if (!status?.available) {
@@ -80,8 +86,9 @@ for (const backend of values.backends!.split(',')) {
   const results = await runSuites({ suites, backends: [backend], quick, config, command, ceilings: quick ? { budgetMs: 1500 } : {}, onProgress: log });
   const extraSections: string[] = [];
   const extraFiles: Array<[string, string]> = [];
-  if (backend === 'cuda' && !values['skip-torch']) {
-    const text = values['torch-json'] ? readFileSync(values['torch-json'], 'utf8') : torchReference();
+  if (!values['skip-torch']) {
+    torchText ??= values['torch-json'] ? readFileSync(values['torch-json'], 'utf8') : torchReference();
+    const text = torchText;
     if (text) {
       const torch = parseTorchReference(text, 'torch-reference.json');
       const c = results.backends.find((b) => b.name === backend)?.ceilings;

@@ -171,6 +171,16 @@ describe('report content comes from the data', () => {
     expect(render(flat as unknown as RunResults)).not.toContain('Small sizes benefit less');
   });
 
+  it('states the GPU clock at each backend\'s start and end, and calls out a drop of more than 10%', () => {
+    const r = mutable(fixture());
+    const gpu = r.backends.find((b) => b.name === 'webgpu')! as { deviceState?: unknown };
+    const at = '2026-01-15T12:00:00.000Z';
+    gpu.deviceState = { start: { at, smClockMHz: 1980, temperatureC: 40, powerW: 120 }, end: { at, smClockMHz: 1700, temperatureC: 80, powerW: 690 } };
+    expect(render(r as unknown as RunResults)).toContain('⚠ `webgpu`: SM clock 1980 → 1700 MHz, 40 → 80 °C, 120 → 690 W (start → end of its run). The clock fell by 14%');
+    gpu.deviceState = { start: { at, smClockMHz: 1980, temperatureC: 40, powerW: 120 }, end: { at, smClockMHz: 1900, temperatureC: 60, powerW: 500 } };
+    expect(render(r as unknown as RunResults)).not.toContain('The clock fell');
+  });
+
   it('says when a run was measured the old way, with every sample ending in a read-back', () => {
     const old = upgradeResults(JSON.parse(readFileSync(new URL('../fixtures/results-readback.json', import.meta.url), 'utf8')) as RunResults);
     expect(section(render(old), 'Methodology')).toContain('This run predates pipelined timing');

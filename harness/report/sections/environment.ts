@@ -52,8 +52,33 @@ function backendsTable(m: ReportModel): string {
   return table(['Backend', 'Kind', 'Status', 'Reason / how it runs', 'Install hint', 'Device', 'Threads used', 'Harness overhead / call'], rows);
 }
 
+/** A drop of the SM clock by more than this share between a backend's start and end is called out. */
+export const CLOCK_DROP = 0.1;
+
+/** The GPU's clock, temperature and power at the start and end of each GPU backend's run, and whether the clock fell. */
+export function deviceStateLines(m: ReportModel): string[] {
+  const out: string[] = [];
+  for (const b of m.results.backends) {
+    const s = b.deviceState;
+    if (!s) continue;
+    const fall = 1 - s.end.smClockMHz / s.start.smClockMHz;
+    const line = `${code(b.name)}: SM clock ${s.start.smClockMHz} → ${s.end.smClockMHz} MHz, ${s.start.temperatureC} → ${s.end.temperatureC} °C, ` +
+      `${s.start.powerW.toFixed(0)} → ${s.end.powerW.toFixed(0)} W (start → end of its run).`;
+    out.push(fall > CLOCK_DROP
+      ? `- ⚠ ${line} The clock fell by ${Math.round(fall * 100)}%: this backend's later results may be throttled.`
+      : `- ${line}`);
+  }
+  return out;
+}
+
 export function environment(m: ReportModel): string {
   const out = ['## Machine and Backends', '', machineTable(m), '', backendsTable(m)];
   if (m.results.backends.length === 0) out.push('', 'No backend was selected for this run.');
+  const states = deviceStateLines(m);
+  if (states.length) out.push('', '**GPU state** (nvidia-smi):', '', ...states);
+  const evicted = m.results.backends.filter((b) => b.evictionMethod);
+  if (m.results.sampling.cache === 'cold') {
+    out.push('', `**Cold caches.** Before every sample: ${evicted.map((b) => `${code(b.name)}: ${b.evictionMethod}`).join('; ') || 'each backend\'s eviction'}.`);
+  }
   return out.join('\n');
 }
