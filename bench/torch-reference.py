@@ -134,7 +134,6 @@ def build_fused_ops(torch):
         "Attention_SDPA": ("F.scaled_dot_product_attention", lambda q, k, v: F.scaled_dot_product_attention(q, k, v)),
         "Conv2d_BN": ("conv2d with BN folded", folded_conv(False)),
         "Conv2d_BN_ReLU": ("conv2d with BN folded + relu", folded_conv(True)),
-        "Add_ReLU": ("aten._add_relu", lambda a, b: torch.ops.aten._add_relu(a, b)),
     }
 
 

@@ -60,10 +60,11 @@ async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
   }
 }
 
-function variantStats(samples: number[], latency: number[], prof: Profiled, flops: number, bytes: number, deviceMs?: number): VariantStats {
+function variantStats(samples: number[], latency: number[], calls: number, prof: Profiled, flops: number, bytes: number, deviceMs?: number): VariantStats {
   const med = median(samples);
   return {
     throughputMs: med,
+    callsPerSample: calls,
     p10Ms: quantile(samples, 0.1),
     p90Ms: quantile(samples, 0.9),
     samplesMs: samples,
@@ -167,14 +168,14 @@ export async function measureSize(
       maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / launches)),
     });
     const [uSamples, fSamples] = samples.throughput as [number[], number[]];
-    const u = variantStats(uSamples, samples.latency[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
-    const f = variantStats(fSamples, samples.latency[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
+    const u = variantStats(uSamples, samples.latency[0]!, samples.callsPerSample[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
+    const f = variantStats(fSamples, samples.latency[1]!, samples.callsPerSample[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
     const speedup = bootstrapRatioOfMedians(uSamples, fSamples, {
       resamples: s.bootstrapResamples, confidence: s.confidence,
     });
     const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
     const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
-    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, callsPerSample: samples.callsPerSample, stoppedBy: samples.stoppedBy };
+    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, stoppedBy: samples.stoppedBy };
   } catch (e) {
     if (e instanceof SuiteDeclarationError) throw e;
     const err = e as Error;

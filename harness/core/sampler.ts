@@ -58,8 +58,8 @@ export interface InterleavedSamples {
   readonly latency: number[][];
   /** [variant]: median device milliseconds per call, where measured. */
   readonly device: Array<number | undefined>;
-  /** K: calls per throughput sample (1 when the cache is cold). */
-  readonly callsPerSample: number;
+  /** [variant]: K, the calls per throughput sample, raised for each variant until a sample lasts minSampleMs (1 when cold). */
+  readonly callsPerSample: number[];
   /** [round]: the order the variants ran in. */
   readonly order: number[][];
   /** Why sampling stopped: the round limit, the time budget, or the adaptive rule. */
@@ -154,10 +154,10 @@ export async function sampleInterleaved(device: SamplingDevice, variants: readon
   if (variants.length === 0) throw new Error('sampleInterleaved: no variants');
   const cold = plan.cache === 'cold';
   if (cold && !device.evictCache) throw new Error('sampling.cache "cold": this backend cannot evict its caches');
-  const lone: number[] = [];
-  for (const v of variants) lone.push(await warmUp(device, v, plan.warmup, plan.warmupMs ?? 0));
-  const quickest = variants[lone.indexOf(Math.min(...lone))]!;
-  const k = cold ? 1 : await chooseCallsPerSample(device, quickest, plan.minSampleMs);
+  for (const v of variants) await warmUp(device, v, plan.warmup, plan.warmupMs ?? 0);
+  // Each variant its own K: a fused call 20× quicker than the unfused one must not make the unfused samples 20× longer.
+  const ks: number[] = [];
+  for (const v of variants) ks.push(cold ? 1 : await chooseCallsPerSample(device, v, plan.minSampleMs));
 
   const throughput: number[][] = variants.map(() => []);
   const latency: number[][] = variants.map(() => []);
@@ -185,7 +185,7 @@ export async function sampleInterleaved(device: SamplingDevice, variants: readon
         throughput[i]!.push(ms);
         latency[i]!.push(ms);
       } else {
-        throughput[i]!.push(await throughputSample(device, issue, k));
+        throughput[i]!.push(await throughputSample(device, issue, ks[i]!));
         latency[i]!.push(await latencySample(device, issue));
       }
     }
@@ -194,12 +194,14 @@ export async function sampleInterleaved(device: SamplingDevice, variants: readon
 
   const device_: Array<number | undefined> = [];
   if (device.deviceTime) {
-    const calls = cold ? 1 : Math.max(1, Math.min(k, plan.maxDeviceCalls ?? k));
-    for (const v of variants) device_.push(await deviceTimePerCall(device, v, calls, plan.deviceReps ?? 5, cold));
+    for (let i = 0; i < variants.length; i++) {
+      const calls = Math.max(1, Math.min(ks[i]!, plan.maxDeviceCalls ?? ks[i]!));
+      device_.push(await deviceTimePerCall(device, variants[i]!, calls, plan.deviceReps ?? 5, cold));
+    }
   } else {
     for (let i = 0; i < variants.length; i++) device_.push(undefined);
   }
-  return { throughput, latency, device: device_, callsPerSample: k, order, stoppedBy };
+  return { throughput, latency, device: device_, callsPerSample: ks, order, stoppedBy };
 }
 
 /**

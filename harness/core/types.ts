@@ -158,6 +158,8 @@ export interface VariantStats {
   readonly p90Ms: number;
   /** One throughput sample (per-call ms) per round, in round order. */
   readonly samplesMs: readonly number[];
+  /** K: the calls in one throughput sample (raised until a sample lasts sampling.minSampleMs; 1 when cold). */
+  readonly callsPerSample?: number;
   /** One call then the fence, on an idle device: the cost of a lone call (median over rounds). */
   readonly latencyMs: number;
   /** Device time per call (GPU work of K calls ÷ K, no host gaps), where the backend measures it. */
@@ -213,7 +215,7 @@ export interface SizeResult {
   readonly speedup?: Interval;
   readonly memoryReduction?: number;
   readonly judgement?: Judgement;
-  /** K: calls timed back to back per sample (raised until a sample lasts config.sampling.minSampleMs; 1 when cold). */
+  /** Calls per sample shared by both variants, in results written before each variant had its own (see VariantStats). */
   readonly callsPerSample?: number;
   /** Why the size stopped adding rounds: the round limit, its time budget, or the adaptive rule. */
   readonly stoppedBy?: 'rounds' | 'budget' | 'converged';

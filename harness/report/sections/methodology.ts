@@ -24,7 +24,8 @@ function roundsText(m: ReportModel): string {
 }
 
 function callsText(m: ReportModel): string {
-  const recorded = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.flatMap((r) => (r.callsPerSample ? [r.callsPerSample] : []))));
+  const recorded = m.ran.flatMap((b) => b.patterns.flatMap((v) => v.timed.flatMap((r) =>
+    [r.callsPerSample, r.unfused?.callsPerSample, r.fused?.callsPerSample].filter((k): k is number => k !== undefined))));
   const minMs = m.results.sampling.minSampleMs ?? m.config.sampling.minSampleMs;
   const rule = `calls per sample are raised until one sample lasts at least ${minMs} ms, so timer resolution does not matter; a sample's time is divided by its calls`;
   const took = span(recorded);
