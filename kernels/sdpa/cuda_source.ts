@@ -80,6 +80,7 @@ export function sdpaCudaKernel(d: number, path: SdpaCudaPath, aligned16 = true):
 ${FLASH_TILES}
 ${path === 'fp32' ? FLASH_FP32_BODY : FLASH_MMA_BODY(path === 'tf32x3')}
 ${flashKernel(entry, path)}
+${UNDEF_FLASH}
 `;
   return { source, entry, rowsPerBlock: SDPA_ROWS_PER_BLOCK, threads: SDPA_THREADS, smemBytes: flashSmemFloats(dp, path) * 4, path };
 }
@@ -481,6 +482,10 @@ extern "C" __global__ void __launch_bounds__(NW * 32) ${entry}(float* __restrict
 `;
 }
 
+/** The macros above, undefined at the end so that sources compiled together (CI's PTX check) do not see them. */
+const UNDEF_FLASH = ['BR', 'NW', 'FB_NEG_INF', 'D', 'DP', 'KW', 'VEC', 'DS', 'BC', 'CW', 'PS', 'FB_OROWS', 'FB_OCOLS', 'FB_NT', 'FB_ND']
+  .map((m) => `#undef ${m}`).join('\n');
+
 // ---- the row kernel (head dims above 128) ---------------------------------------------------------
 
 const ROW_THREADS = 64;
@@ -543,6 +548,9 @@ extern "C" __global__ void __launch_bounds__(${ROW_THREADS}) ${entry}(float* __r
 #pragma unroll
   for (int j = 0; j < D; ++j) out[head + (size_t)row * D + j] = acc[j] * inv;
 }
+#undef D
+#undef BC
+#undef FB_NEG_INF
 `;
   return { source, entry, rowsPerBlock: ROW_THREADS, threads: ROW_THREADS, smemBytes: 0, path: 'rows' };
 }
