@@ -92,3 +92,17 @@ describe.skipIf(!hasGpp())('FusebenchSDPA cuda source under CPU emulation', () =
     }
   }, 120_000);
 });
+
+describe('FUSEBENCH_CUDA_SDPA', () => {
+  it('defaults to fp32, takes tf32 and tf32x3, and names the variable on a bad value', async () => {
+    const { sdpaCudaPath, sdpaCudaPathName } = await import('../../kernels/sdpa/cuda.ts');
+    expect(sdpaCudaPath({})).toBe('fp32');
+    expect(sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: '' })).toBe('fp32');
+    expect(sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: 'tf32' })).toBe('tf32');
+    expect(sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: 'tf32x3' })).toBe('tf32x3');
+    expect(() => sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: 'fp16' })).toThrow(/FUSEBENCH_CUDA_SDPA must be one of fp32, tf32, tf32x3 \(got "fp16"\)/);
+    expect(sdpaCudaPathName(64, {})).toMatch(/^flash fp32: .*unset/);
+    expect(sdpaCudaPathName(64, { FUSEBENCH_CUDA_SDPA: 'tf32' })).toMatch(/^flash tf32: .*FUSEBENCH_CUDA_SDPA=tf32/);
+    expect(sdpaCudaPathName(256, {})).toMatch(/^rows/);
+  });
+});
