@@ -15,6 +15,7 @@ import { median, seededRandom } from '../harness/stats.ts';
 import { loadConfig } from '../harness/config.ts';
 import { webgpuBackend } from '../backends/webgpu/adapter.ts';
 import { sdpa } from '../kernels/ops.ts';
+import { registerFusebenchKernels } from '../kernels/registry.ts';
 import { attnLabel, attnSizes, type AttnP } from '../suites/attention/shapes.ts';
 
 const K = 20;
@@ -31,6 +32,7 @@ if (!av.available) {
   process.exit(2);
 }
 await webgpuBackend.init();
+await registerFusebenchKernels('webgpu');
 const software = /SOFTWARE/.test(av.reason ?? '');
 const tol = (await loadConfig()).tolerance;
 const sizes: Array<[AttnP, boolean]> = [
