@@ -1,33 +1,40 @@
 /**
  * FusebenchSDPA's tiled kernel (FlashAttention-style): softmax(q·kᵀ·scale)·v in one pass, the [S,S] scores
- * never leaving workgroup memory.
+ * never leaving registers and workgroup memory.
  *
- * A workgroup of 256 invocations takes a block of BR = 16 query rows of one (batch·head): 16 invocations per
- * query row ("lanes"). The scaled Q block sits in workgroup memory for the whole kernel. K and V are
- * streamed through one workgroup tile of BC keys (K, then V in the same memory). Per key tile:
- *   1. load the K tile;                                                   barrier
- *   2. scores: lane l of row r computes the scores of keys l, l+16, …     barrier
- *   3. load the V tile; every lane of row r takes the tile's row max from the scores (all lanes of a row
- *      get the same value), rescales its running sum and accumulator by exp(m_old − m_new) and writes
- *      p = exp(s − m_new) for its own keys;                               barrier
- *   4. acc += p·v: lane l of row r owns output columns l, l+16, … (vec4 groups when D % 4 == 0), reading
- *      the row's p (summed into the running sum on the way) and the V tile;          barrier
- * The output is acc / l, written once. Work per invocation is BC/16 scores and D/16 outputs per tile, so
- * [12,512,64] runs 98 304 invocations where the row kernel (sdpa_rows.ts) ran 6 144.
+ * A workgroup of 128 invocations takes BR = 16 query rows of one (batch·head). Invocation i is (r, c) with
+ * r = i / 16 and c = i % 16; it owns query rows r and r + 8 for the scores and the output alike, so each row's
+ * running max, correction and sum stay in the invocation that uses them. The scaled Q block sits in workgroup
+ * memory for the whole kernel; K and V stream through one tile of BC keys (K, then V in the same memory).
+ * Per key tile:
+ *   1. load the K tile;                                                                barrier
+ *   2. scores as a register tile: keys c, c+16, … (BC/16 of them) × rows r, r+8, each Q and K element loaded once
+ *      per 2 or BC/16 products; each invocation writes its rows' partial max;          barrier
+ *   3. load the V tile; the row max is the 16 partials; rescale the accumulators by exp(m_old − m_new) and write
+ *      p = exp(s − m_new) for the invocation's own keys (scores never written);        barrier
+ *   4. acc += p·v: output columns c, c+16, … (vec4 groups when D % 4 == 0) of rows r and r+8, reading p four keys
+ *      at a time;                                                                      barrier
+ * The row sums are per-invocation partials, added once at the end. Every accumulator is initialised explicitly
+ * (Dawn on Vulkan zeroes a loop-local `var` only once: docs/webgpu.md, "Finding").
  *
- * Workgroup memory, in floats: 16·D (Q) + BC·stride (K or V tile) + 2·16·BC (scores, p). The K/V tile's row
- * stride is odd in vec4 (or f32) units, so the 16 lanes reading 16 different keys at one depth hit
- * different banks. BC is the largest of 64, 32, 16, 8 that fits the budget; the budget is the device's
- * workgroup memory capped at 32 KiB (so llvmpipe and an H100 run the same tiles; D ≤ 330 fits).
+ * Subgroups (Dawn's `subgroups` feature) would replace the partial-max exchange, but tfjs-webgpu 4.22's
+ * makeShader puts its own declarations before the program's code and WGSL wants `enable subgroups;` first, so a
+ * subgroup variant needs a pipeline of our own outside runWebGPUProgram; this kernel uses workgroup memory only.
+ *
+ * Workgroup memory, in floats: 16·D (Q) + BC·stride (K or V tile) + 16·BC (p) + 16·16 (partial max, then the
+ * sums). The K/V tile's row stride is odd in vec4 (or f32) units, so the 16 invocations reading keys c + 16j at
+ * one depth hit different banks. BC is the largest of 64, 32, 16 that fits the budget; the budget is the device's
+ * workgroup memory capped at 32 KiB (so llvmpipe and an H100 run the same tiles; D ≤ 236 fits).
  * Bytes: q read once, k and v once per 16 queries (from L2 after the first block), out written once.
  */
 import { PLAIN_MAIN, type WebGPUProgram } from '../common/webgpu_program.ts';
 
 /** Query rows per workgroup. */
 export const TILED_ROWS = 16;
-/** Invocations per query row; the workgroup is TILED_ROWS × TILED_LANES = 256 invocations. */
-export const TILED_LANES = 16;
-const KEY_TILES = [64, 32, 16, 8] as const;
+/** Invocations per workgroup: 16 columns × 8 row pairs. */
+export const TILED_INVOCATIONS = 128;
+const LANES = 16;
+const KEY_TILES = [64, 32, 16] as const;
 /** The most workgroup memory the tiled kernel asks for, whatever the device allows. */
 export const TILED_MAX_BUDGET_BYTES = 32768;
 
@@ -50,7 +57,7 @@ export function sdpaTiling(d: number, budgetBytes: number): SdpaTiling | null {
   const tileStride = d4 % 2 === 0 ? d4 + 1 : d4;
   const budget = Math.min(budgetBytes, TILED_MAX_BUDGET_BYTES);
   for (const bc of KEY_TILES) {
-    const floats = TILED_ROWS * d4 * components + bc * tileStride * components + 2 * TILED_ROWS * bc;
+    const floats = TILED_ROWS * d4 * components + bc * tileStride * components + TILED_ROWS * bc + TILED_ROWS * LANES;
     if (floats * 4 <= budget) return { d, components, keysPerTile: bc, tileStride, workgroupBytes: floats * 4 };
   }
   return null;
@@ -61,18 +68,15 @@ export function sdpaTiledWgsl(t: SdpaTiling): string {
   const D4 = t.d / t.components;
   const BC = t.keysPerTile;
   const BR = TILED_ROWS;
-  const L = TILED_LANES;
-  const WG = BR * L;
+  const WG = TILED_INVOCATIONS;
   const KS = t.tileStride;
-  /** Scores per lane per tile. */
-  const NK = Math.ceil(BC / L);
-  /** Output column groups per lane. */
-  const G = Math.ceil(D4 / L);
+  /** Keys per invocation per tile. */
+  const NK = BC / LANES;
+  /** Output column groups per invocation. */
+  const G = Math.ceil(D4 / LANES);
   const dotT = t.components === 4 ? 'dot(a, b)' : 'a * b';
-  // With BC < 16 lanes beyond BC compute a duplicate of key BC − 1 and never store it.
-  const keyOf = BC % L === 0 ? 'lane + j * LANES' : 'min(lane + j * LANES, BC - 1)';
-  const colGuard = D4 % L === 0 ? 'true' : 'dd < D4';
-  const colOf = D4 % L === 0 ? 'lane + g * LANES' : 'min(lane + g * LANES, D4 - 1)';
+  const colGuard = D4 % LANES === 0 ? 'true' : 'dd < D4';
+  const colOf = D4 % LANES === 0 ? 'c + g * LANES' : 'min(c + g * LANES, D4 - 1)';
   const tileLoad = (src: 'K' | 'V'): string => `
       for (var i = li; i < BC * D4; i += ${WG}) {
         let j = i / D4;
@@ -85,11 +89,13 @@ export function sdpaTiledWgsl(t: SdpaTiling): string {
   const BC : i32 = ${BC};
   const D4 : i32 = ${D4};
   const KS : i32 = ${KS};
-  const LANES : i32 = ${L};
+  const LANES : i32 = ${LANES};
+  const NK : i32 = ${NK};
+  const G : i32 = ${G};
   var<workgroup> Qs : array<${T}, ${BR * D4}>;
   var<workgroup> KVs : array<${T}, ${BC * KS}>;
-  var<workgroup> Ss : array<f32, ${BR * BC}>;
-  var<workgroup> Ps : array<f32, ${BR * BC}>;
+  var<workgroup> Ps : array<vec4<f32>, ${(BR * BC) / 4}>;
+  var<workgroup> Red : array<f32, ${BR * LANES}>;
 
   fn dotT(a : ${T}, b : ${T}) -> f32 { return ${dotT}; }
 
@@ -98,7 +104,7 @@ export function sdpaTiledWgsl(t: SdpaTiling): string {
     let bh = i32(workgroupId.y);
     let li = i32(localIndex);
     let r = li / LANES;
-    let lane = li % LANES;
+    let c = li % LANES;
     let q0 = i32(workgroupId.x) * ${BR};
     let base = bh * S * D4;
     for (var i = li; i < ${BR} * D4; i += ${WG}) {
@@ -107,59 +113,82 @@ export function sdpaTiledWgsl(t: SdpaTiling): string {
       if (q0 + rr < S) { v = Q[base + (q0 + rr) * D4 + (i - rr * D4)] * uniforms.scale; }
       Qs[i] = v;
     }
-    var acc : array<${T}, ${G}>;
-    // A finite stand-in for −∞: before the first tile exp(m_old − m_new) is then 0, not exp(−∞ + ∞).
-    var m = -3.0e38;
-    var l = 0.0;
+    // Row h of this invocation is r + 8h. A finite stand-in for −∞: before the first tile exp(m_old − m_new) is 0.
+    var m = array<f32, 2>(-3.0e38, -3.0e38);
+    var l = array<f32, 2>(0.0, 0.0);
+    var acc = array<array<${T}, ${G}>, 2>();
+    for (var g = 0; g < G; g++) { acc[0][g] = ${T}(0.0); acc[1][g] = ${T}(0.0); }
+    var s = array<array<f32, ${NK}>, 2>();
     let tiles = (S + BC - 1) / BC;
-    // Declared once and zeroed per tile by hand: a \`var\` without an initializer inside the loop body is not
-    // re-zeroed each iteration by Dawn on Vulkan (docs/webgpu.md, "Finding"), so it would carry the last tile's scores.
-    var s : array<f32, ${NK}>;
     for (var t = 0; t < tiles; t++) {
       let k0 = t * BC;
       ${tileLoad('K')}
       workgroupBarrier();
-      for (var j = 0; j < ${NK}; j++) { s[j] = 0.0; }
+      for (var j = 0; j < NK; j++) { s[0][j] = 0.0; s[1][j] = 0.0; }
       for (var d = 0; d < D4; d++) {
-        let qd = Qs[r * D4 + d];
-        for (var j = 0; j < ${NK}; j++) {
-          s[j] += dotT(qd, KVs[(${keyOf}) * KS + d]);
+        let qa = Qs[r * D4 + d];
+        let qb = Qs[(r + 8) * D4 + d];
+        for (var j = 0; j < NK; j++) {
+          let kk = KVs[(c + j * LANES) * KS + d];
+          s[0][j] += dotT(qa, kk);
+          s[1][j] += dotT(qb, kk);
         }
       }
-      for (var j = 0; j < ${NK}; j++) {
-        let c = lane + j * LANES;
-        if (c < BC) { Ss[r * BC + c] = select(s[j], -3.0e38, k0 + c >= S); }
+      for (var h = 0; h < 2; h++) {
+        var pm = -3.0e38;
+        for (var j = 0; j < NK; j++) {
+          // Keys past S get −3e38: exp(−3e38 − m) is 0.
+          s[h][j] = select(s[h][j], -3.0e38, k0 + c + j * LANES >= S);
+          pm = max(pm, s[h][j]);
+        }
+        Red[(r + 8 * h) * LANES + c] = pm;
       }
       workgroupBarrier();
       ${tileLoad('V')}
-      var tmax = -3.0e38;
-      for (var c = 0; c < BC; c++) { tmax = max(tmax, Ss[r * BC + c]); }
-      let mNew = max(m, tmax);
-      let corr = exp(m - mNew);
-      m = mNew;
-      l = l * corr;
-      for (var g = 0; g < ${G}; g++) { acc[g] = acc[g] * corr; }
-      for (var j = 0; j < ${NK}; j++) {
-        let c = lane + j * LANES;
-        // Keys past S hold −3e38: exp(−3e38 − m) is 0.
-        if (c < BC) { Ps[r * BC + c] = exp(Ss[r * BC + c] - mNew); }
+      for (var h = 0; h < 2; h++) {
+        let row = r + 8 * h;
+        var tmax = -3.0e38;
+        for (var u = 0; u < LANES; u++) { tmax = max(tmax, Red[row * LANES + u]); }
+        let mNew = max(m[h], tmax);
+        let corr = exp(m[h] - mNew);
+        m[h] = mNew;
+        var sum = 0.0;
+        for (var j = 0; j < NK; j++) {
+          let p = exp(s[h][j] - mNew);
+          sum += p;
+          let key = c + j * LANES;
+          Ps[(row * BC + key) / 4][key % 4] = p;
+        }
+        l[h] = l[h] * corr + sum;
+        for (var g = 0; g < G; g++) { acc[h][g] = acc[h][g] * corr; }
       }
       workgroupBarrier();
-      for (var c = 0; c < BC; c++) {
-        let p = Ps[r * BC + c];
-        l += p;
-        for (var g = 0; g < ${G}; g++) {
-          acc[g] = fma(${T}(p), KVs[c * KS + ${colOf}], acc[g]);
+      for (var c4 = 0; c4 < BC / 4; c4++) {
+        let pa = Ps[(r * BC) / 4 + c4];
+        let pb = Ps[((r + 8) * BC) / 4 + c4];
+        for (var cc = 0; cc < 4; cc++) {
+          for (var g = 0; g < G; g++) {
+            let vv = KVs[(c4 * 4 + cc) * KS + ${colOf}];
+            acc[0][g] = fma(${T}(pa[cc]), vv, acc[0][g]);
+            acc[1][g] = fma(${T}(pb[cc]), vv, acc[1][g]);
+          }
         }
       }
       workgroupBarrier();
     }
-    let row = q0 + r;
-    if (row < S) {
-      let inv = 1.0 / l;
-      for (var g = 0; g < ${G}; g++) {
-        let dd = lane + g * LANES;
-        if (${colGuard}) { result[base + row * D4 + dd] = acc[g] * inv; }
+    // The row sums: each invocation holds the sum over its own keys.
+    for (var h = 0; h < 2; h++) { Red[(r + 8 * h) * LANES + c] = l[h]; }
+    workgroupBarrier();
+    for (var h = 0; h < 2; h++) {
+      let row = q0 + r + 8 * h;
+      var total = 0.0;
+      for (var u = 0; u < LANES; u++) { total += Red[(r + 8 * h) * LANES + u]; }
+      if (row < S) {
+        let inv = 1.0 / total;
+        for (var g = 0; g < G; g++) {
+          let dd = c + g * LANES;
+          if (${colGuard}) { result[base + row * D4 + dd] = acc[h][g] * inv; }
+        }
       }
     }
   }`;
@@ -173,7 +202,7 @@ export class SdpaTiledProgram implements WebGPUProgram {
   shaderKey: string;
   dispatchLayout = { x: [1], y: [0], z: [2] };
   dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [TILED_ROWS * TILED_LANES, 1, 1];
+  workgroupSize: [number, number, number] = [TILED_INVOCATIONS, 1, 1];
   uniforms = 'scale : f32,';
   readonly tiling: SdpaTiling;
 
@@ -183,7 +212,7 @@ export class SdpaTiledProgram implements WebGPUProgram {
     this.outputComponent = tiling.components;
     this.outputShape = [bh, seq, tiling.d];
     this.dispatch = [Math.ceil(seq / TILED_ROWS), bh, 1];
-    this.shaderKey = `fusebench_sdpa_tiled_${tiling.d}_${tiling.components}_${tiling.keysPerTile}_${tiling.tileStride}`;
+    this.shaderKey = `fusebench_sdpa_tiled2_${tiling.d}_${tiling.components}_${tiling.keysPerTile}_${tiling.tileStride}`;
   }
 
   getUserCode(): string {

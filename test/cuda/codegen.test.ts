@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generatedSourceCatalog } from '../../backends/cuda/codegen/catalog.ts';
 import { elementwiseSource, FLOAT_OPS } from '../../backends/cuda/codegen/elementwise.ts';
+import { sdpaCudaCatalog } from '../../kernels/sdpa/cuda_source.ts';
 
 function hasNvcc(): boolean {
   try {
@@ -32,10 +33,15 @@ describe('cuda codegen', () => {
     expect(() => elementwiseSource({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['flat', 'strided'], rank: 2, wide: false, vec4: true })).toThrow(/vec4/);
   });
 
-  it.skipIf(!hasNvcc())('compiles every generated source to PTX for sm_90 with nvcc', async () => {
+  it('names each FusebenchSDPA variant uniquely', () => {
+    const entries = sdpaCudaCatalog().map((e) => e.entry);
+    expect(new Set(entries).size).toBe(entries.length);
+  });
+
+  it.skipIf(!hasNvcc())('compiles every generated source (the backend\'s and the fused kernels\') to PTX for sm_90 with nvcc', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fusebench-cuda-'));
     try {
-      const catalog = generatedSourceCatalog();
+      const catalog = [...generatedSourceCatalog(), ...sdpaCudaCatalog()];
       const failures: string[] = [];
       // Each source in its own namespace (extern "C" names stay global), two files compiled in parallel:
       // nvcc's start-up, not the kernels, dominates the time of one file per source.

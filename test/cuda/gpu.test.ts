@@ -159,6 +159,30 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     await compare([trits()], (x) => runKernelOp('TernaryUnary', { x }, { op: 'tnot' }));
   }, 300_000);
 
+  it('FusebenchSDPA on every path at odd sizes (partial tiles, one key, head dims 7, 33, 100, 128, 160)', async () => {
+    const { runKernelOp } = await import('./kernel-call.ts');
+    const sizes = [[1, 1, 64], [2, 129, 64], [3, 100, 64], [1, 77, 128], [1, 40, 7], [2, 65, 33], [1, 70, 100], [1, 33, 160], [2, 256, 64]];
+    const saved = process.env.FUSEBENCH_CUDA_SDPA;
+    try {
+      for (const path of ['fp32', 'tf32', 'tf32x3']) {
+        process.env.FUSEBENCH_CUDA_SDPA = path;
+        // TF32 rounds q, k, p and v to a 10-bit mantissa: ~3e-4 at one key (out = v rounded), less as S grows.
+        const tol = path === 'tf32' ? { atol: 5e-4, rtol: 1e-3 } : { atol: 1e-5, rtol: 1e-4 };
+        for (const [bh, s, d] of sizes) {
+          await compare([randf([bh, s, d]), randf([bh, s, d]), randf([bh, s, d])], (q, k, v) => runKernelOp('FusebenchSDPA', { q, k, v }, {}), tol);
+        }
+      }
+      process.env.FUSEBENCH_CUDA_SDPA = 'fp16';
+      await tf.setBackend('cuda');
+      const t = tf.zeros([1, 4, 64]);
+      expect(() => runKernelOp('FusebenchSDPA', { q: t, k: t, v: t }, {})).toThrow(/FUSEBENCH_CUDA_SDPA/);
+      t.dispose();
+    } finally {
+      if (saved === undefined) delete process.env.FUSEBENCH_CUDA_SDPA;
+      else process.env.FUSEBENCH_CUDA_SDPA = saved;
+    }
+  }, 300_000);
+
   it('FusebenchQKTSoftmax matches cpu (register, shared-memory rows); Softmax on long rows', async () => {
     const { runKernelOp } = await import('./kernel-call.ts');
     const tol = { atol: 1e-5, rtol: 1e-4 };

@@ -199,14 +199,14 @@ function attentionInputs(shape: [number, number, number], count: 2 | 3): () => H
 }
 
 /**
- * SDPA shapes: D = 32, 64, 128 (tiles of 64, 64 and 32 keys at 32 KiB), D = 256 and 330 (8-key tiles, the
- * tiled kernel's largest D, scalar), D = 332, 600, 1000 (the row kernel), odd D (scalar), odd S, S = 1.
+ * SDPA shapes: D = 32, 64, 128 (tiles of 64, 64 and 32 keys at 32 KiB), D = 236 (16-key tiles, the tiled kernel's
+ * largest D), D = 256, 330, 332, 600, 1000 (the row kernel), odd D (scalar), odd S, S = 1.
  */
 function sdpaCases(): KernelCase[] {
   const shapes: Array<[[number, number, number], boolean, boolean]> = [
     [[12, 128, 64], true, false], [[2, 129, 64], true, false], [[1, 1, 64], true, false], [[3, 61, 32], true, false],
     [[4, 77, 40], true, false], [[2, 100, 33], true, false], [[2, 70, 128], true, false], [[2, 45, 128], true, false],
-    [[1, 33, 256], true, false], [[1, 21, 330], true, false], [[1, 19, 332], true, false], [[1, 37, 600], true, false],
+    [[1, 33, 256], true, false], [[1, 21, 330], true, false], [[2, 50, 236], true, false], [[1, 17, 1], true, false], [[1, 19, 332], true, false], [[1, 37, 600], true, false],
     [[1, 9, 1000], true, false], [[8, 512, 128], false, false], [[12, 512, 64], false, true], [[2, 1023, 64], false, false],
   ];
   const out: KernelCase[] = shapes.map(([shape, small, timed]) => ({
@@ -219,7 +219,7 @@ function sdpaCases(): KernelCase[] {
   // The tilings a device with 16 KiB of workgroup memory gets, and the row kernel on shapes the tiled one takes.
   const forced: Array<[[number, number, number], SdpaProgramChoice, string]> = [
     [[3, 61, 32], { budgetBytes: 16384 }, '16 KiB tiles'], [[2, 129, 64], { budgetBytes: 16384 }, '16 KiB tiles'],
-    [[2, 45, 128], { budgetBytes: 16384 }, '16 KiB tiles'], [[2, 100, 33], { budgetBytes: 16384 }, '16 KiB tiles'],
+    [[2, 45, 128], { budgetBytes: 16384 }, '16 KiB budget: row kernel'], [[2, 100, 33], { budgetBytes: 16384 }, '16 KiB tiles'],
     [[2, 129, 64], { rows: true }, 'row kernel'], [[2, 100, 33], { rows: true }, 'row kernel'],
   ];
   for (const [shape, choice, label] of forced) {

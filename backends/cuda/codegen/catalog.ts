@@ -4,7 +4,6 @@
  */
 import { castOp, elementwiseSource, FLOAT_OPS, INT_OPS, type ElementwiseSignature, type InputMode } from './elementwise.ts';
 import { layerNormSource, reduceSource, softmaxSource, SOFTMAX_WARP_VALUES } from './rowwise.ts';
-import { sdpaSource } from './sdpa.ts';
 import { batchNormSource, depthwiseSource, im2colSource } from './conv.ts';
 
 export interface CatalogEntry {
@@ -35,7 +34,7 @@ export function generatedSourceCatalog(): CatalogEntry[] {
   }
   for (const op of ['sum', 'max', 'mean'] as const) for (const dt of ['float32', 'int32'] as const) for (const tpr of [false, true]) out.push(reduceSource(op, dt, tpr));
   for (const values of SOFTMAX_WARP_VALUES) out.push(softmaxSource({ kind: 'warp', values }));
-  out.push(softmaxSource({ kind: 'smem' }), softmaxSource({ kind: 'global' }), layerNormSource(), sdpaSource(64), im2colSource(false), im2colSource(true), batchNormSource());
+  out.push(softmaxSource({ kind: 'smem' }), softmaxSource({ kind: 'global' }), layerNormSource(), im2colSource(false), im2colSource(true), batchNormSource());
   for (const act of [0, 1, 2] as const) out.push(depthwiseSource(act, true));
   out.push(depthwiseSource(0, false));
   return out;

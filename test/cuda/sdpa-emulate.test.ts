@@ -1,0 +1,108 @@
+/**
+ * CI-safe: FusebenchSDPA's generated CUDA source, compiled as C++ against test/cuda/emulate/fb_emulate.h and run
+ * on the CPU (one thread per CUDA thread, deferred cp.async copies, mma.sync with the PTX fragment layouts), checked
+ * against a float64 reference at odd sizes: partial key and query tiles, one key, head dims that are not multiples
+ * of the tiles. It checks indexing, masking, the online softmax, the pipeline's waits and the combine; the GPU
+ * check (bench/sdpa-check.ts, test/cuda/gpu.test.ts) checks the hardware. Skips without a C++20 g++.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sdpaCudaKernel, type SdpaCudaPath } from '../../kernels/sdpa/cuda_source.ts';
+
+const here = join(import.meta.dirname, 'emulate');
+const run = promisify(execFile);
+
+function hasGpp(): boolean {
+  try {
+    execFileSync('g++', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** [path, d, [BH, S] sizes]: every path at D = 64 (the suite's), 128 and one D that is not a multiple of 4. */
+const CASES: [SdpaCudaPath, number, [number, number][]][] = [
+  ['fp32', 64, [[2, 77], [1, 1], [1, 129]]],
+  ['fp32', 128, [[1, 77]]],
+  ['fp32', 7, [[1, 40]]],
+  ['tf32', 64, [[2, 77], [1, 1]]],
+  ['tf32x3', 64, [[2, 77], [1, 129]]],
+  ['tf32x3', 33, [[1, 70]]],
+  ['fp32', 160, [[1, 70]]],
+];
+
+interface Result { maxAbs: number; maxRel: number; nonFinite: number; count: number }
+
+describe.skipIf(!hasGpp())('FusebenchSDPA cuda source under CPU emulation', () => {
+  it('matches float64 at odd sizes on every path (tf32 within the suite tolerance, the others near fp32)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fusebench-sdpa-emu-'));
+    try {
+      const build = async ([path, d]: (typeof CASES)[number]): Promise<string> => {
+        const k = sdpaCudaKernel(d, path);
+        const src = join(dir, `${k.entry}.cu`);
+        writeFileSync(src, k.source);
+        const exe = join(dir, k.entry);
+        await run('g++', ['-std=c++20', '-O1', '-pthread', '-fno-strict-aliasing', '-Wno-unknown-pragmas', `-I${here}`,
+          `-DFB_SOURCE="${src}"`, `-DFB_ENTRY=${k.entry}`, join(here, 'sdpa_check.cpp'), '-o', exe]);
+        return exe;
+      };
+      const failures: string[] = [];
+      // Two compilers at a time: the machine has two cores.
+      for (let i = 0; i < CASES.length; i += 2) {
+        const batch = CASES.slice(i, i + 2);
+        const exes = await Promise.all(batch.map(build));
+        for (const [j, c] of batch.entries()) {
+          const [path, d, sizes] = c;
+          const k = sdpaCudaKernel(d, path);
+          for (const [bh, s] of sizes) {
+            const { stdout } = await run(exes[j]!, [bh, s, d, k.threads, k.rowsPerBlock, k.smemBytes].map(String));
+            const r = JSON.parse(stdout) as Result;
+            const limit = path === 'tf32' ? 4e-4 : 1e-6;
+            if (r.nonFinite !== 0 || !(r.maxAbs <= limit)) failures.push(`${k.entry} at ${bh}×${s}×${d}: ${stdout.trim()} (limit ${limit})`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it('fails a kernel that skips the cp.async wait (the emulation can see a missing wait)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fusebench-sdpa-emu-'));
+    try {
+      const k = sdpaCudaKernel(64, 'fp32');
+      const broken = k.source.replace('fb_cp_wait<1>();', '/* wait removed */');
+      expect(broken).not.toBe(k.source);
+      const src = join(dir, 'broken.cu');
+      writeFileSync(src, broken);
+      const exe = join(dir, 'broken');
+      await run('g++', ['-std=c++20', '-O1', '-pthread', '-fno-strict-aliasing', '-Wno-unknown-pragmas', `-I${here}`,
+        `-DFB_SOURCE="${src}"`, `-DFB_ENTRY=${k.entry}`, join(here, 'sdpa_check.cpp'), '-o', exe]);
+      const { stdout } = await run(exe, ['1', '200', '64', String(k.threads), String(k.rowsPerBlock), String(k.smemBytes)]);
+      const r = JSON.parse(stdout) as Result;
+      expect(r.nonFinite > 0 || r.maxAbs > 1e-3).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('FUSEBENCH_CUDA_SDPA', () => {
+  it('defaults to fp32, takes tf32 and tf32x3, and names the variable on a bad value', async () => {
+    const { sdpaCudaPath, sdpaCudaPathName } = await import('../../kernels/sdpa/cuda.ts');
+    expect(sdpaCudaPath({})).toBe('fp32');
+    expect(sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: '' })).toBe('fp32');
+    expect(sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: 'tf32' })).toBe('tf32');
+    expect(sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: 'tf32x3' })).toBe('tf32x3');
+    expect(() => sdpaCudaPath({ FUSEBENCH_CUDA_SDPA: 'fp16' })).toThrow(/FUSEBENCH_CUDA_SDPA must be one of fp32, tf32, tf32x3 \(got "fp16"\)/);
+    expect(sdpaCudaPathName(64, {})).toMatch(/^flash fp32: .*unset/);
+    expect(sdpaCudaPathName(64, { FUSEBENCH_CUDA_SDPA: 'tf32' })).toMatch(/^flash tf32: .*FUSEBENCH_CUDA_SDPA=tf32/);
+    expect(sdpaCudaPathName(256, {})).toMatch(/^rows/);
+  });
+});
