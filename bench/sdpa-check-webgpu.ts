@@ -8,11 +8,11 @@
  * On a software adapter (FUSEBENCH_WEBGPU_ALLOW_SOFTWARE=1) it checks correctness and skips the timing.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../harness/io.ts';
-import * as ref from '../harness/reference.ts';
-import { uniform } from '../harness/inputs.ts';
-import { median, seededRandom } from '../harness/stats.ts';
-import { loadConfig } from '../harness/config.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
+import * as ref from '../harness/core/reference.ts';
+import { uniform } from '../harness/core/inputs.ts';
+import { median, seededRandom } from '../harness/core/stats.ts';
+import { loadConfig } from '../harness/core/config.ts';
 import { webgpuBackend } from '../backends/webgpu/adapter.ts';
 import { sdpa } from '../kernels/ops.ts';
 import { registerFusebenchKernels } from '../kernels/registry.ts';

@@ -15,17 +15,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
-import { writeFileAtomic } from '../harness/io.ts';
-import * as ref from '../harness/reference.ts';
-import { uniform } from '../harness/inputs.ts';
-import { median, seededRandom } from '../harness/stats.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
+import * as ref from '../harness/core/reference.ts';
+import { uniform } from '../harness/core/inputs.ts';
+import { median, seededRandom } from '../harness/core/stats.ts';
 import { cudaBackend } from '../backends/cuda/adapter.ts';
 import type { CudaBackend } from '../backends/cuda/backend.ts';
 import { sdpa } from '../kernels/ops.ts';
 import { SDPA_CUDA_ENV, sdpaCudaPathName } from '../kernels/sdpa/cuda.ts';
 import { SDPA_CUDA_PATHS, type SdpaCudaPath } from '../kernels/sdpa/cuda_source.ts';
 import { attnSizes, attnLabel, type AttnP } from '../suites/attention/shapes.ts';
-import { loadConfig } from '../harness/config.ts';
+import { loadConfig } from '../harness/core/config.ts';
 
 const K = 50;
 const REPS = 7;
