@@ -15,7 +15,7 @@ import { median, seededRandom } from '../harness/core/stats.ts';
 import { loadConfig } from '../harness/core/config.ts';
 import { webgpuBackend } from '../backends/webgpu/adapter.ts';
 import { sdpa } from '../kernels/ops.ts';
-import { registerFusebenchKernels } from '../kernels/registry.ts';
+import { activateBackend } from '../harness/activate.ts';
 import { attnLabel, attnSizes, type AttnP } from '../suites/attention/shapes.ts';
 
 const K = 20;
@@ -31,8 +31,7 @@ if (!av.available) {
   console.error(`sdpa-check-webgpu: webgpu unavailable: ${av.reason}`);
   process.exit(2);
 }
-await webgpuBackend.init();
-await registerFusebenchKernels('webgpu');
+await activateBackend('webgpu');
 const software = /SOFTWARE/.test(av.reason ?? '');
 const tol = (await loadConfig()).tolerance;
 const sizes: Array<[AttnP, boolean]> = [

@@ -13,6 +13,7 @@
  *    FUSEBENCH_PYTHON names a python with torch.
  * Prints a table last; exit code 1 when any path is outside the suite's tolerance at any size.
  */
+import { activateBackend } from '../harness/activate.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
 import { writeFileAtomic } from '../harness/core/io.ts';
@@ -41,7 +42,7 @@ if (!av.available) {
   console.error(`sdpa-check: cuda unavailable: ${av.reason}`);
   process.exit(2);
 }
-await cudaBackend.init();
+await activateBackend('cuda');
 const be = tf.backend() as unknown as CudaBackend;
 const tol = (await loadConfig()).tolerance; // Attention_SDPA declares none: the configured default applies
 const savedPath = process.env[SDPA_CUDA_ENV];
