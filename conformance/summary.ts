@@ -164,7 +164,7 @@ export function summarize(input: SummaryInput): ConformanceSummary {
   const knownLeakDeviceBytes = leakedSpecs.reduce((sum, l) => sum + (l.known ? l.deviceBytes : 0), 0);
   const endGrew = end.numTensors > start.numTensors || end.numBytes > start.numBytes || (end.deviceBytes ?? 0) > (start.deviceBytes ?? 0) + knownLeakDeviceBytes;
   const memory: MemoryReport = { start, end, leakedSpecs, knownLeakDeviceBytes, grew: endGrew || leakedSpecs.some((l) => !l.known) };
-  const ran = tfjs.specs + fusebench.specs - tfjs.excluded - fusebench.excluded;
+  const ran = [tfjs, fusebench].reduce((n, c) => n + c.passed + c.failed + c.notImplemented + c.dtypeUnsupported, 0);
   const problems: string[] = [];
   if (tfjs.failed + fusebench.failed > 0) problems.push(`${tfjs.failed + fusebench.failed} spec(s) failed`);
   if (input.errors.length > 0) problems.push(`${input.errors.length} error(s) outside specs`);
