@@ -1,5 +1,6 @@
 /** Command-line flags of the conformance runner; every mistake is a UsageError naming the flag (exit 2). */
-import { parseFlags, UsageError } from '../harness/cli/args.ts';
+import { parseFlags } from '../harness/cli/args.ts';
+import { UsageError } from '../harness/core/errors.ts';
 import { TEST_SETS, type TestSet } from './test-files.ts';
 
 export const USAGE = `usage: npx tsx conformance/run.ts --backend NAME [--set ops|fusebench | --files a,b,…] [--json FILE] [--run-excluded]

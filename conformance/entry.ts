@@ -7,7 +7,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { setTestEnvs } from '@tensorflow/tfjs-core/dist/jasmine_util';
-import { activateBackend, getAdapter, knownBackends } from '../backends/registry.ts';
+import { getAdapter, knownBackends } from '../backends/registry.ts';
+import { activateBackend } from '../harness/activate.ts';
 import { registerFusebenchKernels } from '../kernels/registry.ts';
 
 export { knownBackends };

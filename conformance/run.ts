@@ -7,8 +7,8 @@
 import { createRequire } from 'node:module';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../harness/cli/args.ts';
-import { writeFileAtomic } from '../harness/io.ts';
+import { UsageError } from '../harness/core/errors.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
 import { parseRunArgs, USAGE, type RunArgs } from './args.ts';
 import { buildBundle } from './bundle.ts';
 import { filterListProblems } from './exclusions.ts';

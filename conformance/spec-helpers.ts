@@ -5,12 +5,12 @@
  * The specs run inside the conformance bundle, under tfjs-core's describeWithFlags, on every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { HostArray, Tolerance } from '../harness/types.ts';
-import { compareWithReference } from '../harness/correctness.ts';
+import type { HostArray, Tolerance } from '../harness/core/types.ts';
+import { compareWithReference } from '../harness/core/correctness.ts';
 import { toTensors } from '../harness/measure.ts';
-import { seededRandom } from '../harness/stats.ts';
+import { seededRandom } from '../harness/core/stats.ts';
 
-export { uniform, trits } from '../harness/inputs.ts';
+export { uniform, trits } from '../harness/core/inputs.ts';
 
 export const rng = (seed: number): (() => number) => seededRandom(seed);
 

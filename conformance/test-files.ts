@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../harness/cli/args.ts';
+import { UsageError } from '../harness/core/errors.ts';
 
 export interface TestFile {
   /** `ops/add_test` or `fusebench/layer_norm`. */

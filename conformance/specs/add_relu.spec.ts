@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ALL_ENVS, describeWithFlags } from '@tensorflow/tfjs-core/dist/jasmine_util';
 import { ADD_RELU } from '../../kernels/names.ts';
-import { add, map, relu } from '../../harness/reference.ts';
+import { add, map, relu } from '../../harness/core/reference.ts';
 import { expectErrorNaming, expectNear, itKernel, rng, runKernel, tensorOf, uniform, F32 } from '../spec-helpers.ts';
 
 describeWithFlags('FusebenchAddRelu', ALL_ENVS, () => {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ALL_ENVS, describeWithFlags } from '@tensorflow/tfjs-core/dist/jasmine_util';
 import { QKT_SOFTMAX, SDPA } from '../../kernels/names.ts';
-import { qktSoftmax, sdpa } from '../../harness/reference.ts';
+import { qktSoftmax, sdpa } from '../../harness/core/reference.ts';
 import { expectErrorNaming, expectNear, itKernel, rng, runKernel, tensorOf, uniform, F32 } from '../spec-helpers.ts';
 
 const SHAPES: ReadonlyArray<readonly [number, number, number]> = [[1, 1, 1], [3, 5, 7], [2, 17, 9], [1, 70, 33], [2, 3, 129]];

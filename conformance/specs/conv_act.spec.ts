@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ALL_ENVS, describeWithFlags } from '@tensorflow/tfjs-core/dist/jasmine_util';
 import { CONV2D_ACT, DEPTHWISE_CONV2D_ACT } from '../../kernels/names.ts';
 import { conv2dAct, depthwiseConv2dAct } from '../../kernels/ops.ts';
-import { addBias, conv2dNHWC, convOutput, depthwiseConv2dNHWC, map, relu, type Conv2dGeometry } from '../../harness/reference.ts';
+import { addBias, conv2dNHWC, convOutput, depthwiseConv2dNHWC, map, relu, type Conv2dGeometry } from '../../harness/core/reference.ts';
 import { expectErrorNaming, expectNear, itKernel, rng, runKernel, tensorOf, uniform, F32 } from '../spec-helpers.ts';
 
 /** Odd geometries: 1×1, 3×3 and 5×3 filters, strides 1 and 2, same and valid padding, odd channel counts. */

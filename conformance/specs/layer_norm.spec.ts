@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ALL_ENVS, describeWithFlags } from '@tensorflow/tfjs-core/dist/jasmine_util';
 import { LAYER_NORM } from '../../kernels/names.ts';
-import { layerNorm } from '../../harness/reference.ts';
+import { layerNorm } from '../../harness/core/reference.ts';
 import { expectErrorNaming, expectNear, itKernel, rng, runKernel, tensorOf, uniform, F32, type KernelAttrs } from '../spec-helpers.ts';
 
 async function check(shape: readonly number[], seed: number, epsilon?: number): Promise<void> {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ALL_ENVS, describeWithFlags } from '@tensorflow/tfjs-core/dist/jasmine_util';
 import { LINEAR_ACT } from '../../kernels/names.ts';
-import { addBias, gelu, geluTanh, map, matmul, relu, silu } from '../../harness/reference.ts';
+import { addBias, gelu, geluTanh, map, matmul, relu, silu } from '../../harness/core/reference.ts';
 import { expectErrorNaming, expectNear, itKernel, rng, runKernel, tensorOf, uniform, F32 } from '../spec-helpers.ts';
 
 const ACTS = { linear: (v: number) => v, relu, gelu, gelu_tanh: geluTanh, silu } as const;
