@@ -33,6 +33,11 @@ export interface SpecRecord {
 }
 
 export interface JasmineOutcome {
+  /**
+   * tf.memory() once every file is loaded, before the first spec: the start of the memory check. Tensors a test
+   * file makes while it is loaded (outside any spec) are the test suite's, and tfjs's engine reset drops them.
+   */
+  readonly memoryStart: MemoryNow;
   readonly specs: readonly SpecRecord[];
   /** Errors outside specs (a beforeAll, afterAll or a file that failed to load), each with where it happened. */
   readonly errors: readonly string[];
@@ -106,6 +111,7 @@ export async function runJasmine(bundle: Bundle, backend: string, files: readonl
       for (const f of r.failedExpectations) errors.push(`top level: ${f.message}`);
     },
   });
+  const memoryStart = bundle.memoryNow();
   await runner.execute();
-  return { specs, errors };
+  return { memoryStart, specs, errors };
 }

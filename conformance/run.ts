@@ -47,11 +47,10 @@ async function run(args: RunArgs, argv: readonly string[]): Promise<number> {
   const wasmDir = join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist') + '/';
   const device = await bundle.activate(args.backend, wasmDir);
   const stubs = new Set(await bundle.stubKernels(args.backend));
-  const memoryStart = bundle.memoryNow();
   const outcome = await runJasmine(bundle, args.backend, files, TEST_FILTERS, args.runExcluded);
   const memoryEnd = await bundle.memoryAfterRun(args.backend);
   const summary = summarize({
-    backend: args.backend, device, command, files, filters: TEST_FILTERS, knownLeaks: KNOWN_LEAKS, stubs, memoryStart, memoryEnd,
+    backend: args.backend, device, command, files, filters: TEST_FILTERS, knownLeaks: KNOWN_LEAKS, stubs, memoryStart: outcome.memoryStart, memoryEnd,
     tfjsCoreVersion: (require('@tensorflow/tfjs-core/package.json') as { version: string }).version,
     durationMs: performance.now() - started, specs: outcome.specs, errors: outcome.errors,
   });

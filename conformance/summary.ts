@@ -38,7 +38,7 @@ export interface SpecLeak {
 }
 
 export interface MemoryReport {
-  /** tf.memory() right after activation, before any test file ran. */
+  /** tf.memory() once the test files are loaded, before the first spec. */
   readonly start: MemoryNow;
   /** tf.memory() after the last spec, with the backend selected again. */
   readonly end: MemoryNow;
