@@ -15,6 +15,7 @@ export type Bundle = typeof import('./entry.ts') & { readonly testFiles: Readonl
 /** The part of the `jasmine` package's runner used here (the package ships no types). */
 interface JasmineRunner {
   readonly env: jasmine.Env;
+  readonly jasmine: { DEFAULT_TIMEOUT_INTERVAL: number };
   exitOnCompletion: boolean;
   clearReporters(): void;
   execute(): Promise<jasmine.JasmineDoneInfo>;
@@ -50,15 +51,22 @@ function forEachSpec(node: jasmine.Suite | jasmine.Spec, visit: (spec: jasmine.S
   else visit(node);
 }
 
-/**
- * `runExcluded`: run the excluded specs too (still counted as excluded), so that an exclusion whose spec now
- * passes shows up as stale.
- */
-export async function runJasmine(bundle: Bundle, backend: string, files: readonly string[], filters: readonly TestFilter[], runExcluded = false): Promise<JasmineOutcome> {
+export interface JasmineOptions {
+  /** Run the excluded specs too (still counted as excluded), so that an exclusion whose spec now passes shows as stale. */
+  readonly runExcluded?: boolean;
+  /** Print each test file as its first suite starts (stderr), so a run that dies shows where. */
+  readonly verbose?: boolean;
+}
+
+/** tfjs's jasmine_util sets this timeout on its own jasmine-core instance; the runner's instance gets the same. */
+const SPEC_TIMEOUT_MS = 20_000;
+
+export async function runJasmine(bundle: Bundle, backend: string, files: readonly string[], filters: readonly TestFilter[], options: JasmineOptions = {}): Promise<JasmineOutcome> {
   const Jasmine = createRequire(import.meta.url)('jasmine') as new (options?: object) => JasmineRunner;
   const runner = new Jasmine(); // installs describe/it/expect as globals, which the test files use
   runner.exitOnCompletion = false;
   runner.clearReporters(); // the summary replaces jasmine's console reporter
+  runner.jasmine.DEFAULT_TIMEOUT_INTERVAL = SPEC_TIMEOUT_MS;
   const env = runner.env;
   const errors: string[] = [];
 
@@ -78,6 +86,7 @@ export async function runJasmine(bundle: Bundle, backend: string, files: readonl
   });
 
   const fileOfSpec = new Map<string, string>();
+  const fileOfSuite = new Map<string, string>();
   for (const file of files) {
     const known = new Set(env.topSuite().children.map((c) => c.id));
     try {
@@ -86,15 +95,25 @@ export async function runJasmine(bundle: Bundle, backend: string, files: readonl
       errors.push(`${file}: failed to load: ${(e as Error).stack ?? String(e)}`);
       continue;
     }
-    for (const suite of env.topSuite().children) if (!known.has(suite.id)) forEachSpec(suite, (s) => fileOfSpec.set(s.id, file));
+    for (const suite of env.topSuite().children) {
+      if (known.has(suite.id)) continue;
+      fileOfSuite.set(suite.id, file);
+      forEachSpec(suite, (s) => fileOfSpec.set(s.id, file));
+    }
   }
 
   env.configure({
     random: false,
-    specFilter: (spec) => runExcluded || !exclusionFor(filters, fileOfSpec.get(spec.id) ?? '', spec.getFullName(), backend),
+    specFilter: (spec) => options.runExcluded === true || !exclusionFor(filters, fileOfSpec.get(spec.id) ?? '', spec.getFullName(), backend),
   });
   const specs: SpecRecord[] = [];
+  let lastFile = '';
   env.addReporter({
+    suiteStarted: (r) => {
+      const file = fileOfSuite.get(r.id);
+      if (options.verbose && file && file !== lastFile) console.error(`conformance: ${file}`);
+      if (file) lastFile = file;
+    },
     specStarted: (r) => {
       current = r.id;
     },

@@ -27,14 +27,13 @@ function writeJson(path: string | undefined, value: unknown): void {
 async function run(args: RunArgs, argv: readonly string[]): Promise<number> {
   const dist = tfjsCoreDist();
   const files = args.files ? resolveFileNames(args.files, dist) : filesOfSet(args.set);
-  const own = new Set(ownSpecs());
-  const problems = filterListProblems(TEST_FILTERS, (id) => own.has(id) || existsSync(join(dist, `${id}.js`)), ['cpu', 'wasm', 'tensorflow', 'webgpu', 'cuda']);
-  if (problems.length) throw new UsageError(`the filter list is invalid:\n  ${problems.join('\n  ')}`);
-
   const bundlePath = await buildBundle(files.map(testFile));
   process.on('exit', () => rmSync(bundlePath, { force: true }));
   const bundle = require(bundlePath) as Bundle;
   if (!bundle.knownBackends.includes(args.backend)) throw new UsageError(`--backend: unknown backend "${args.backend}"; known backends: ${bundle.knownBackends.join(', ')}`);
+  const own = new Set(ownSpecs());
+  const problems = filterListProblems(TEST_FILTERS, (id) => own.has(id) || existsSync(join(dist, `${id}.js`)), bundle.knownBackends);
+  if (problems.length) throw new UsageError(`the filter list is invalid:\n  ${problems.join('\n  ')}`);
   const command = `npx tsx conformance/run.ts ${argv.join(' ')}`;
   const check = await bundle.detect(args.backend);
   if (!check.available) {
@@ -47,7 +46,7 @@ async function run(args: RunArgs, argv: readonly string[]): Promise<number> {
   const wasmDir = join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist') + '/';
   const device = await bundle.activate(args.backend, wasmDir);
   const stubs = new Set(await bundle.stubKernels(args.backend));
-  const outcome = await runJasmine(bundle, args.backend, files, TEST_FILTERS, args.runExcluded);
+  const outcome = await runJasmine(bundle, args.backend, files, TEST_FILTERS, { runExcluded: args.runExcluded, verbose: args.verbose });
   const memoryEnd = await bundle.memoryAfterRun(args.backend);
   const summary = summarize({
     backend: args.backend, device, command, files, filters: TEST_FILTERS, knownLeaks: KNOWN_LEAKS, stubs, memoryStart: outcome.memoryStart, memoryEnd,

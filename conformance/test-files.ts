@@ -64,7 +64,7 @@ export function filesOfSet(set: TestSet): string[] {
 }
 
 /**
- * Resolves `--files` names: a full id (`ops/add_test`, `tensor_test`, `fusebench/sdpa`) or a short op name
+ * Resolves `--files` names: a full id (`ops/add_test`, `tensor_test`, `fusebench/attention`) or a short op name
  * (`add` → ops/add_test, `fused_mat_mul` → ops/fused/fused_mat_mul_test). Unknown names are a UsageError.
  */
 export function resolveFileNames(names: readonly string[], dist = tfjsCoreDist()): string[] {
