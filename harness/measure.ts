@@ -26,7 +26,8 @@ export interface MeasureOptions {
   readonly seed?: number;
 }
 
-function toTensors(host: HostInputs): Tensors {
+/** Host inputs as tensors of their own dtype, values exactly as the float64 reference sees them. */
+export function toTensors(host: HostInputs): Tensors {
   const out: Record<string, tf.Tensor> = {};
   for (const [name, h] of Object.entries(host)) {
     const values = h.dtype === 'int32' ? Int32Array.from(h.data) : Float32Array.from(h.data);

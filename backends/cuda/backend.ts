@@ -34,6 +34,7 @@ export class CudaBackend extends KernelBackend {
   private readonly derived = new WeakMap<DataId, Map<string, TensorInfo>>();
   private readonly startEv: unknown;
   private readonly endEv: unknown;
+  private eventsLive = true;
 
   constructor(rt: CudaRuntime = CudaRuntime.open()) {
     super();
@@ -211,8 +212,17 @@ export class CudaBackend extends KernelBackend {
   override epsilon(): number {
     return 1e-7;
   }
+  /**
+   * The runtime (device, pool, compiled kernels) outlives this backend; its timing events do not. tfjs makes a
+   * new backend after every engine reset (its test harness resets once per describe block), so free them here.
+   */
   override dispose(): void {
     this.rt.pool.trim();
+    if (this.eventsLive) {
+      this.eventsLive = false;
+      this.rt.driver.eventDestroy(this.startEv);
+      this.rt.driver.eventDestroy(this.endEv);
+    }
   }
 }
 

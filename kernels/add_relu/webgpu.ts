@@ -5,8 +5,9 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, FLAT_MAIN, flatDispatch, requireFloat32, requireInput, sameShape, sizeOf, WebGPUKernelInputError, type WebGPUProgram,
+  asWebGPUBackend, FLAT_MAIN, flatDispatch, requireFloat32, requireInput, sizeOf, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
+import { sameShape } from '../common/shape_checks.ts';
 
 export const ADD_RELU = 'FusebenchAddRelu';
 const WORKGROUP_X = 256;
@@ -54,11 +55,8 @@ const addReluKernelFunc: KernelFunc = ({ inputs, backend }) => {
   const b = requireInput(ADD_RELU, named, 'b');
   requireFloat32(ADD_RELU, 'a', a);
   requireFloat32(ADD_RELU, 'b', b);
-  if (!sameShape(a.shape, b.shape)) {
-    throw new WebGPUKernelInputError(`${ADD_RELU}: inputs "a" [${a.shape.join(',')}] and "b" [${b.shape.join(',')}] must have the same shape`);
-  }
   // Elementwise: every rank runs as one flat vector, so one pipeline serves all shapes.
-  const shape = [sizeOf(a.shape)];
+  const shape = [sameShape(a, b, ADD_RELU)];
   const view = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
   const out = gpu.runWebGPUProgram(new AddReluProgram(shape), [view(a), view(b)], 'float32');
   return { dataId: out.dataId, shape: [...a.shape], dtype: 'float32' };

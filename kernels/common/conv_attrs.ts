@@ -20,11 +20,14 @@ export function convInfoFor(
   if (pad !== 'same' && pad !== 'valid') throw new Error(`${kernel}: attr "pad" must be 'same' or 'valid' (got ${String(pad)})`);
   const act = activationCode(attrs?.activation, kernel);
   if (act > 1) throw new Error(`${kernel}: attr "activation" must be 'linear' or 'relu'`);
+  if (filter.shape[2] !== x.shape[3]) {
+    throw new Error(`${kernel}: input "filter" has shape [${filter.shape.join(', ')}]; its axis 2 must be ${x.shape[3]}, the channels of input "x" [${x.shape.join(', ')}]`);
+  }
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, 1, pad, undefined, depthwise,
   );
   if (bias.shape[0] !== info.outChannels) {
-    throw new Error(`${kernel}: bias has ${bias.shape[0]} values; the conv has ${info.outChannels} output channels`);
+    throw new Error(`${kernel}: input "bias" has ${bias.shape[0]} values; the conv has ${info.outChannels} output channels`);
   }
   return { info, act };
 }

@@ -1,4 +1,7 @@
-/** Input-shape checks shared by every backend's implementation, so a bad call fails the same way everywhere. */
+/**
+ * Input-shape checks shared by every backend's implementation, so a bad call fails the same way everywhere.
+ * Every message leads with the culprit: `<kernel>: input "<name>" …` or `<kernel>: attr "<name>" …`.
+ */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 export function requireInput(inputs: Readonly<Record<string, TensorInfo | undefined>>, name: string, kernel: string): TensorInfo {
@@ -12,8 +15,10 @@ export function requireRank(t: TensorInfo, rank: number, name: string, kernel: s
   if (t.shape.length !== rank) throw new Error(`${kernel}: input "${name}" must have rank ${rank} (got shape [${t.shape.join(', ')}])`);
 }
 
-export function requireDim(got: number, want: number, what: string, kernel: string): void {
-  if (got !== want) throw new Error(`${kernel}: ${what} must be ${want} (got ${got})`);
+/** Axis `axis` of input `name` must be `want`; `why` says where `want` comes from. */
+export function requireDim(t: TensorInfo, axis: number, want: number, name: string, why: string, kernel: string): void {
+  const got = t.shape[axis];
+  if (got !== want) throw new Error(`${kernel}: input "${name}" has shape [${t.shape.join(', ')}]; its axis ${axis} must be ${want}, ${why} (got ${got})`);
 }
 
 /** Shapes of a FusebenchLinearAct call: a [M,K], b [K,N], bias [N]. */
@@ -23,9 +28,9 @@ export function linearActDims(a: TensorInfo, b: TensorInfo, bias: TensorInfo, ke
   requireRank(bias, 1, 'bias', kernel);
   const [m, k] = a.shape;
   const n = b.shape[1];
-  requireDim(b.shape[0], k, `b.shape[0] (K of a [${a.shape}])`, kernel);
-  requireDim(bias.shape[0], n, `bias.shape[0] (N of b [${b.shape}])`, kernel);
-  if (k < 1) throw new Error(`${kernel}: K must be ≥ 1 (got ${k})`);
+  requireDim(b, 0, k, 'b', `K, the last axis of input "a" [${a.shape.join(', ')}]`, kernel);
+  requireDim(bias, 0, n, 'bias', `N, the last axis of input "b" [${b.shape.join(', ')}]`, kernel);
+  if (k < 1) throw new Error(`${kernel}: input "a" has shape [${a.shape.join(', ')}]; K (its last axis) must be ≥ 1`);
   return { m, k, n };
 }
 
@@ -36,7 +41,7 @@ export function attentionDims(ts: Readonly<Record<string, TensorInfo>>, kernel: 
   const [bh, s, d] = ts[names[0]].shape;
   for (const n of names) {
     if (ts[n].shape.join(',') !== `${bh},${s},${d}`) {
-      throw new Error(`${kernel}: inputs must all have shape [BH, S, D]; "${names[0]}" is [${ts[names[0]].shape}] but "${n}" is [${ts[n].shape}]`);
+      throw new Error(`${kernel}: input "${n}" has shape [${ts[n].shape.join(', ')}] but input "${names[0]}" has [${ts[names[0]].shape.join(', ')}]; ${names.join(', ')} must all be the same [BH, S, D]`);
     }
   }
   return { bh, s, d };
@@ -55,8 +60,8 @@ export function layerNormDims(x: TensorInfo, gamma: TensorInfo, beta: TensorInfo
   const d = x.shape[x.shape.length - 1];
   requireRank(gamma, 1, 'gamma', kernel);
   requireRank(beta, 1, 'beta', kernel);
-  requireDim(gamma.shape[0], d, 'gamma.shape[0] (last axis of x)', kernel);
-  requireDim(beta.shape[0], d, 'beta.shape[0] (last axis of x)', kernel);
+  requireDim(gamma, 0, d, 'gamma', 'the last axis of input "x"', kernel);
+  requireDim(beta, 0, d, 'beta', 'the last axis of input "x"', kernel);
   const size = x.shape.reduce((p, v) => p * v, 1);
   return { rows: d === 0 ? 0 : size / d, d };
 }
@@ -69,7 +74,7 @@ export function layerNormEpsilon(epsilon: unknown, kernel: string): number {
 
 export function sameShape(a: TensorInfo, b: TensorInfo, kernel: string): number {
   if (a.shape.join(',') !== b.shape.join(',')) {
-    throw new Error(`${kernel}: inputs "a" and "b" must have the same shape (got [${a.shape}] and [${b.shape}]); this kernel does not broadcast`);
+    throw new Error(`${kernel}: input "b" has shape [${b.shape.join(', ')}] but input "a" has [${a.shape.join(', ')}]; they must be the same (this kernel does not broadcast)`);
   }
   return a.shape.reduce((p, v) => p * v, 1);
 }

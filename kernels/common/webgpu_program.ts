@@ -52,16 +52,6 @@ export function requireFloat32(kernel: string, name: string, t: TensorInfo): voi
   if (t.dtype !== 'float32') throw new WebGPUKernelInputError(`${kernel}: input "${name}" has dtype ${t.dtype}; float32 is required`);
 }
 
-export function requireRank(kernel: string, name: string, t: TensorInfo, rank: number, what: string): void {
-  if (t.shape.length !== rank) {
-    throw new WebGPUKernelInputError(`${kernel}: input "${name}" must be ${what} (rank ${rank}); got shape [${t.shape.join(',')}]`);
-  }
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
@@ -82,14 +72,6 @@ export function requireDispatchFits(kernel: string, gpu: WebGPUBackend, dispatch
   if (dispatch.some((n) => n > max)) {
     throw new WebGPUKernelInputError(`${kernel}: ${what} needs ${dispatch.join(' × ')} workgroups; the device allows ${max} per dimension`);
   }
-}
-
-/** Reads a float attr with a default; rejects anything but a finite number. */
-export function floatAttr(kernel: string, attrs: Readonly<Record<string, unknown>> | undefined, name: string, fallback: number): number {
-  const v = attrs?.[name];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new WebGPUKernelInputError(`${kernel}: attr "${name}" must be a finite number (got ${JSON.stringify(v)})`);
-  return v;
 }
 
 /** A tensor info that views `t`'s data with another shape of the same size (tfjs's Reshape does the same). */

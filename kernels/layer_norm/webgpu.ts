@@ -9,9 +9,9 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, FLAT_MAIN, floatAttr, requireFloat32, requireInput, sizeOf, viewAs, WebGPUKernelInputError,
-  type ProgramUniform, type WebGPUProgram,
+  asWebGPUBackend, FLAT_MAIN, requireFloat32, requireInput, viewAs, type ProgramUniform, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
+import { layerNormDims, layerNormEpsilon } from '../common/shape_checks.ts';
 
 export const LAYER_NORM = 'FusebenchLayerNorm';
 const MAX_PER_INVOCATION = 16;
@@ -125,16 +125,9 @@ const layerNormKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const gamma = requireInput(LAYER_NORM, named, 'gamma');
   const beta = requireInput(LAYER_NORM, named, 'beta');
   for (const [n, t] of [['x', x], ['gamma', gamma], ['beta', beta]] as const) requireFloat32(LAYER_NORM, n, t);
-  if (x.shape.length < 1) throw new WebGPUKernelInputError(`${LAYER_NORM}: input "x" must have at least one axis; got a scalar`);
-  const d = x.shape[x.shape.length - 1]!;
-  for (const [n, t] of [['gamma', gamma], ['beta', beta]] as const) {
-    if (t.shape.length !== 1 || t.shape[0] !== d) {
-      throw new WebGPUKernelInputError(`${LAYER_NORM}: input "${n}" must be [${d}] (the last axis of x); got [${t.shape.join(',')}]`);
-    }
-  }
-  const epsilon = floatAttr(LAYER_NORM, attrs as Record<string, unknown> | undefined, 'epsilon', 1e-5);
-  if (!(epsilon > 0)) throw new WebGPUKernelInputError(`${LAYER_NORM}: attr "epsilon" must be > 0 (got ${epsilon})`);
-  const rows = d === 0 ? 0 : sizeOf(x.shape) / d;
+  // The same checks as every other backend's LayerNorm (epsilon ≥ 0, as the contract allows).
+  const { rows, d } = layerNormDims(x, gamma, beta, LAYER_NORM);
+  const epsilon = layerNormEpsilon((attrs as Record<string, unknown> | undefined)?.epsilon, LAYER_NORM);
   const uniforms: ProgramUniform[] = [{ type: 'float32', data: [epsilon] }];
   const out = gpu.runWebGPUProgram(new LayerNormProgram(rows, d), [viewAs(x, [rows, d]), gamma, beta], 'float32', uniforms);
   return { dataId: out.dataId, shape: [...x.shape], dtype: 'float32' };

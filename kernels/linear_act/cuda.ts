@@ -26,7 +26,7 @@ export const LINEAR_ACT_PATH: Readonly<Record<LinearActivation, string>> = {
 export function parseLinearActivation(v: unknown): LinearActivation {
   const act = v ?? 'linear';
   if (!(LINEAR_ACTIVATIONS as readonly unknown[]).includes(act)) {
-    throw new Error(`${LINEAR_ACT}: attr activation must be ${LINEAR_ACTIVATIONS.join(', ')} (got ${String(act)})`);
+    throw new Error(`${LINEAR_ACT}: attr "activation" must be ${LINEAR_ACTIVATIONS.join(', ')} (got ${String(act)})`);
   }
   return act as LinearActivation;
 }

@@ -10,8 +10,9 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, PLAIN_MAIN, requireFloat32, requireInput, requireRank, WebGPUKernelInputError, type WebGPUProgram,
+  asWebGPUBackend, PLAIN_MAIN, requireFloat32, requireInput, WebGPUKernelInputError, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
+import { linearActDims } from '../common/shape_checks.ts';
 
 export const LINEAR_ACT = 'FusebenchLinearAct';
 export const ACTIVATIONS = ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const;
@@ -190,13 +191,7 @@ const linearActKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = requireInput(LINEAR_ACT, named, 'b');
   const bias = requireInput(LINEAR_ACT, named, 'bias');
   for (const [n, t] of [['a', a], ['b', b], ['bias', bias]] as const) requireFloat32(LINEAR_ACT, n, t);
-  requireRank(LINEAR_ACT, 'a', a, 2, '[M,K]');
-  requireRank(LINEAR_ACT, 'b', b, 2, '[K,N]');
-  requireRank(LINEAR_ACT, 'bias', bias, 1, '[N]');
-  const [m, k] = a.shape as [number, number];
-  const [kb, n] = b.shape as [number, number];
-  if (kb !== k) throw new WebGPUKernelInputError(`${LINEAR_ACT}: inner dimensions differ: a is [${a.shape}] and b is [${b.shape}]`);
-  if (bias.shape[0] !== n) throw new WebGPUKernelInputError(`${LINEAR_ACT}: bias has ${bias.shape[0]} elements; b has N = ${n} columns`);
+  const { m, k, n } = linearActDims(a, b, bias, LINEAR_ACT);
   const activation = parseActivation((attrs as Record<string, unknown> | undefined)?.activation);
   return gpu.runWebGPUProgram(new LinearActProgram(m, k, n, activation), [a, b, bias], 'float32');
 };

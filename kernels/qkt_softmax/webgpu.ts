@@ -19,9 +19,9 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, floatAttr, PLAIN_MAIN, requireDispatchFits, requireFloat32, requireInput, requireRank, sameShape, WebGPUKernelInputError,
-  type ProgramUniform, type WebGPUProgram,
+  asWebGPUBackend, PLAIN_MAIN, requireDispatchFits, requireFloat32, requireInput, type ProgramUniform, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
+import { attentionDims, attentionScale } from '../common/shape_checks.ts';
 
 export const QKT_SOFTMAX = 'FusebenchQKTSoftmax';
 /** Query rows per workgroup (16 invocation rows × 2). */
@@ -221,15 +221,9 @@ const qktSoftmaxKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const named = inputs as Record<string, TensorInfo | undefined>;
   const q = requireInput(QKT_SOFTMAX, named, 'q');
   const k = requireInput(QKT_SOFTMAX, named, 'k');
-  for (const [n, t] of [['q', q], ['k', k]] as const) {
-    requireFloat32(QKT_SOFTMAX, n, t);
-    requireRank(QKT_SOFTMAX, n, t, 3, '[BH,S,D]');
-  }
-  if (!sameShape(q.shape, k.shape)) {
-    throw new WebGPUKernelInputError(`${QKT_SOFTMAX}: q [${q.shape}] and k [${k.shape}] must have the same shape [BH,S,D]`);
-  }
-  const [bh, seq, d] = q.shape as [number, number, number];
-  const scale = floatAttr(QKT_SOFTMAX, attrs as Record<string, unknown> | undefined, 'scale', 1 / Math.sqrt(d));
+  for (const [n, t] of [['q', q], ['k', k]] as const) requireFloat32(QKT_SOFTMAX, n, t);
+  const { bh, s: seq, d } = attentionDims({ q, k }, QKT_SOFTMAX);
+  const scale = attentionScale((attrs as Record<string, unknown> | undefined)?.scale, d, QKT_SOFTMAX);
   const program = new QktSoftmaxProgram(bh, seq, d);
   requireDispatchFits(QKT_SOFTMAX, gpu, program.dispatch, `[BH,S,D] = [${q.shape}]`);
   const uniforms: ProgramUniform[] = [{ type: 'float32', data: [scale] }];

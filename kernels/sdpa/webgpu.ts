@@ -9,9 +9,9 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
-  asWebGPUBackend, floatAttr, requireDispatchFits, requireFloat32, requireInput, requireRank, sameShape, WebGPUKernelInputError,
-  type ProgramUniform, type WebGPUProgram,
+  asWebGPUBackend, requireDispatchFits, requireFloat32, requireInput, WebGPUKernelInputError, type ProgramUniform, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
+import { attentionDims, attentionScale } from '../common/shape_checks.ts';
 import { SdpaRowProgram } from './webgpu_rows.ts';
 import { SdpaTiledProgram, sdpaTiling } from './webgpu_tiled.ts';
 
@@ -44,15 +44,9 @@ export function sdpaProgram(bh: number, seq: number, d: number, deviceBudgetByte
 
 /** Checks q, k, v and runs FusebenchSDPA's program on `gpu`. */
 export function runSdpa(gpu: WebGPUBackend, q: TensorInfo, k: TensorInfo, v: TensorInfo, attrs: Readonly<Record<string, unknown>> | undefined, choice: SdpaProgramChoice = defaultSdpaChoice()): TensorInfo {
-  for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) {
-    requireFloat32(SDPA, n, t);
-    requireRank(SDPA, n, t, 3, '[BH,S,D]');
-  }
-  if (!sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape)) {
-    throw new WebGPUKernelInputError(`${SDPA}: q [${q.shape}], k [${k.shape}] and v [${v.shape}] must have the same shape [BH,S,D]`);
-  }
-  const [bh, seq, d] = q.shape as [number, number, number];
-  const scale = floatAttr(SDPA, attrs, 'scale', 1 / Math.sqrt(d));
+  for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) requireFloat32(SDPA, n, t);
+  const { bh, s: seq, d } = attentionDims({ q, k, v }, SDPA);
+  const scale = attentionScale(attrs?.scale, d, SDPA);
   const uniforms: ProgramUniform[] = [{ type: 'float32', data: [scale] }];
   const program = sdpaProgram(bh, seq, d, gpu.device.limits.maxComputeWorkgroupStorageSize, choice);
   requireDispatchFits(SDPA, gpu, program.dispatch, `[BH,S,D] = [${q.shape}]`);

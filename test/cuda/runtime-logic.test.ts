@@ -101,7 +101,7 @@ describe('cuda broadcasting and caching helpers', () => {
   it('FusebenchLinearAct accepts the contract activations, gelu_tanh included, and names a bad one', () => {
     expect(parseLinearActivation(undefined)).toBe('linear');
     expect(parseLinearActivation('gelu_tanh')).toBe('gelu_tanh');
-    expect(() => parseLinearActivation('tanh')).toThrow(/activation must be linear, relu, gelu, gelu_tanh, silu \(got tanh\)/);
+    expect(() => parseLinearActivation('tanh')).toThrow(/attr "activation" must be linear, relu, gelu, gelu_tanh, silu \(got tanh\)/);
   });
   it('row softmax keeps rows in registers up to 1024 columns, in shared memory up to 12288, else re-reads', () => {
     expect(softmaxVariant(1)).toEqual({ kind: 'warp', values: 1 });

@@ -2,7 +2,7 @@
  * Representative instances of every source the cuda backend generates, for the CI check that they all
  * compile (nvcc -ptx for sm_90) on a machine without a GPU.
  */
-import { castOp, elementwiseSource, FLOAT_OPS, INT_OPS, type ElementwiseSignature, type InputMode } from './elementwise.ts';
+import { castOp, elementwiseSource, FLOAT_OPS, INT_OPS, intViaFloat, type ElementwiseSignature, type InputMode } from './elementwise.ts';
 import { layerNormSource, reduceSource, softmaxSource, SOFTMAX_WARP_VALUES } from './rowwise.ts';
 import { batchNormSource, depthwiseSource, im2colSource } from './conv.ts';
 
@@ -24,6 +24,15 @@ export function generatedSourceCatalog(): CatalogEntry[] {
     const modes: InputMode[] = new Array(op.arity).fill('flat');
     ew({ name, op, inDtypes: modes.map(() => 'int32'), outDtype: 'int32', modes });
   }
+  // Float ops on int32 inputs: stored as int32 (tfjs-backend-cpu's rule), or float32 for Exp, LeakyRelu, Prelu.
+  for (const [name, op] of Object.entries(FLOAT_OPS)) {
+    const modes: InputMode[] = new Array(op.arity).fill('flat');
+    ew({ name: `${name}_int`, op: intViaFloat(op), inDtypes: modes.map(() => 'int32'), outDtype: 'int32', modes });
+  }
+  for (const name of ['Exp', 'LeakyRelu'] as const) ew({ name: `${name}_i2f`, op: FLOAT_OPS[name]!, inDtypes: ['int32'], outDtype: 'float32', modes: ['flat'], vec4: true });
+  ew({ name: 'Prelu_mixed', op: FLOAT_OPS.Prelu!, inDtypes: ['float32', 'int32'], outDtype: 'float32', modes: ['strided', 'scalar'], rank: 4 });
+  // Slice's strided read (the pointer carries the offset) and Transpose's.
+  ew({ name: 'Slice', op: { expr: 'a', arity: 1 }, inDtypes: ['int32'], outDtype: 'int32', modes: ['strided'], rank: 5 });
   // Broadcasting and index-width variants of one binary op, and a 3-input int op.
   ew({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['strided', 'scalar'], rank: 6 });
   ew({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['flat', 'strided'], rank: 3, wide: true });

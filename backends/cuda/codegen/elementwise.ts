@@ -55,10 +55,16 @@ export const FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   addRelu: f('fb_relu(a + b)', 2),
 };
 
-/** Int32 ops, including the ternary (trit) family of the kernel contract. */
+/**
+ * Int32 ops computed exactly on integers, including the ternary (trit) family of the kernel contract. Other
+ * float ops on int32 inputs go through `intViaFloat` (tfjs-backend-cpu computes them in doubles and stores int32).
+ */
 export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Identity: f('a'),
   Relu: f('fb_relu(a)'),
+  Relu6: f('(a < 0 ? 0 : (a > 6 ? 6 : a))'),
+  // tfjs-backend-cpu: x > max ? max : (x < min ? min : x), the bound stored as int32.
+  ClipByValue: f('((float)a > p1 ? fb_f2i(p1) : ((float)a < p0 ? fb_f2i(p0) : a))'),
   Neg: f('(-a)'),
   Sign: f('(a > 0 ? 1 : (a < 0 ? -1 : 0))'),
   Abs: f('(a < 0 ? -a : a)'),
@@ -69,6 +75,7 @@ export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Minimum: f('fb_min(a, b)', 2),
   Maximum: f('fb_max(a, b)', 2),
   SquaredDifference: f('((a - b) * (a - b))', 2),
+  Pow: f('fb_ipow(a, b)', 2),
   tnot: f('(-a)'),
   tadd: f('fb_tadd(a, b)', 2),
   tmul: f('fb_tmul(a, b)', 2),
@@ -88,9 +95,18 @@ export function ternaryFused3(inner: TernaryBinaryOp, outer: TernaryBinaryOp): E
   return { expr: `fb_${outer}(fb_${inner}(a, b), c)`, arity: 3 };
 }
 
+/**
+ * A float op applied to int32 inputs with an int32 result, as tfjs-backend-cpu does it: each input converted to
+ * float, the float expression, the result stored as int32 (fb_f2i).
+ */
+export function intViaFloat(op: ElementwiseOp): ElementwiseOp {
+  return { expr: `fb_f2i(${op.expr.replace(/\b([abc])\b/g, '((float)$1)')})`, arity: op.arity };
+}
+
 /** Casts between the device dtypes (bool lives on the device as int32 0/1). */
 export function castOp(from: ElemDtype, to: ElemDtype | 'bool'): ElementwiseOp {
-  if (to === 'bool') return f(from === 'float32' ? '((a != 0.f && a == a) ? 1 : 0)' : '(a != 0 ? 1 : 0)');
+  // tfjs-backend-cpu: bool = (x !== 0), so NaN casts to true.
+  if (to === 'bool') return f(from === 'float32' ? '(a != 0.f ? 1 : 0)' : '(a != 0 ? 1 : 0)');
   if (from === to) return f('a');
   return f(to === 'int32' ? 'fb_f2i(a)' : '((float)a)');
 }

@@ -15,7 +15,25 @@ __device__ __forceinline__ float fb_sigmoid(float a) { return 1.f / (1.f + expf(
 /* Exact GELU, the erf form: 0.5 x (1 + erf(x / sqrt 2)). */
 __device__ __forceinline__ float fb_gelu(float a) { return 0.5f * a * (1.f + erff(a * 0.70710678118654752f)); }
 __device__ __forceinline__ float fb_silu(float a) { return a / (1.f + expf(-a)); }
-__device__ __forceinline__ int fb_f2i(float a) { return a != a ? 0 : (int)a; }
+/*
+ * float -> int32 as JavaScript stores a number in an Int32Array (ToInt32), which is what tfjs-backend-cpu's int32
+ * results are: truncation; NaN and ±Infinity give 0; larger values wrap modulo 2^32 (a C cast would saturate).
+ */
+__device__ __forceinline__ int fb_f2i(float a) {
+  if (fabsf(a) < 2147483648.f) return (int)a;
+  if (!(fabsf(a) <= 3.402823466e38f)) return 0;
+  return (int)(unsigned int)(long long)fmodf(truncf(a), 4294967296.f);
+}
+/*
+ * Math.pow on int32 stored as int32 (tfjs-backend-cpu's int32 Pow): exact by squaring, wrapping as the store does;
+ * a negative exponent gives 1/a^|b| truncated (0 unless a is ±1; Math.pow(0, -1) = Infinity stores as 0).
+ */
+__device__ __forceinline__ int fb_ipow(int a, int b) {
+  if (b < 0) return a == 1 ? 1 : (a == -1 ? ((b & 1) ? -1 : 1) : 0);
+  unsigned int r = 1u, base = (unsigned int)a, e = (unsigned int)b;
+  while (e) { if (e & 1u) r *= base; base *= base; e >>= 1; }
+  return (int)r;
+}
 __device__ __forceinline__ int fb_tadd(int a, int b) { int s = a + b; return s > 1 ? 1 : (s < -1 ? -1 : s); }
 __device__ __forceinline__ int fb_tmul(int a, int b) { return a * b; }
 __device__ __forceinline__ int fb_tmin(int a, int b) { return a < b ? a : b; }

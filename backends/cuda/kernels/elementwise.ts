@@ -1,19 +1,35 @@
 /** tfjs unary and binary element-wise kernels on cuda, all from the one template. */
-import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { DataType, KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.ts';
-import { FLOAT_OPS, INT_OPS, type ElementwiseOp } from '../codegen/elementwise.ts';
+import { FLOAT_OPS, INT_OPS, intViaFloat, type ElementwiseOp } from '../codegen/elementwise.ts';
 import { runElementwise } from '../ops/elementwise.ts';
 
 export const UNARY_KERNELS = ['Relu', 'Relu6', 'Erf', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Neg', 'Sign', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Reciprocal', 'Floor', 'Ceil', 'Elu', 'LeakyRelu', 'ClipByValue'] as const;
 export const BINARY_KERNELS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Minimum', 'Maximum', 'SquaredDifference', 'Pow', 'Prelu'] as const;
 
-/** The op for a kernel name at a dtype, or a "not implemented" error naming both. */
-export function opFor(name: string, dtype: string): ElementwiseOp {
-  const table = dtype === 'float32' ? FLOAT_OPS : dtype === 'int32' || dtype === 'bool' ? INT_OPS : undefined;
-  // tfjs names the product kernel 'Multiply'; the op table calls it Mul.
-  const op = table?.[name === 'Multiply' ? 'Mul' : name];
-  if (!op) throw new Error(`not implemented on cuda: ${name} for dtype ${dtype}`);
-  return op;
+/** Kernels whose result is float32 whatever the input dtype (tfjs-backend-cpu: Exp, LeakyRelu and Prelu write float32). */
+const FLOAT_RESULT = new Set(['Exp', 'LeakyRelu', 'Prelu']);
+
+export interface ElementwiseChoice {
+  readonly op: ElementwiseOp;
+  readonly outDtype: DataType;
+}
+
+/**
+ * The op and result dtype of a kernel for its input dtype, following tfjs-backend-cpu: float32 inputs give
+ * float32; int32 and bool inputs give the input's dtype (computed exactly where INT_OPS has the op, else in
+ * float and stored as int32), except the FLOAT_RESULT kernels. complex64 and string are not supported.
+ */
+export function elementwiseFor(name: string, dtype: DataType): ElementwiseChoice {
+  const key = name === 'Multiply' ? 'Mul' : name; // tfjs names the product kernel 'Multiply'; the op tables call it Mul
+  const float = FLOAT_OPS[key];
+  if (float && (dtype === 'float32' || ((dtype === 'int32' || dtype === 'bool') && FLOAT_RESULT.has(name)))) return { op: float, outDtype: 'float32' };
+  if (dtype === 'int32' || dtype === 'bool') {
+    const exact = INT_OPS[key];
+    if (exact) return { op: exact, outDtype: dtype };
+    if (float) return { op: intViaFloat(float), outDtype: dtype };
+  }
+  throw new Error(`not implemented on cuda: ${name} for dtype ${dtype}`);
 }
 
 function params(name: string, attrs: NamedAttrMap | undefined): readonly [number, number?] | undefined {
@@ -25,7 +41,8 @@ function params(name: string, attrs: NamedAttrMap | undefined): readonly [number
 function unary(name: string): KernelConfig {
   const kernelFunc = (({ inputs, backend, attrs }) => {
     const x = inputs.x as TensorInfo;
-    return runElementwise(backend as CudaBackend, { name, op: opFor(name, x.dtype), inputs: [x], outDtype: x.dtype, params: params(name, attrs) });
+    const { op, outDtype } = elementwiseFor(name, x.dtype);
+    return runElementwise(backend as CudaBackend, { name, op, inputs: [x], outDtype, params: params(name, attrs) });
   }) as KernelFunc;
   return { kernelName: name, backendName: 'cuda', kernelFunc };
 }
@@ -33,8 +50,10 @@ function unary(name: string): KernelConfig {
 function binary(name: string): KernelConfig {
   const kernelFunc = (({ inputs, backend }) => {
     const [a, b] = name === 'Prelu' ? [inputs.x as TensorInfo, inputs.alpha as TensorInfo] : [inputs.a as TensorInfo, inputs.b as TensorInfo];
-    if (a.dtype !== b.dtype) throw new Error(`cuda ${name}: inputs have dtypes ${a.dtype} and ${b.dtype}; tfjs upcasts before the kernel`);
-    return runElementwise(backend as CudaBackend, { name, op: opFor(name, a.dtype), inputs: [a, b], outDtype: a.dtype });
+    // tfjs's ops make the dtypes match before these kernels, except prelu (x and alpha as given; result float32).
+    if (a.dtype !== b.dtype && !FLOAT_RESULT.has(name)) throw new Error(`cuda ${name}: inputs have dtypes ${a.dtype} and ${b.dtype}; tfjs upcasts before the kernel`);
+    const { op, outDtype } = elementwiseFor(name, a.dtype === 'float32' ? b.dtype : a.dtype);
+    return runElementwise(backend as CudaBackend, { name, op, inputs: [a, b], outDtype });
   }) as KernelFunc;
   return { kernelName: name, backendName: 'cuda', kernelFunc };
 }

@@ -31,9 +31,9 @@ export function runReduce(b: CudaBackend, x: TensorInfo, axis: number | number[]
   const out = b.makeOutput(finalShape, outDtype);
   if (rows > 0) {
     if (cols === 0) {
+      // An empty reduction: sum and mean 0 (tfjs-backend-cpu's mean is sum(x / n), so 0 too), max the lowest value.
       const bits = new DataView(new ArrayBuffer(4));
       if (op === 'max') outDtype === 'float32' ? bits.setFloat32(0, -Infinity, true) : bits.setInt32(0, -2147483648, true);
-      else if (op === 'mean') bits.setFloat32(0, NaN, true);
       b.rt.driver.memsetD32(b.ptr(out), bits.getUint32(0, true), rows);
     } else {
       const tpr = cols <= THREAD_PER_ROW_MAX_COLS;
@@ -56,7 +56,8 @@ const softmax: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.logits as TensorInfo;
   const dim = attrs!.dim as number;
   const rank = x.shape.length;
-  if (dim !== -1 && dim !== rank - 1) throw new Error(`not implemented on cuda: Softmax over axis ${dim} of rank ${rank} (last axis only)`);
+  // As tfjs-backend-cpu (and its message): the last axis only.
+  if (dim !== -1 && dim !== rank - 1) throw new Error(`Softmax along a non-last dimension is not yet supported. Logits was rank ${rank} and dim was ${dim}`);
   if (x.dtype !== 'float32') throw new Error(`not implemented on cuda: Softmax for dtype ${x.dtype}`);
   const out = b.makeOutput(x.shape, 'float32');
   const cols = x.shape[rank - 1] ?? 1;

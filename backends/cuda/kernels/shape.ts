@@ -1,13 +1,17 @@
-/** Reshape, Identity, Transpose, Cast and Fill on cuda. */
+/** Reshape, Identity, Transpose, Cast, Fill and Slice on cuda. */
 import { util, type KernelConfig, type KernelFunc, type TensorInfo, type DataType } from '@tensorflow/tfjs-core';
 import { deviceDtype, type CudaBackend } from '../backend.ts';
 import { castOp } from '../codegen/elementwise.ts';
 import { runElementwise, runTranspose } from '../ops/elementwise.ts';
+import { slicePlan } from '../ops/slice.ts';
 
 const reshape: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as TensorInfo;
-  const shape = util.inferFromImplicitShape([...(attrs!.shape as number[])], util.sizeFromShape(x.shape));
-  util.assert(util.sizeFromShape(shape) === util.sizeFromShape(x.shape), () => `cuda Reshape: cannot reshape [${x.shape}] to [${shape}]`);
+  const xSize = util.sizeFromShape(x.shape);
+  const shape = util.inferFromImplicitShape([...(attrs!.shape as number[])], xSize);
+  // tfjs-backend-cpu's message.
+  util.assert(util.sizeFromShape(shape) === xSize, () => `The new shape (${shape}) has ${util.sizeFromShape(shape)} elements and the old shape ` +
+    `(${x.shape}) has ${xSize} elements. The new shape and old shape must have the same number of elements.`);
   return (backend as CudaBackend).view(x, shape);
 };
 
@@ -22,9 +26,7 @@ const cast: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as TensorInfo;
   const dtype = attrs!.dtype as DataType;
   const b = backend as CudaBackend;
-  if (dtype === x.dtype || (dtype === 'int32' && x.dtype === 'bool')) {
-    if (dtype === x.dtype) return b.view(x, x.shape);
-  }
+  if (dtype === x.dtype) return b.view(x, x.shape);
   const from = deviceDtype(x.dtype, 'Cast');
   deviceDtype(dtype, 'Cast');
   const op = castOp(x.dtype === 'bool' ? 'int32' : from, dtype === 'bool' ? 'bool' : (dtype as 'float32' | 'int32'));
@@ -47,33 +49,18 @@ const fill: KernelFunc = ({ backend, attrs }) => {
   return out;
 };
 
-/**
- * Slice, for the slices that are one contiguous run of memory (every dimension after the first partial one is
- * taken whole, e.g. rows of a matrix or a range of a flat tensor): one device-to-device copy. Strided slices
- * are not implemented and say so.
- */
+/** Slice (ops/slice.ts plans it): one device copy when contiguous, else one strided pass. */
 const slice: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as CudaBackend;
   const x = inputs.x as TensorInfo;
-  const rank = x.shape.length;
-  const begin = [...(attrs!.begin as number[])];
-  const size = (attrs!.size as number[]).map((s, i) => (s === -1 ? x.shape[i] - begin[i] : s));
-  const out = b.makeOutput(size, x.dtype);
-  const n = util.sizeFromShape(size);
-  if (n === 0) return out;
-  const firstPartial = size.findIndex((s, i) => s !== x.shape[i]);
-  // One run of memory: size 1 before the first partial dimension, whole dimensions after it.
-  const contiguous = firstPartial === -1 || (size.slice(0, firstPartial).every((s) => s === 1) && size.every((s, i) => i <= firstPartial || s === x.shape[i]));
-  if (!contiguous) {
-    b.disposeData(out.dataId);
-    throw new Error(`not implemented on cuda: Slice (strided slice of [${x.shape}] at [${begin}] size [${size}])`);
+  const plan = slicePlan(x, attrs!.begin as number | number[], attrs!.size as number | number[] | undefined);
+  const n = util.sizeFromShape([...plan.size]);
+  if (n === 0) return b.makeOutput(plan.size, x.dtype);
+  if (!plan.contiguous) {
+    return runElementwise(b, { name: 'Slice', op: { expr: 'a', arity: 1 }, inputs: [x], outDtype: x.dtype, layout: { outShape: plan.size, strides: [plan.strides], offsets: [plan.offset] } });
   }
-  const strides = util.computeStrides(x.shape);
-  let offset = 0;
-  for (let i = 0; i < rank - 1; i++) offset += begin[i] * strides[i];
-  offset += rank > 0 ? begin[rank - 1] : 0;
-  const bytesPer = 4;
-  b.rt.driver.dtod(b.ptr(out), b.ptr(x) + offset * bytesPer, n * bytesPer);
+  const out = b.makeOutput(plan.size, x.dtype);
+  b.rt.driver.dtod(b.ptr(out), b.ptr(x) + plan.offset * 4, n * 4);
   return out;
 };
 

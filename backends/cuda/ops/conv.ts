@@ -2,7 +2,7 @@
  * NHWC convolutions. Conv2D runs on cuDNN (fused conv + bias + ReLU) or on im2col + cuBLASLt GEMM (a
  * 1×1/stride-1/unpadded conv is the GEMM alone, bias and ReLU in its epilogue): with both available, each conv
  * signature is timed once on both paths on first use and keeps the faster (convChoices() says which ran and why).
- * Depthwise is a direct kernel with bias and activation fused.
+ * Depthwise is a direct kernel with bias and activation fused. NCHW convolutions run as NHWC between two transposes.
  */
 import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.ts';
@@ -21,6 +21,8 @@ export interface ConvAttrs {
   readonly activation?: TfjsActivation;
   readonly leakyreluAlpha?: number;
 }
+
+const isNchw = (dataFormat: string | undefined): boolean => dataFormat === 'NCHW' || dataFormat === 'channelsFirst';
 
 function checkNhwc(name: string, dataFormat: string | undefined): void {
   if (dataFormat && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') throw new Error(`not implemented on cuda: ${name} with dataFormat ${dataFormat} (NHWC only)`);
@@ -75,6 +77,7 @@ function cudnnIneligible(info: backend_util.Conv2DInfo, bias: TensorInfo | undef
 }
 
 export function runConv2D(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAttrs, name: string, bias?: TensorInfo, prelu?: TensorInfo): TensorInfo {
+  if (isNchw(a.dataFormat)) return conv2dNchw(b, x, filter, a, name, bias, prelu);
   checkNhwc(name, a.dataFormat);
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const act = a.activation ?? 'linear';
@@ -95,6 +98,36 @@ export function runConv2D(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: 
     choices.set(key, choice);
   }
   return choice.path === 'cudnn' ? viaCudnn() : viaIm2col();
+}
+
+/**
+ * NCHW, which tfjs allows for Conv2D and FusedConv2D: x transposed to NHWC, the NHWC convolution, the result
+ * transposed back; then bias and activation on the NCHW result as tfjs-backend-cpu applies them (a 1-D bias or
+ * PReLU weight of length C ≠ 1 aligns with the channel axis, as [C, 1, 1]; anything else broadcasts as given).
+ * Three extra passes, so correct but not fast: fusebench's suites are NHWC.
+ */
+function conv2dNchw(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAttrs, name: string, bias?: TensorInfo, prelu?: TensorInfo): TensorInfo {
+  const xNhwc = runTranspose(b, x, [0, 2, 3, 1]);
+  const y = runConv2D(b, xNhwc, filter, { ...a, dataFormat: 'NHWC', activation: 'linear' }, name);
+  b.disposeIntermediate(xNhwc);
+  let out = runTranspose(b, y, [0, 3, 1, 2]);
+  b.disposeIntermediate(y);
+  const channelAligned = (t: TensorInfo): TensorInfo => (t.shape.length === 1 && t.shape[0] !== 1 ? b.view(t, [t.shape[0]!, 1, 1]) : t);
+  const release = (view: TensorInfo, original: TensorInfo): void => {
+    if (view !== original) b.disposeIntermediate(view);
+  };
+  if (bias) {
+    const aligned = channelAligned(bias);
+    out = addBias(b, out, aligned);
+    release(aligned, bias);
+  }
+  const act = a.activation ?? 'linear';
+  if (act !== 'linear') {
+    const weights = act === 'prelu' && prelu ? channelAligned(prelu) : prelu;
+    out = applyActivation(b, out, act, weights, a.leakyreluAlpha);
+    if (weights && prelu) release(weights, prelu);
+  }
+  return out;
 }
 
 /** Times both paths on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */
@@ -178,6 +211,10 @@ function conv2dIm2col(b: CudaBackend, x: TensorInfo, filter: TensorInfo, info: b
 
 export function runDepthwise(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAttrs, name: string, bias?: TensorInfo, prelu?: TensorInfo): TensorInfo {
   checkNhwc(name, a.dataFormat);
+  // As tfjs-backend-cpu's DepthwiseConv2dNative (and its message).
+  const dilations = a.dilations ?? [1, 1];
+  util.assert(backend_util.eitherStridesOrDilationsAreOne(a.strides, dilations), () =>
+    `Error in depthwiseConv2d: Either strides or dilations must be 1. Got strides ${a.strides} and dilations '${dilations}'`);
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true, 'channelsLast');
   const act = a.activation ?? 'linear';
   const inKernelAct: 0 | 1 | 2 = act === 'relu' ? 1 : act === 'relu6' ? 2 : 0;

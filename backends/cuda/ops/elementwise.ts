@@ -28,8 +28,11 @@ export interface ElementwiseCall {
   readonly inputs: readonly TensorInfo[];
   readonly outDtype: DataType;
   readonly params?: readonly [number, number?];
-  /** Custom output shape and per-input strides (used by Transpose); default: broadcasting. */
-  readonly layout?: { readonly outShape: readonly number[]; readonly strides: readonly (readonly number[])[] };
+  /**
+   * Custom output shape, per-input strides and (optionally) per-input element offsets of the first element read,
+   * as Transpose and Slice use; default: broadcasting.
+   */
+  readonly layout?: { readonly outShape: readonly number[]; readonly strides: readonly (readonly number[])[]; readonly offsets?: readonly number[] };
   /** Write into this tensor instead of a new one (in-place epilogues). */
   readonly into?: TensorInfo;
 }
@@ -64,7 +67,9 @@ export function runElementwise(backend: CudaBackend, call: ElementwiseCall): Ten
     if (m === 'strided') strided = true;
     key += `${t.dtype === 'float32' ? 'f' : 'i'}${m[0]}`;
   }
-  if (strided && outShape.length > MAX_RANK) throw new Error(`not implemented on cuda: ${call.name} with broadcasting at rank ${outShape.length} (max ${MAX_RANK})`);
+  if (strided && outShape.length > MAX_RANK) {
+    throw new Error(`not implemented on cuda: ${call.name} ${call.layout ? 'with a strided layout' : 'with broadcasting'} at rank ${outShape.length} (max ${MAX_RANK})`);
+  }
   const wide = n > NARROW_LIMIT;
   const vec4 = !strided && n % 4 === 0;
   const rank = strided ? outShape.length : 0;
@@ -83,7 +88,7 @@ export function runElementwise(backend: CudaBackend, call: ElementwiseCall): Ten
   const L = backend.rt.launcher;
   let slot = 0;
   L.setU64(slot++, backend.ptr(out));
-  for (let i = 0; i < k; i++) L.setU64(slot++, backend.ptr(inputs[i]!));
+  for (let i = 0; i < k; i++) L.setU64(slot++, backend.ptr(inputs[i]!) + 4 * (call.layout?.offsets?.[i] ?? 0));
   if (wide) L.setU64(slot++, n);
   else L.setU32(slot++, n);
   L.setF32(slot++, call.params?.[0] ?? 0);

@@ -6,7 +6,8 @@
 import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.ts';
 import type { Epilogue } from '../ffi/cublaslt.ts';
-import { runElementwise } from './elementwise.ts';
+import { castOp } from '../codegen/elementwise.ts';
+import { broadcastStrides, runElementwise } from './elementwise.ts';
 
 export interface MatmulArgs {
   readonly a: TensorInfo;
@@ -22,9 +23,29 @@ export interface MatmulArgs {
   readonly alpha?: number;
 }
 
+const isIntLike = (t: TensorInfo): boolean => t.dtype === 'int32' || t.dtype === 'bool';
+
+/**
+ * int32 (or bool) operands, as tfjs allows for BatchMatMul (an int32 result): converted to float32, one float32
+ * GEMM, the result stored as int32. Exact while every product and partial sum stays below 2^24 in magnitude, which
+ * covers tfjs's int32 matmul uses (index arithmetic, small counts); cuBLASLt has no int32 GEMM with int32 inputs.
+ */
+function intMatmulViaFloat(backend: CudaBackend, m: MatmulArgs): TensorInfo {
+  const toFloat = (t: TensorInfo): TensorInfo => runElementwise(backend, { name: 'Cast_int32_float32', op: castOp('int32', 'float32'), inputs: [t], outDtype: 'float32' });
+  const a = toFloat(m.a), b = toFloat(m.b);
+  const y = runMatmul(backend, { ...m, a, b });
+  // tfjs-backend-cpu's result has a's dtype (int32; bool only when both are bool).
+  const out = runElementwise(backend, { name: 'Cast_float32_int32', op: castOp('float32', 'int32'), inputs: [y], outDtype: m.a.dtype });
+  for (const t of [a, b, y]) backend.disposeIntermediate(t);
+  return out;
+}
+
 export function runMatmul(backend: CudaBackend, m: MatmulArgs): TensorInfo {
   const { a, b, transposeA, transposeB } = m;
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`not implemented on cuda: ${m.name} with dtypes ${a.dtype}×${b.dtype} (float32 only)`);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    if (isIntLike(a) && isIntLike(b) && !m.bias && m.act === 'none' && m.alpha === undefined) return intMatmulViaFloat(backend, m);
+    throw new Error(`not implemented on cuda: ${m.name} with dtypes ${a.dtype}×${b.dtype} (float32, or int32 without an epilogue)`);
+  }
   const aRank = a.shape.length, bRank = b.shape.length;
   const M = transposeA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
   const K = transposeA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
@@ -47,7 +68,8 @@ export function runMatmul(backend: CudaBackend, m: MatmulArgs): TensorInfo {
     const n = util.sizeFromShape(tb as number[]);
     if (n === batch) return { t, stride: mat };
     if (n === 1) return { t, stride: 0 };
-    const full = runElementwise(backend, { name: `${m.name}.broadcast`, op: { expr: 'a', arity: 1 }, inputs: [t], outDtype: 'float32', ...broadcastTo(t, [...batchShape, ...t.shape.slice(-2)]) });
+    const shape = [...batchShape, ...t.shape.slice(-2)];
+    const full = runElementwise(backend, { name: `${m.name}.broadcast`, op: { expr: 'a', arity: 1 }, inputs: [t], outDtype: 'float32', layout: { outShape: shape, strides: [broadcastStrides(t.shape, shape)] } });
     toDispose.push(full);
     return { t: full, stride: mat };
   };
@@ -82,14 +104,3 @@ export function runMatmul(backend: CudaBackend, m: MatmulArgs): TensorInfo {
   return out;
 }
 
-function broadcastTo(t: TensorInfo, shape: readonly number[]): { layout: { outShape: readonly number[]; strides: number[][] } } {
-  const rank = shape.length;
-  const padded = [...new Array(rank - t.shape.length).fill(1), ...t.shape];
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    strides[d] = padded[d] === 1 && shape[d] !== 1 ? 0 : s;
-    s *= padded[d]!;
-  }
-  return { layout: { outShape: shape, strides: [strides] } };
-}
