@@ -3,7 +3,7 @@
  * the process and never throws for a failing backend or size: those are recorded and the run goes on.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './core/types.ts';
+import type { BackendAdapter, BackendStatus, RegisteredSuite, RunResults, SizeParams, SizeResult } from './core/types.ts';
 import type { FusebenchConfig } from './core/config.ts';
 import { measureSize } from './measure.ts';
 import { measureOverhead } from './core/sampler.ts';
@@ -12,6 +12,7 @@ import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './c
 import { machineInfo } from './machine.ts';
 import { detectAll } from '../backends/registry.ts';
 import { activateBackend } from './activate.ts';
+import { assembleResults, patternHeader } from './results.ts';
 
 export interface RunOptions {
   readonly suites: readonly RegisteredSuite[];
@@ -29,41 +30,6 @@ export interface RunOptions {
 export async function resolveBackends(selected?: readonly string[]): Promise<BackendStatus[]> {
   const all = await detectAll();
   return selected ? all.filter((b) => selected.includes(b.name)) : all;
-}
-
-/** The sampling rules of a run, as results.json records them (reports describe the run from these, not from today's config). */
-export function samplingRecord(config: FusebenchConfig, quick: boolean): RunResults['sampling'] {
-  const s = config.sampling;
-  return {
-    rounds: quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(config),
-    method: 'pipelined', cache: s.cache, minSampleMs: s.minSampleMs, maxSecondsPerSize: s.maxSecondsPerSize, minRounds: s.minRounds,
-  };
-}
-
-export function describeTiming(config: FusebenchConfig): string {
-  const s = config.sampling;
-  const sample = s.cache === 'cold'
-    ? 'cold caches: before every sample the caches are evicted (outside the timed region) and a sample is one call then the device fence'
-    : `throughput: each sample is K back-to-back calls (K raised until a sample lasts ≥ ${s.minSampleMs} ms) then one device fence, nothing read back, ÷ K`;
-  return `${sample}; latency: one lone call then the fence; device time: the device's own clock over the K calls (CUDA events with the stream held ` +
-    `until all are queued; WebGPU timestamp queries per pass), where the backend has one; unfused and fused interleaved in alternating order each round; ` +
-    `each warmed up first (≥ ${s.warmup} calls and ≥ ${s.warmupMs} ms)`;
-}
-
-/** A suite's declaration and its measured sizes, as results.json records a pattern. */
-export function patternResult({ spec, file }: RegisteredSuite, results: readonly SizeResult[]): PatternResult {
-  return {
-    id: spec.id,
-    family: spec.family,
-    title: spec.title,
-    file,
-    fusedBy: spec.fusedBy,
-    standsFor: spec.standsFor ?? [],
-    predictions: spec.predictions,
-    ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
-    notes: spec.notes ?? [],
-    results,
-  };
 }
 
 /** Per-call cost of a one-element op through the sampler (tidy, dispose, K = 100, one fence) and bare (see measureOverhead). */
@@ -102,6 +68,57 @@ export function progressLine(backend: string, id: string, r: SizeResult): string
   return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}  ${r.judgement!.verdict}`;
 }
 
+/** One planned measurement: a suite at one of its sizes on one backend. */
+export interface PlannedSize {
+  readonly suite: RegisteredSuite;
+  readonly backend: string;
+  readonly params: SizeParams;
+}
+
+/** The plan of a run: backends × suites × sizes, in that order (a backend is activated once for all its sizes). */
+export function planRun(suites: readonly RegisteredSuite[], backends: readonly BackendStatus[], quick: boolean): PlannedSize[] {
+  const plan: PlannedSize[] = [];
+  for (const b of backends) {
+    if (!b.available) continue;
+    for (const suite of suites) for (const params of quick ? suite.spec.sizes.quick : suite.spec.sizes.full) plan.push({ suite, backend: b.name, params });
+  }
+  return plan;
+}
+
+/** What a front end learns of a backend when it is activated for a run. */
+export interface ActiveBackend {
+  readonly adapter: BackendAdapter;
+  /** The backend's status in results.json: availability, device, overhead (and ceilings when measured). */
+  readonly status: BackendStatus;
+}
+
+/** Activates a backend and measures its facts; an init failure comes back as an unavailable status with the reason. */
+export async function startBackend(status: BackendStatus, config: FusebenchConfig, log: (line: string) => void, ceilingOptions?: CeilingOptions): Promise<ActiveBackend | BackendStatus> {
+  let adapter: BackendAdapter;
+  try {
+    adapter = await activateBackend(status.name);
+  } catch (e) {
+    log(`backend ${status.name}: init failed: ${(e as Error).message}`);
+    return { ...status, available: false, reason: `init failed: ${(e as Error).message}` };
+  }
+  let ceilings: MeasuredCeilings | undefined;
+  if (ceilingOptions) {
+    try {
+      ceilings = await measureCeilings(adapter, { ...ceilingOptions, onProgress: log });
+      log(`backend ${adapter.name}: ceilings ${ceilings.matmul_gflops.toFixed(1)} GFLOP/s matmul, ${ceilings.bandwidth_gbps.toFixed(1)} GB/s elementwise`);
+    } catch (e) {
+      log(`backend ${adapter.name}: ceilings failed: ${(e as Error).message}`);
+    }
+  }
+  const facts = await backendFacts(adapter, config);
+  return { adapter, status: { ...status, ...facts, ...(ceilings ? { ceilings } : {}) } };
+}
+
+/**
+ * The runner: iterates the plan (backends × suites × sizes → measureSize) in one process, and assembles the
+ * results document. It never exits the process and never throws for a failing backend or size: those are
+ * recorded and the run goes on. The vitest front end runs the same plan, one vitest test per planned size.
+ */
 export async function runSuites(opts: RunOptions): Promise<RunResults> {
   const log = opts.onProgress ?? (() => {});
   const statuses = await resolveBackends(opts.backends);
@@ -113,49 +130,26 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
       log(`backend ${status.name}: unavailable (${status.reason ?? 'no reason given'})`);
       continue;
     }
-    let adapter: BackendAdapter;
-    try {
-      adapter = await activateBackend(status.name);
-    } catch (e) {
-      backendsOut.push({ ...status, available: false, reason: `init failed: ${(e as Error).message}` });
-      log(`backend ${status.name}: init failed: ${(e as Error).message}`);
+    const started = await startBackend(status, opts.config, log, opts.ceilings);
+    if (!('adapter' in started)) {
+      backendsOut.push(started);
       continue;
     }
-    let ceilings: MeasuredCeilings | undefined;
-    if (opts.ceilings) {
-      try {
-        ceilings = await measureCeilings(adapter, { ...opts.ceilings, onProgress: log });
-        log(`backend ${adapter.name}: ceilings ${ceilings.matmul_gflops.toFixed(1)} GFLOP/s matmul, ${ceilings.bandwidth_gbps.toFixed(1)} GB/s elementwise`);
-      } catch (e) {
-        log(`backend ${adapter.name}: ceilings failed: ${(e as Error).message}`);
-      }
-    }
-    const facts = await backendFacts(adapter, opts.config);
+    const { adapter } = started;
     const stateAtStart = adapter.deviceState?.();
-    for (const suite of opts.suites) {
-      const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
-      for (const p of sizes) {
-        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick });
-        bySuite.get(suite.spec.id)!.push(r);
-        log(progressLine(adapter.name, suite.spec.id, r));
-      }
+    for (const { suite, params } of planRun(opts.suites, [status], opts.quick)) {
+      const r = await measureSize(suite.file, suite.spec, adapter, params, { config: opts.config, quick: opts.quick });
+      bySuite.get(suite.spec.id)!.push(r);
+      log(progressLine(adapter.name, suite.spec.id, r));
     }
     const stateAtEnd = adapter.deviceState?.();
-    backendsOut.push({ ...status, ...facts, ...(stateAtStart && stateAtEnd ? { deviceState: { start: stateAtStart, end: stateAtEnd } } : {}), ...(ceilings ? { ceilings } : {}) });
+    backendsOut.push({ ...started.status, ...(stateAtStart && stateAtEnd ? { deviceState: { start: stateAtStart, end: stateAtEnd } } : {}) });
     await adapter.teardown();
   }
-  const patterns = opts.suites.map((suite) => patternResult(suite, bySuite.get(suite.spec.id) ?? []));
-  const s = opts.config.sampling;
-  return {
-    schema: 'fusebench/results@1',
-    createdAt: new Date().toISOString(),
-    command: opts.command,
-    quick: opts.quick,
-    machine: machineInfo(),
-    sampling: samplingRecord(opts.config, opts.quick),
-    backends: backendsOut,
-    patterns,
-  };
+  return assembleResults({
+    command: opts.command, quick: opts.quick, config: opts.config, machine: machineInfo(), backends: backendsOut,
+    patterns: opts.suites.map((suite) => ({ header: patternHeader(suite), results: bySuite.get(suite.spec.id) ?? [] })),
+  });
 }
 
 export { tf };

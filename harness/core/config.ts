@@ -50,9 +50,6 @@ export interface SamplingConfig {
   readonly cache: CacheState;
   /** Device-time measurements per variant and size (each over K calls), on backends that time the device. */
   readonly deviceReps: number;
-  /** tinybench cross-check: time per task in ms (full and quick runs). */
-  readonly tinybenchMs: number;
-  readonly quickTinybenchMs: number;
 }
 
 export interface FusebenchConfig {
@@ -85,8 +82,6 @@ export const defaultConfig: FusebenchConfig = {
     minRounds: 6,
     cache: 'warm',
     deviceReps: 5,
-    tinybenchMs: 400,
-    quickTinybenchMs: 100,
   },
   tolerance: { atol: 1e-4, rtol: 1e-3 },
   gate: { maxRegression: 0.05, alpha: 0.05 },
@@ -99,6 +94,12 @@ export function defineConfig(config: DeepPartial<FusebenchConfig>): DeepPartial<
   return config;
 }
 
+/** Fields earlier versions took, with what to do instead: a config that still sets one gets this message, not "unknown". */
+const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  'sampling.tinybenchMs': 'the tinybench cross-check is gone: vitest 5 runs benchmarks through fusebench\'s own provider, so its table shows the same samples; delete the field',
+  'sampling.quickTinybenchMs': 'the tinybench cross-check is gone: vitest 5 runs benchmarks through fusebench\'s own provider, so its table shows the same samples; delete the field',
+};
+
 export function mergeConfig(base: FusebenchConfig, over: DeepPartial<FusebenchConfig>): FusebenchConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
@@ -107,6 +108,8 @@ export function mergeConfig(base: FusebenchConfig, over: DeepPartial<FusebenchCo
     if (current === undefined) throw new UsageError(`fusebench.config: unknown field "${key}"; known fields: ${Object.keys(base).join(', ')}`);
     if (typeof current === 'object' && current !== null) {
       for (const sub of Object.keys(value as object)) {
+        const removed = REMOVED_FIELDS[`${key}.${sub}`];
+        if (removed) throw new UsageError(`fusebench.config: field "${key}.${sub}" was removed: ${removed}`);
         if (!(sub in (current as object))) throw new UsageError(`fusebench.config: unknown field "${key}.${sub}"; known fields of "${key}": ${Object.keys(current).join(', ')}`);
       }
       out[key] = { ...(current as object), ...(value as object) };

@@ -286,4 +286,6 @@ export interface RunResults {
   };
   readonly backends: readonly BackendStatus[];
   readonly patterns: readonly PatternResult[];
+  /** A run merged from shards (vitest --shard, then --merge-reports): each shard's label and machine. */
+  readonly shards?: ReadonlyArray<{ readonly label: string; readonly machine: MachineInfo }>;
 }
