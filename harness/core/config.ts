@@ -135,15 +135,38 @@ const CONFIG_FILES = ['fusebench.config.ts', 'fusebench.config.mjs', 'fusebench.
 
 let loaded: FusebenchConfig | undefined;
 
-/** Loads `fusebench.config.*` from `cwd` once; returns the defaults when there is none. */
-export async function loadConfig(cwd = process.cwd()): Promise<FusebenchConfig> {
+/** Imports one config file, naming it in every error. */
+async function configFrom(file: string): Promise<FusebenchConfig> {
+  let mod: { default?: DeepPartial<FusebenchConfig> };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+  } catch (e) {
+    throw new UsageError(`${file}: could not load: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!mod.default || typeof mod.default !== 'object') throw new UsageError(`${file}: must export default defineConfig({...})`);
+  try {
+    return mergeConfig(defaultConfig, mod.default);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`${file}: ${e.message}`) : e;
+  }
+}
+
+/**
+ * Loads the config once: the file FUSEBENCH_CONFIG names, else `fusebench.config.*` in `cwd`; the defaults when
+ * there is none.
+ */
+export async function loadConfig(cwd = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env): Promise<FusebenchConfig> {
   if (loaded) return loaded;
+  if (env.FUSEBENCH_CONFIG) {
+    const file = resolve(cwd, env.FUSEBENCH_CONFIG);
+    if (!existsSync(file)) throw new UsageError(`FUSEBENCH_CONFIG: no such file: ${file}`);
+    loaded = await configFrom(file);
+    return loaded;
+  }
   for (const name of CONFIG_FILES) {
     const file = resolve(cwd, name);
     if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as { default?: DeepPartial<FusebenchConfig> };
-    if (!mod.default || typeof mod.default !== 'object') throw new Error(`${file}: must export default defineConfig({...})`);
-    loaded = mergeConfig(defaultConfig, mod.default);
+    loaded = await configFrom(file);
     return loaded;
   }
   loaded = defaultConfig;

@@ -3,8 +3,8 @@
  * (task.meta.fusebench: live, or from blob reports after `vitest --merge-reports`), assembles one results
  * document, writes reports/latest/ and, if FUSEBENCH_BASELINE is set, gates. Nothing goes through side files.
  *
- * Reports are not written when a bench file failed to load, when FUSEBENCH_PATTERNS names nothing that exists,
- * or when merged shards ran on different hardware (their results are never pooled silently).
+ * Reports are not written when a bench file failed to load or when FUSEBENCH_PATTERNS names nothing that exists.
+ * Shards that ran on different hardware are never pooled: each shard's backends are kept apart as `cpu@<label>`.
  */
 import { resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
@@ -68,6 +68,12 @@ export function mergeBackends(metas: ReadonlyArray<Pick<FusebenchTaskMeta, 'back
   return [...byName.values()];
 }
 
+/** One shard's test, with its backend renamed `<backend>@<label>` so that its figures stay apart from other hardware's. */
+export function keptApart<M extends FusebenchTaskMeta & { readonly label: string }>(m: M): M {
+  const rename = (b: BackendStatus): BackendStatus => ({ ...b, name: `${b.name}@${m.label}` });
+  return { ...m, backend: rename(m.backend), backends: m.backends.map(rename), result: { ...m.result, backend: `${m.result.backend}@${m.label}` } };
+}
+
 function fail(message: string, code: number): void {
   console.error(`\nfusebench: ${message}`);
   process.exitCode = code;
@@ -89,13 +95,14 @@ export default class FusebenchReporter implements Reporter {
     if (metas.length === 0) return;
     const shards = new Map<string, ShardMachine>();
     for (const m of metas) if (!shards.has(m.label)) shards.set(m.label, { label: m.label, machine: m.machine });
-    const hardware = new Set([...shards.values()].map((s) => hardwareKey(s.machine)));
-    if (hardware.size > 1) {
-      return fail(`the merged shards ran on different hardware (${[...shards.values()].map((s) => `${s.label}: ${hardwareKey(s.machine)}`).join('; ')}); ` +
-        'their results are not pooled into one report: merge each machine\'s blobs on their own', 2);
+    const apart = new Set([...shards.values()].map((s) => hardwareKey(s.machine))).size > 1;
+    if (apart) {
+      console.log(`\nfusebench: the shards ran on different hardware (${[...shards.values()].map((s) => `${s.label}: ${hardwareKey(s.machine)}`).join('; ')}); ` +
+        'each shard\'s backends are reported apart as <backend>@<label>, never pooled');
     }
+    const runs = apart ? metas.map((m) => keptApart(m)) : metas;
     const patterns = new Map<string, { header: PatternHeader; results: SizeResult[] }>();
-    for (const m of metas) {
+    for (const m of runs) {
       let p = patterns.get(m.pattern.id);
       if (!p) patterns.set(m.pattern.id, (p = { header: m.pattern, results: [] }));
       p.results.push(m.result);
@@ -105,7 +112,7 @@ export default class FusebenchReporter implements Reporter {
     const first = [...shards.values()][0]!;
     const results = assembleResults({
       command: `vitest bench --run${quick ? ' (FUSEBENCH_QUICK=1)' : ''}${env.backends ? ` (FUSEBENCH_BACKENDS=${env.backends.join(',')})` : ''}${env.patterns ? ` (FUSEBENCH_PATTERNS=${env.patterns})` : ''}`,
-      quick, config, machine: first.machine, backends: mergeBackends(metas), patterns: [...patterns.values()],
+      quick, config, machine: first.machine, backends: mergeBackends(runs), patterns: [...patterns.values()],
       ...(shards.size > 1 ? { shards: [...shards.values()] } : {}),
     });
     const outDir = resolve(env.out ?? 'reports/latest');
