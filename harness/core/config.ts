@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './errors.ts';
+import { ensureTypeScriptLoader } from './typescript.ts';
 import type { CacheState } from './sampler.ts';
 
 export interface VerdictThresholds {
@@ -139,6 +140,7 @@ let loaded: FusebenchConfig | undefined;
 async function configFrom(file: string): Promise<FusebenchConfig> {
   let mod: { default?: DeepPartial<FusebenchConfig> };
   try {
+    await ensureTypeScriptLoader(file);
     mod = (await import(pathToFileURL(file).href)) as typeof mod;
   } catch (e) {
     throw new UsageError(`${file}: could not load: ${(e as Error).message.split('\n')[0]}`);

@@ -11,12 +11,13 @@
  */
 import './node20.ts';
 import { fileURLToPath } from 'node:url';
+import { OWN_EXTENSION } from '../core/typescript.ts';
 
-const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+const here = (name: string): string => fileURLToPath(new URL(`./${name}${OWN_EXTENSION}`, import.meta.url));
 
-export const PROVIDER = here('./provider.ts');
-export const SETUP = here('./register.ts');
-export const REPORTER = here('./reporter.ts');
+export const PROVIDER = here('provider');
+export const SETUP = here('register');
+export const REPORTER = here('reporter');
 
 export interface FusebenchVitestOptions {
   /** Bench files to run (default: every `*.bench.ts` under the project). */
