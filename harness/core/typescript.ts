@@ -5,7 +5,10 @@
  */
 let registered: Promise<void> | undefined;
 
-const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
+// Bundled into CommonJS (the conformance runner's esbuild bundle of the sources) there is no import.meta.url:
+// that is source too.
+const here: string | undefined = import.meta.url;
+const RUNNING_FROM_SOURCE = here === undefined || here.endsWith('.ts');
 
 /** The extension of fusebench's own modules here: `.ts` from source, `.js` from the build. */
 export const OWN_EXTENSION = RUNNING_FROM_SOURCE ? '.ts' : '.js';
