@@ -11,9 +11,14 @@ import { compareWithReference } from './core/correctness.ts';
 import { sampleInterleaved, type InterleavedSamples, type IssueCall, type SamplingPlan } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
 import { judge } from './core/verdicts.ts';
+import { relativeHalfWidth } from './processes.ts';
 import { VIEW_KERNELS } from './core/launches.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
+
+/** How often, in rounds, a process checks whether its interval is tight enough to stop, and how hard it looks. */
+const STOP_CHECK_EVERY = 4;
+const STOP_CHECK_RESAMPLES = 200;
 
 /** Kernels one device-time measurement may queue while the stream is held (CUDA's queue holds about 1,000). */
 const MAX_QUEUED_KERNELS = 512;
@@ -200,6 +205,9 @@ export async function openSize(
       deviceReps: s.deviceReps,
       // A device-time measurement holds the stream until every call is queued: stay well inside the launch queue.
       maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / launches)),
+      // Adaptive stopping within the process: every few rounds, a quick bootstrap of the rounds so far.
+      stop: (t) => t[0]!.length % STOP_CHECK_EVERY === 0 &&
+        relativeHalfWidth(bootstrapRatioOfMedians(t[0]!, t[1]!, { resamples: STOP_CHECK_RESAMPLES })) <= s.targetHalfWidth,
     };
     return {
       base, unfused, fused, correctness, profiles: [profU, profF], plan, variants: [issueOf(unfused), issueOf(fused)], end,

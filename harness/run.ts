@@ -12,6 +12,7 @@ import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './c
 import { machineInfo } from './machine.ts';
 import { detectAll } from '../backends/registry.ts';
 import { activateBackend } from './activate.ts';
+import { measurePasses, processesFor } from './passes.ts';
 import { assembleResults, patternHeader } from './results.ts';
 
 export interface RunOptions {
@@ -59,13 +60,30 @@ export async function backendFacts(adapter: BackendAdapter, config: FusebenchCon
   };
 }
 
+/**
+ * `[done/total · ETA 3m10s]` for progress lines: the time left, from the mean time per measurement so far. The total
+ * counts every size in every process; a size that converges early skips its later processes, so the ETA errs long.
+ */
+export function progressClock(total: number, now: () => number = () => performance.now()): () => string {
+  const start = now();
+  let done = 0;
+  return () => {
+    done++;
+    const left = ((now() - start) / done) * (total - done) / 1000;
+    const eta = left >= 60 ? `${Math.floor(left / 60)}m${String(Math.round(left % 60)).padStart(2, '0')}s` : `${Math.round(left)}s`;
+    return `[${done}/${total} · ETA ${eta}]`;
+  };
+}
+
 /** One line per measured size: throughput unfused → fused, the speedup and its interval, device time where measured. */
 export function progressLine(backend: string, id: string, r: SizeResult): string {
   const head = `${backend.padEnd(8)} ${id.padEnd(24)} ${r.size.padEnd(22)}`;
   if (r.status !== 'ok') return `${head} FAILED: ${r.error}`;
   const u = r.unfused!, f = r.fused!;
   const dev = u.deviceMs !== undefined && f.deviceMs !== undefined ? `  device ${(u.deviceMs / f.deviceMs).toFixed(2)}×` : '';
-  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}  ${r.judgement!.verdict}`;
+  const procs = r.processes && r.processes.length > 1 ? `  ${r.processes.length} processes` : '';
+  const budget = r.stoppedBy === 'budget' ? ' (time budget hit)' : '';
+  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}${procs}${budget}  ${r.judgement!.verdict}`;
 }
 
 /** One planned measurement: a suite at one of its sizes on one backend. */
@@ -137,11 +155,15 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
     }
     const { adapter } = started;
     const stateAtStart = adapter.deviceState?.();
-    for (const { suite, params } of planRun(opts.suites, [status], opts.quick)) {
-      const r = await measureSize(suite.file, suite.spec, adapter, params, { config: opts.config, quick: opts.quick });
-      bySuite.get(suite.spec.id)!.push(r);
-      log(progressLine(adapter.name, suite.spec.id, r));
-    }
+    const items = planRun(opts.suites, [status], opts.quick);
+    const passes = processesFor(adapter.kind, opts.config, opts.quick);
+    const eta = progressClock(items.length * passes);
+    const results = await measurePasses(items, {
+      backend: adapter.name, kind: adapter.kind, config: opts.config, quick: opts.quick,
+      inProcess: (item, config) => measureSize(item.suite.file, item.suite.spec, adapter, item.params, { config, quick: opts.quick }),
+      onProgress: (i, pass, r) => log(`${eta()} ${progressLine(adapter.name, items[i]!.suite.spec.id, r)}${passes > 1 ? ` (process ${pass}/${passes})` : ''}`),
+    });
+    results.forEach((r, i) => bySuite.get(items[i]!.suite.spec.id)!.push(r));
     const stateAtEnd = adapter.deviceState?.();
     backendsOut.push({ ...started.status, ...(stateAtStart && stateAtEnd ? { deviceState: { start: stateAtStart, end: stateAtEnd } } : {}) });
     await adapter.teardown();

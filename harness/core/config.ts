@@ -29,9 +29,21 @@ export interface DecisionThresholds {
 }
 
 export interface SamplingConfig {
-  /** Interleaved rounds per size (each round times both variants once). */
+  /** At most this many interleaved rounds per size in each process (each round times every variant once). */
   readonly rounds: number;
   readonly quickRounds: number;
+  /**
+   * Processes per size, pyperf-style: each size is measured in up to this many fresh processes, one after another,
+   * so that the variance between processes (JIT tiers, allocator, heap layout) is inside the interval.
+   */
+  readonly processes: number;
+  readonly quickProcesses: number;
+  /** …and in at least this many, whatever the interval says. */
+  readonly minProcesses: number;
+  /** GPU backends: processes per size (their between-process variance is small: see docs/gate.md). */
+  readonly gpuProcesses: number;
+  /** Adaptive stopping: a size stops once its speedup CI's half-width is at most this share of the speedup. */
+  readonly targetHalfWidth: number;
   /** Untimed calls of each variant before sampling, first-call compilation included. */
   readonly warmup: number;
   /** Minimum warm-up time per variant, in ms. */
@@ -40,7 +52,7 @@ export interface SamplingConfig {
   readonly minSampleMs: number;
   readonly bootstrapResamples: number;
   readonly confidence: number;
-  /** Seconds after which a size stops adding rounds (it keeps at least `minRounds`). */
+  /** A size's time budget over all its processes, in seconds: it stops there (keeping minRounds, minProcesses) and the report marks it. */
   readonly maxSecondsPerSize: number;
   readonly minRounds: number;
   /**
@@ -74,6 +86,11 @@ export const defaultConfig: FusebenchConfig = {
   sampling: {
     rounds: 40,
     quickRounds: 30,
+    processes: 5,
+    quickProcesses: 3,
+    minProcesses: 2,
+    gpuProcesses: 1,
+    targetHalfWidth: 0.02,
     warmup: 3,
     warmupMs: 100,
     minSampleMs: 8,

@@ -10,6 +10,9 @@ let registered: Promise<void> | undefined;
 const here: string | undefined = import.meta.url;
 const RUNNING_FROM_SOURCE = here === undefined || here.endsWith('.ts');
 
+/** The package's root folder (this file is harness/core/typescript.ts, or dist/harness/core/typescript.js when built). */
+export const PACKAGE_ROOT = new URL(here === undefined ? 'file:///' : RUNNING_FROM_SOURCE ? '../../' : '../../../', here ?? 'file:///');
+
 /** The extension of fusebench's own modules here: `.ts` from source, `.js` from the build. */
 export const OWN_EXTENSION = RUNNING_FROM_SOURCE ? '.ts' : '.js';
 
