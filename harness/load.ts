@@ -24,7 +24,12 @@ export async function loadSuiteFiles(files?: readonly string[]): Promise<Registe
   for (const path of paths) {
     if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`suite file not found: ${path}`);
     await ensureTypeScriptLoader(path);
-    await import(pathToFileURL(path).href);
+    try {
+      await import(pathToFileURL(path).href);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'SuiteDeclarationError') throw e;
+      throw new UsageError(`${path}: the suite file failed to load: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
   const wanted = new Set(paths);
   const order = new Map(paths.map((p, i) => [p, i]));

@@ -19,8 +19,17 @@ export interface PassOptions {
   readonly inProcess?: (item: PlannedSize, config: FusebenchConfig) => Promise<SizeResult>;
   /** Called when a planned size is final, with its pooled result. */
   readonly onDone?: (index: number, result: SizeResult) => void;
-  /** Called after each measurement of each size in each pass: passes done so far, planned, seconds elapsed. */
+  /** Called after each measurement of each size in each pass, with the pooled result so far. */
   readonly onProgress?: (index: number, pass: number, result: SizeResult) => void;
+  /** Passes to run (default: every process the backend kind allows); the vitest front end runs one fewer and adds its own. */
+  readonly passes?: number;
+}
+
+export interface PassResults {
+  /** [size]: the size's result pooled over its processes. */
+  readonly pooled: SizeResult[];
+  /** [size][process]: each process's own result. */
+  readonly runs: SizeResult[][];
 }
 
 /** Processes a size may be measured in on this backend kind. */
@@ -34,9 +43,10 @@ export function perProcessConfig(config: FusebenchConfig, processes: number): Fu
   return { ...config, sampling: { ...config.sampling, maxSecondsPerSize: config.sampling.maxSecondsPerSize / processes } };
 }
 
-export async function measurePasses(items: readonly PlannedSize[], opts: PassOptions): Promise<SizeResult[]> {
-  const P = Math.max(1, processesFor(opts.kind, opts.config, opts.quick));
-  const perProcess = perProcessConfig(opts.config, P);
+export async function measurePasses(items: readonly PlannedSize[], opts: PassOptions): Promise<PassResults> {
+  const allowed = Math.max(1, processesFor(opts.kind, opts.config, opts.quick));
+  const P = opts.passes ?? allowed;
+  const perProcess = perProcessConfig(opts.config, allowed);
   const runs: SizeResult[][] = items.map(() => []);
   const pooled: Array<SizeResult | undefined> = items.map(() => undefined);
   const final = new Set<number>();
@@ -44,6 +54,7 @@ export async function measurePasses(items: readonly PlannedSize[], opts: PassOpt
     final.add(i);
     opts.onDone?.(i, pooled[i]!);
   };
+  if (P === 0) return { pooled: [], runs };
   for (let pass = 1; pass <= P && final.size < items.length; pass++) {
     const pending = items.map((_, i) => i).filter((i) => !final.has(i));
     const record = (i: number, r: SizeResult): void => {
@@ -78,5 +89,5 @@ export async function measurePasses(items: readonly PlannedSize[], opts: PassOpt
       }
     }
   }
-  return pooled.map((r) => r!);
+  return { pooled: pooled.map((r) => r!), runs };
 }

@@ -23,14 +23,26 @@ export interface RunOptions {
   readonly config: FusebenchConfig;
   readonly command: string;
   readonly onProgress?: (line: string) => void;
+  /** Where the backend selection came from, for errors (`--backends`, FUSEBENCH_BACKENDS). */
+  readonly backendsSource?: string;
   /** Measure the backend's roofline ceilings first (a few seconds per backend). */
   readonly ceilings?: CeilingOptions;
 }
 
-/** Detects backends and narrows them to the selection; a selected but unavailable backend is kept, with its reason. */
-export async function resolveBackends(selected?: readonly string[]): Promise<BackendStatus[]> {
+/**
+ * Detects backends and narrows them to the selection. A backend the user asked for by name (`source` says where:
+ * `--backends`, FUSEBENCH_BACKENDS) that is unavailable is unusable input, with its reason; without a selection,
+ * unavailable backends are kept in the list with theirs.
+ */
+export async function resolveBackends(selected?: readonly string[], source = 'the backend selection'): Promise<BackendStatus[]> {
   const all = await detectAll();
-  return selected ? all.filter((b) => selected.includes(b.name)) : all;
+  if (!selected) return all;
+  const chosen = all.filter((b) => selected.includes(b.name));
+  const missing = chosen.filter((b) => !b.available);
+  if (missing.length) {
+    throw new UsageError(`${source}: ${missing.map((b) => `${b.name} is unavailable here (${b.reason ?? 'no reason given'})${b.installHint ? `; ${b.installHint}` : ''}`).join('; ')}`);
+  }
+  return chosen;
 }
 
 /** Per-call cost of a one-element op through the sampler (tidy, dispose, K = 100, one fence) and bare (see measureOverhead). */
@@ -139,7 +151,7 @@ export async function startBackend(status: BackendStatus, config: FusebenchConfi
  */
 export async function runSuites(opts: RunOptions): Promise<RunResults> {
   const log = opts.onProgress ?? (() => {});
-  const statuses = await resolveBackends(opts.backends);
+  const statuses = await resolveBackends(opts.backends, opts.backendsSource);
   const bySuite = new Map<string, SizeResult[]>(opts.suites.map((s) => [s.spec.id, []]));
   const backendsOut: BackendStatus[] = [];
   for (const status of statuses) {
@@ -158,7 +170,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
     const items = planRun(opts.suites, [status], opts.quick);
     const passes = processesFor(adapter.kind, opts.config, opts.quick);
     const eta = progressClock(items.length * passes);
-    const results = await measurePasses(items, {
+    const { pooled: results } = await measurePasses(items, {
       backend: adapter.name, kind: adapter.kind, config: opts.config, quick: opts.quick,
       inProcess: (item, config) => measureSize(item.suite.file, item.suite.spec, adapter, item.params, { config, quick: opts.quick }),
       onProgress: (i, pass, r) => log(`${eta()} ${progressLine(adapter.name, items[i]!.suite.spec.id, r)}${passes > 1 ? ` (process ${pass}/${passes})` : ''}`),

@@ -3,11 +3,13 @@
  * `describe`, and each backend × size of the run's plan a `test` that
  *   1. opens the size (inputs, the float64 check, tf.profile),
  *   2. runs `bench.compare(unfused, fused)` through fusebench's benchmark provider (interleaved, fenced),
- *   3. finishes the size's result, leaves it on the task (task.meta.fusebench) for the reporter, and
+ *   3. pools it with the same size measured in fresh worker processes before the suite's tests ran (beforeAll:
+ *      process-level repetition, as `fusebench run` does), leaves the result on the task (task.meta.fusebench)
+ *      for the reporter, and
  *   4. asserts: a size that failed, a fused result outside tolerance, or a speedup below the suite's minSpeedup
  *      fails the test, with the figures in the message.
  */
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { BackendStatus, RegisteredSuite, SizeResult } from '../core/types.ts';
 import { setFrontEnd } from '../core/suite.ts';
 import { loadConfig } from '../core/config.ts';
@@ -17,6 +19,8 @@ import { planRun, resolveBackends, startBackend, type ActiveBackend } from '../r
 import { failedResult, openSize, toleranceFor } from '../measure.ts';
 import { patternHeader } from '../results.ts';
 import { machineInfo } from '../machine.ts';
+import { measurePasses, perProcessConfig, processesFor } from '../passes.ts';
+import { poolProcesses } from '../processes.ts';
 import { measuredBy } from './context.ts';
 import type {} from './meta.ts';
 
@@ -59,12 +63,26 @@ function declareSuite(suite: RegisteredSuite): void {
     return;
   }
   describe(suite.spec.id, () => {
+    // The suite's sizes in fresh worker processes first (all processes but this one, which each test adds).
+    const fromWorkers = new Map<string, SizeResult[]>();
+    const key = (backend: string, label: string): string => `${backend}|${label}`;
+    beforeAll(async () => {
+      for (const status of statuses.filter((s) => s.available)) {
+        const passes = processesFor(status.kind, config, env.quick) - 1;
+        if (passes < 1) continue;
+        const items = planRun([suite], [status], env.quick);
+        const { runs } = await measurePasses(items, { backend: status.name, kind: status.kind, config, quick: env.quick, passes });
+        items.forEach((it, i) => fromWorkers.set(key(status.name, suite.spec.label(it.params)), runs[i]!));
+      }
+    });
     for (const item of planRun([suite], statuses, env.quick)) {
       const status = statuses.find((s) => s.name === item.backend)!;
-      test(`${item.backend} · ${suite.spec.label(item.params)}`, async ({ bench, task }) => {
+      const label = suite.spec.label(item.params);
+      test(`${item.backend} · ${label}`, async ({ bench, task }) => {
         const active = await activate(status);
         if (!('adapter' in active)) throw new Error(`backend ${status.name}: ${active.reason ?? 'unavailable'}`);
-        const session = await openSize(suite.file, suite.spec, active.adapter, item.params, { config, quick: env.quick });
+        const processes = processesFor(status.kind, config, env.quick);
+        const session = await openSize(suite.file, suite.spec, active.adapter, item.params, { config: perProcessConfig(config, processes), quick: env.quick });
         let result: SizeResult;
         if ('finish' in session) {
           try {
@@ -78,6 +96,7 @@ function declareSuite(suite: RegisteredSuite): void {
         } else {
           result = session;
         }
+        result = poolProcesses([result, ...(fromWorkers.get(key(item.backend, label)) ?? [])], { config, prediction: suite.spec.predictions[status.kind] });
         task.meta.fusebench = { pattern: header, backend: active.status, backends: statuses, machine, quick: env.quick, result };
         const failure = failureMessage(suite, result);
         if (failure) expect.fail(failure);

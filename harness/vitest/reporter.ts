@@ -14,6 +14,11 @@ import { writeRunOutputs } from '../output.ts';
 import { readEnv, withCache } from '../env.ts';
 import { assembleResults, type PatternHeader } from '../results.ts';
 import type { FusebenchTaskMeta } from './meta.ts';
+import { UsageError } from '../core/errors.ts';
+import { resolveBackends } from '../run.ts';
+import { closingLines } from '../report/closing.ts';
+
+const isMerge = (): boolean => process.argv.some((a) => a === '--merge-reports' || a.startsWith('--merge-reports='));
 
 /** One shard's (or the single run's) machine, as the blob label and the workers name it. */
 export interface ShardMachine {
@@ -80,6 +85,22 @@ function fail(message: string, code: number): void {
 }
 
 export default class FusebenchReporter implements Reporter {
+  /**
+   * Unusable input stops the run before any test, with exit code 2 and a message naming the variable or field:
+   * the workers would otherwise each fail to load and vitest would exit 1.
+   */
+  async onInit(): Promise<void> {
+    try {
+      const env = readEnv();
+      await loadConfig();
+      if (env.backends && !isMerge()) await resolveBackends(env.backends, 'FUSEBENCH_BACKENDS');
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      console.error(`fusebench: ${e.message}`);
+      process.exit(2);
+    }
+  }
+
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const env = readEnv();
     const { metas, declared, loadErrors } = collect(testModules);
@@ -117,8 +138,8 @@ export default class FusebenchReporter implements Reporter {
     });
     const outDir = resolve(env.out ?? 'reports/latest');
     try {
-      const written = writeRunOutputs(results, outDir);
-      console.log(`\nfusebench: wrote ${written.length} file(s) to ${outDir}`);
+      writeRunOutputs(results, outDir);
+      console.log(`\n${closingLines(results, outDir).join('\n')}`);
     } catch (e) {
       return fail(`could not write reports: ${(e as Error).message}`, 1);
     }
