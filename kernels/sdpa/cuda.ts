@@ -82,7 +82,11 @@ const idx = (list: readonly number[], v: number): number => list.indexOf(v);
 
 /** One number per (d, path, tiling, alignment): the memo key, with no string built per call. */
 function planKey(d: number, path: SdpaCudaPath, t: SdpaCudaTiling, aligned16: boolean): number {
-  return ((((d * 4 + pathIndex[path]) * 4 + idx(SDPA_WARP_COUNTS, t.warps)) * 2 + idx(SDPA_KEY_TILES, t.keysPerTile)) * 4 + idx(SDPA_SPLITS, t.split)) * 2 + (aligned16 ? 1 : 0);
+  let key = d * SDPA_CUDA_PATHS.length + pathIndex[path];
+  key = key * SDPA_WARP_COUNTS.length + idx(SDPA_WARP_COUNTS, t.warps);
+  key = key * SDPA_KEY_TILES.length + idx(SDPA_KEY_TILES, t.keysPerTile);
+  key = key * SDPA_SPLITS.length + idx(SDPA_SPLITS, t.split);
+  return key * 2 + (aligned16 ? 1 : 0);
 }
 
 function compiled(b: CudaBackend, d: number, path: SdpaCudaPath, t: SdpaCudaTiling, aligned16: boolean): Compiled {
@@ -104,6 +108,13 @@ function compiled(b: CudaBackend, d: number, path: SdpaCudaPath, t: SdpaCudaTili
 let lastEnv: string | undefined;
 let lastPath: SdpaCudaPath = SDPA_CUDA_DEFAULT_PATH;
 let gpuFacts: { rt: object; gpu: SdpaGpu } | undefined;
+/** Why cluster launches were given up in this process (the first one failed), or undefined while they work. */
+let clustersRefused: string | undefined;
+
+/** Why FusebenchSDPA stopped splitting the key range over clusters in this process, if it did (for reports). */
+export function sdpaCudaClustersRefused(): string | undefined {
+  return clustersRefused;
+}
 
 /** The plan a call on `b` with [bh, s, d] runs (the kernel compiled on first use): for the call itself and for reports. */
 export function sdpaCudaPlan(b: CudaBackend, bh: number, s: number, d: number, aligned16 = true): SdpaCudaKernel {
@@ -118,7 +129,7 @@ function compiledFor(b: CudaBackend, bh: number, s: number, d: number, aligned16
   }
   if (gpuFacts?.rt !== b.rt) {
     const f = b.rt.facts;
-    gpuFacts = { rt: b.rt, gpu: { smCount: f.smCount, clusters: Number.parseFloat(f.computeCapability) >= 9 } };
+    gpuFacts = { rt: b.rt, gpu: { smCount: f.smCount, clusters: clustersRefused === undefined && Number.parseFloat(f.computeCapability) >= 9 } };
   }
   const tiling = d > SDPA_FLASH_MAX_HEAD_DIM ? defaultSdpaTiling(64) : pinned ?? sdpaCudaTilingFor(bh, s, d, gpuFacts.gpu);
   return compiled(b, d, lastPath, tiling, aligned16);
@@ -135,10 +146,18 @@ const sdpa: KernelFunc = ({ inputs, backend, attrs }) => {
   if (bh > MAX_GRID_Y) throw new Error(`${SDPA}: BH = ${bh} heads exceed the cuda kernel's grid limit of ${MAX_GRID_Y}`);
   const po = b.ptr(out), pq = b.ptr(q), pk = b.ptr(k), pv = b.ptr(v);
   const aligned16 = ((po | pq | pk | pv) & 15) === 0; // the low bits survive | on 64-bit addresses
-  const { plan, kernel } = compiledFor(b, bh, s, d, aligned16);
-  b.rt.launcher.launch(kernel, [Math.ceil(s / plan.rowsPerBlock) * plan.split, bh], [plan.threads], [
-    arg.ptr(po), arg.ptr(pq), arg.ptr(pk), arg.ptr(pv), arg.i32(s), arg.f32(scale * Math.LOG2E),
-  ], plan.smemBytes);
+  const args = [arg.ptr(po), arg.ptr(pq), arg.ptr(pk), arg.ptr(pv), arg.i32(s), arg.f32(scale * Math.LOG2E)];
+  let c = compiledFor(b, bh, s, d, aligned16);
+  try {
+    b.rt.launcher.launch(c.kernel, [Math.ceil(s / c.plan.rowsPerBlock) * c.plan.split, bh], [c.plan.threads], args, c.plan.smemBytes);
+  } catch (e) {
+    // A cluster launch the driver refuses (a configuration error, reported at launch and not sticky): split no more.
+    if (c.plan.split === 1 || pinned) throw e;
+    clustersRefused = `cluster launch of ${c.plan.entry} failed: ${(e as Error).message}`;
+    gpuFacts = undefined;
+    c = compiledFor(b, bh, s, d, aligned16);
+    b.rt.launcher.launch(c.kernel, [Math.ceil(s / c.plan.rowsPerBlock) * c.plan.split, bh], [c.plan.threads], args, c.plan.smemBytes);
+  }
   return out;
 };
 

@@ -38,7 +38,7 @@ export const SDPA_MAX_HEAD_DIM = 256;
 /** Query rows per warp (the mma tile's M). */
 export const SDPA_ROWS_PER_WARP = 16;
 export const SDPA_WARP_COUNTS = [1, 2, 4, 8] as const;
-export const SDPA_KEY_TILES = [32, 64] as const;
+export const SDPA_KEY_TILES = [16, 32, 64] as const;
 /** Blocks per cluster that split the key range; 8 is the portable cluster limit. */
 export const SDPA_SPLITS = [1, 2, 4, 8] as const;
 
@@ -78,13 +78,22 @@ export function defaultSdpaTiling(d: number): SdpaCudaTiling {
   return { warps: 4, keysPerTile: paddedDim(d) <= 64 ? 64 : 32, split: 1 };
 }
 
-/** Shared memory of the flash kernel, in floats: Q tile, two K and two V stages (or the combine's tiles), the fp32 path's P tiles. */
-function flashSmemFloats(dp: number, path: SdpaCudaPath, t: SdpaCudaTiling): number {
+interface FlashGeometry {
+  /** mma paths at D ≤ 64: the warp's Q fragments stay in registers (else they are read from shared memory per tile). */
+  readonly qreg: boolean;
+  /** The Q tile is loaded into stage 1 of the K/V buffers (free until the loop's first prefetch). */
+  readonly qAlias: boolean;
+  /** Dynamic shared memory in floats: K/V stages, the Q tile (unless aliased), the fp32 path's P tiles; the combine reuses it. */
+  readonly smemFloats: number;
+}
+
+function flashGeometry(dp: number, path: SdpaCudaPath, t: SdpaCudaTiling): FlashGeometry {
   const ds = dp + 4, br = SDPA_ROWS_PER_WARP * t.warps, bc = t.keysPerTile;
-  const stages = 4 * bc * ds;
+  const qreg = path !== 'fp32' && dp <= 64;
+  const qAlias = qreg && br <= 2 * bc;
+  const main = 4 * bc * ds + (qAlias ? 0 : br * ds) + (path === 'fp32' ? t.warps * SDPA_ROWS_PER_WARP * (bc + 8) : 0);
   const combine = t.split > 1 ? br * (dp + 8) + 2 * br : 0;
-  const pTiles = path === 'fp32' ? t.warps * SDPA_ROWS_PER_WARP * (bc + 8) : 0;
-  return br * ds + Math.max(stages + pTiles, combine);
+  return { qreg, qAlias, smemFloats: Math.max(main, combine) };
 }
 
 /** Checks a tiling against the lists above (a typo in a bench must not compile a nonsense kernel). */
@@ -106,6 +115,7 @@ export function sdpaCudaKernel(d: number, path: SdpaCudaPath, tiling: SdpaCudaTi
   const dp = paddedDim(d);
   const vec = d % 4 === 0 && aligned16;
   const { warps, keysPerTile: bc, split } = tiling;
+  const g = flashGeometry(dp, path, tiling);
   const entry = `fb_sdpa_${path}_d${d}_w${warps}_k${bc}_s${split}${vec || d % 4 !== 0 ? '' : '_a4'}`;
   const source = `${FLASH_COMMON}
 ${split > 1 ? CLUSTER_HELPERS : ''}
@@ -115,6 +125,8 @@ ${split > 1 ? CLUSTER_HELPERS : ''}
 #define BC ${bc}
 #define SPLIT ${split}
 #define VEC ${vec ? 1 : 0}
+#define FB_QREG ${g.qreg ? 1 : 0}
+#define FB_Q_ALIAS ${g.qAlias ? 1 : 0}
 ${FLASH_TILES}
 ${path === 'fp32' ? FLASH_FP32_BODY : FLASH_MMA_BODY(path === 'tf32x3')}
 ${flashKernel(entry)}
@@ -122,7 +134,7 @@ ${UNDEF_FLASH}
 `;
   return {
     source, entry, rowsPerBlock: SDPA_ROWS_PER_WARP * warps, threads: 32 * warps, split,
-    smemBytes: flashSmemFloats(dp, path, tiling) * 4, path, tiling,
+    smemBytes: g.smemFloats * 4, path, tiling,
   };
 }
 
@@ -397,13 +409,12 @@ ${FLASH_MMA_SHARED}`;
 const FLASH_MMA_SHARED = String.raw`
 #define FB_NT (BC / 8)       /* 8-key blocks per tile */
 #define FB_ND (DP / 8)       /* 8-column blocks of the output, 8-deep k steps of QKᵀ */
-#define FB_QREG (DP <= 64)   /* the warp's Q fragments live in registers (else they are read from shared memory per tile) */
 #define FB_P_TILES 0
 struct FbState {
   float m[2], l[2];
   float o[FB_ND][4];
 #if FB_QREG
-  FbFrag q[FB_ND][4];
+  float q[FB_ND][4];         /* the warp's Q fragments (their TF32 conversions are loop-invariant: the compiler hoists them) */
 #endif
 };
 __device__ __forceinline__ void fb_state_init(FbState& st, const float* qw) {
@@ -416,10 +427,10 @@ __device__ __forceinline__ void fb_state_init(FbState& st, const float* qw) {
 #if FB_QREG
 #pragma unroll
   for (int kk = 0; kk < FB_ND; ++kk) {
-    st.q[kk][0] = fb_frag(qw[g * DS + 8 * kk + t]);
-    st.q[kk][1] = fb_frag(qw[(g + 8) * DS + 8 * kk + t]);
-    st.q[kk][2] = fb_frag(qw[g * DS + 8 * kk + t + 4]);
-    st.q[kk][3] = fb_frag(qw[(g + 8) * DS + 8 * kk + t + 4]);
+    st.q[kk][0] = qw[g * DS + 8 * kk + t];
+    st.q[kk][1] = qw[(g + 8) * DS + 8 * kk + t];
+    st.q[kk][2] = qw[g * DS + 8 * kk + t + 4];
+    st.q[kk][3] = qw[(g + 8) * DS + 8 * kk + t + 4];
   }
 #endif
 }
@@ -435,7 +446,7 @@ __device__ __forceinline__ void fb_tile(FbState& st, const float* qw, const floa
 #pragma unroll
   for (int kk = 0; kk < FB_ND; ++kk) {
 #if FB_QREG
-    const FbFrag a0 = st.q[kk][0], a1 = st.q[kk][1], a2 = st.q[kk][2], a3 = st.q[kk][3];
+    const FbFrag a0 = fb_frag(st.q[kk][0]), a1 = fb_frag(st.q[kk][1]), a2 = fb_frag(st.q[kk][2]), a3 = fb_frag(st.q[kk][3]);
 #else
     const FbFrag a0 = fb_frag(qw[g * DS + 8 * kk + t]), a1 = fb_frag(qw[(g + 8) * DS + 8 * kk + t]);
     const FbFrag a2 = fb_frag(qw[g * DS + 8 * kk + t + 4]), a3 = fb_frag(qw[(g + 8) * DS + 8 * kk + t + 4]);
@@ -544,10 +555,14 @@ extern "C" __global__ void FB_CLUSTER __launch_bounds__(NT) ${entry}(float* __re
 #else
   extern __shared__ __align__(16) float fb_smem[];
 #endif
-  float* qs = fb_smem;                 /* [BR][DS] */
-  float* kv = qs + BR * DS;            /* stage b: K [BC][DS] at kv + 2·b·BC·DS, V right after */
+  float* kv = fb_smem;                 /* stage b: K [BC][DS] at kv + 2·b·BC·DS, V right after */
+#if FB_Q_ALIAS
+  float* qs = kv + 2 * BC * DS;        /* [BR][DS] in stage 1, until the Q fragments are in registers */
+#else
+  float* qs = kv + 4 * BC * DS;        /* [BR][DS] */
+#endif
   const int w = threadIdx.x >> 5;
-  float* pw = kv + 4 * BC * DS + (FB_P_TILES ? w * 16 * (BC + 8) : 0);  /* fp32 path: this warp's [16][BC + 8] probabilities */
+  float* pw = kv + 4 * BC * DS + BR * DS + (FB_P_TILES ? w * 16 * (BC + 8) : 0);  /* fp32 path: this warp's [16][BC + 8] probabilities */
   const float* qw = qs + w * 16 * DS;
 #if SPLIT > 1
   const int rank = (int)fb_cluster_rank();
@@ -573,6 +588,9 @@ extern "C" __global__ void FB_CLUSTER __launch_bounds__(NT) ${entry}(float* __re
   __syncthreads();
   FbState st;
   fb_state_init(st, qw);
+#if FB_Q_ALIAS
+  __syncthreads();                     /* every warp has its Q fragments: stage 1 takes the next tile */
+#endif
   for (int tile = t0; tile < t1; ++tile) {
     const int buf = (tile - t0) & 1;
     if (tile + 1 < t1) {
@@ -604,26 +622,23 @@ extern "C" __global__ void FB_CLUSTER __launch_bounds__(NT) ${entry}(float* __re
   float* ls = ms + BR;                 /* [BR] */
   fb_state_stash(st, red + 16 * w * RS, ms + 16 * w, ls + 16 * w);
   fb_cluster_sync();
-  fb_dsmem rred[SPLIT], rms[SPLIT], rls[SPLIT];
-#pragma unroll
-  for (int r = 0; r < SPLIT; ++r) { rred[r] = fb_dsmem_map(red, r); rms[r] = fb_dsmem_map(ms, r); rls[r] = fb_dsmem_map(ls, r); }
   constexpr int ROWS = BR / SPLIT, C4 = DP / 4;
   float* og = out + head + (size_t)q0 * D;
+#pragma unroll 1
   for (int e = threadIdx.x; e < ROWS * C4; e += NT) {
     const int row = rank * ROWS + e / C4, c = (e % C4) * 4;
     if (q0 + row >= seq || c >= D) continue;
-    float mr[SPLIT];
     float mx = FB_NEG_INF;
 #pragma unroll
-    for (int r = 0; r < SPLIT; ++r) { mr[r] = fb_dsmem_ld(rms[r], row); mx = fmaxf(mx, mr[r]); }
+    for (int r = 0; r < SPLIT; ++r) mx = fmaxf(mx, fb_dsmem_ld(fb_dsmem_map(ms, r), row));
     float l = 0.f;
     float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
 #pragma unroll
     for (int r = 0; r < SPLIT; ++r) {
       /* A block without keys has m = -inf: weight 0 (mx is finite, some block holds every row's first key). */
-      const float wgt = exp2f(mr[r] - mx);
-      l += wgt * fb_dsmem_ld(rls[r], row);
-      const float4 o = fb_dsmem_ld4(rred[r], row * RS + c);
+      const float wgt = exp2f(fb_dsmem_ld(fb_dsmem_map(ms, r), row) - mx);
+      l += wgt * fb_dsmem_ld(fb_dsmem_map(ls, r), row);
+      const float4 o = fb_dsmem_ld4(fb_dsmem_map(red, r), row * RS + c);
       acc.x += wgt * o.x; acc.y += wgt * o.y; acc.z += wgt * o.z; acc.w += wgt * o.w;
     }
     const float inv = 1.f / l;
@@ -638,7 +653,7 @@ extern "C" __global__ void FB_CLUSTER __launch_bounds__(NT) ${entry}(float* __re
 
 /** The macros above, undefined at the end so that sources compiled together (CI's PTX check) do not see them. */
 const UNDEF_FLASH = ['FB_NEG_INF', 'D', 'DP', 'NW', 'BC', 'SPLIT', 'VEC', 'BR', 'NT', 'DS', 'RS', 'NJ', 'NO', 'PS', 'FB_P_TILES',
-  'FB_NT', 'FB_ND', 'FB_QREG', 'FB_CLUSTER']
+  'FB_NT', 'FB_ND', 'FB_QREG', 'FB_Q_ALIAS', 'FB_CLUSTER']
   .map((m) => `#undef ${m}`).join('\n');
 
 // ---- the row kernel (head dims above 128) ---------------------------------------------------------
