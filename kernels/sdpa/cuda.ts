@@ -51,19 +51,23 @@ export interface SdpaGpu {
 }
 
 /**
- * The tiling for [bh, s, d]: 4 warps (64 query rows) per block and 64-key tiles (32 above D = 64); then, where
- * BH × ceil(S/64) blocks would leave SMs idle, the key range is split over a cluster of 2, 4 or 8 blocks, doubling
- * while the blocks stay under one per SM and each block keeps at least one key tile.
+ * The tiling for [bh, s, d]. A block is 4 warps (64 query rows) and reads 64-key tiles (32 above D = 64). Where
+ * B = BH × ceil(S/64) blocks would leave the SMs idle, the key range is split over a cluster of 2, 4 or 8 blocks:
+ * the split doubles while the blocks stay under one per SM and each block keeps at least one key tile. Where even
+ * that leaves more than half the SMs idle (small S), the key tiles shrink first (to 32, then 16 keys), so that the
+ * split can go further: a warp's serial work is its 16 rows × S/split keys, which is the latency at those sizes.
  */
 export function sdpaCudaTilingFor(bh: number, s: number, d: number, gpu: SdpaGpu): SdpaCudaTiling {
   const base = defaultSdpaTiling(d);
   const blocks = bh * Math.ceil(s / (SDPA_ROWS_PER_WARP * base.warps));
-  const tiles = Math.ceil(s / base.keysPerTile);
+  let keysPerTile = base.keysPerTile;
   let split: SdpaCudaTiling['split'] = 1;
   if (gpu.clusters) {
+    while (keysPerTile > 16 && blocks * Math.ceil(s / keysPerTile) < gpu.smCount / 2) keysPerTile = (keysPerTile / 2) as SdpaCudaTiling['keysPerTile'];
+    const tiles = Math.ceil(s / keysPerTile);
     while (split < 8 && blocks * split < gpu.smCount && split * 2 <= tiles) split = (split * 2) as SdpaCudaTiling['split'];
   }
-  return { ...base, split };
+  return { warps: base.warps, keysPerTile, split };
 }
 
 let pinned: SdpaCudaTiling | undefined;

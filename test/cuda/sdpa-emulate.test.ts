@@ -42,6 +42,8 @@ const CASES: [SdpaCudaPath, number, SdpaCudaTiling, [number, number][]][] = [
   ['tf32', 64, t(8, 64, 2), [[1, 150]]],
   ['tf32x3', 64, t(4, 64, 4), [[2, 77], [1, 129]]],
   ['tf32x3', 64, t(1, 32, 8), [[1, 77]]],
+  ['tf32x3', 64, t(4, 16, 4), [[2, 64], [1, 50]]],
+  ['fp32', 64, t(4, 16, 8), [[1, 100]]],
   ['tf32x3', 33, t(2, 64, 1), [[1, 70]]],
   ['tf32x3', 128, t(4, 32, 2), [[1, 77]]],
   ['fp32', 100, t(2, 32, 4), [[2, 33]]],
@@ -104,6 +106,30 @@ describe.skipIf(!hasGpp())('FusebenchSDPA cuda source under CPU emulation', () =
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('sdpaCudaTilingFor', () => {
+  const h200 = { smCount: 132, clusters: true };
+  const label = (x: SdpaCudaTiling): string => `w${x.warps}k${x.keysPerTile}s${x.split}`;
+  it('splits the key range over a cluster until the blocks reach one per SM, shrinking key tiles at small sizes', async () => {
+    const { sdpaCudaTilingFor } = await import('../../kernels/sdpa/cuda.ts');
+    const at = (h: number, s: number, d = 64): string => label(sdpaCudaTilingFor(h, s, d, h200));
+    expect([at(2, 64), at(1, 128), at(12, 64), at(12, 128), at(12, 256), at(2, 1024), at(12, 512), at(1, 2048)])
+      .toEqual(['w4k16s4', 'w4k16s8', 'w4k16s4', 'w4k32s4', 'w4k64s4', 'w4k64s8', 'w4k64s2', 'w4k64s8']);
+    expect(at(12, 256, 128)).toBe('w4k32s4');
+    expect(at(1, 1)).toBe('w4k16s1');
+    expect(at(64, 4096)).toBe('w4k64s1'); // enough blocks already
+  });
+  it('never gives a block of the cluster nothing but an empty key range, and does not split without clusters', async () => {
+    const { sdpaCudaTilingFor } = await import('../../kernels/sdpa/cuda.ts');
+    for (const s of [1, 2, 15, 16, 17, 33, 64, 65, 100, 129, 1000]) {
+      for (const h of [1, 3, 12]) {
+        const x = sdpaCudaTilingFor(h, s, 64, h200);
+        expect(x.split).toBeLessThanOrEqual(Math.ceil(s / x.keysPerTile));
+        expect(sdpaCudaTilingFor(h, s, 64, { smCount: 132, clusters: false })).toEqual({ warps: 4, keysPerTile: 64, split: 1 });
+      }
+    }
+  });
 });
 
 describe('FUSEBENCH_CUDA_SDPA', () => {
