@@ -3,7 +3,7 @@
  *   npx tsx bench/sdpa-check-webgpu.ts --out $OUT/sdpa-webgpu.json
  * Per size of Attention_SDPA (quick and full) and odd sizes: every kernel's max error against float64
  * (harness/core/reference.ts) and the suite's tolerance — the default (FUSEBENCH_WEBGPU_SDPA unset: tiled), the
- * blocked kernel (=blocked, where it applies) and the row kernel (=rows); then device time per call from tf.time's
+ * blocked kernel (=blocked and =blocked16, where it applies) and the row kernel (=rows); then device time per call from tf.time's
  * kernelMs (timestamp queries around each kernel) over K calls, median of REPS, for each of them and for the
  * suite's unfused tfjs-webgpu sequence. The kernel choice is switched per variant and restored only after its
  * timing has finished (tf.time is asynchronous: restoring it in a synchronous finally timed the default under
@@ -68,7 +68,7 @@ async function withSdpaChoice<T>(v: string | undefined, f: () => T | Promise<T>)
 }
 
 /** The kernels compared: FUSEBENCH_WEBGPU_SDPA's values (undefined: the default). */
-const VARIANTS: Array<[string, string | undefined]> = [['default (tiled)', undefined], ['blocked', 'blocked'], ['rows', 'rows']];
+const VARIANTS: Array<[string, string | undefined]> = [['default (tiled)', undefined], ['blocked', 'blocked'], ['blocked16', 'blocked16'], ['rows', 'rows']];
 interface Row { size: string; suite: boolean; maxAbs: Record<string, number>; withinTolerance: boolean; ms: Record<string, number | undefined>; unfusedMs?: number }
 const rows: Row[] = [];
 for (const [p, suite] of sizes) {

@@ -22,7 +22,8 @@ export const SDPA = 'FusebenchSDPA';
 
 /**
  * The tiled kernel is the default. FUSEBENCH_WEBGPU_SDPA=rows selects the row kernel everywhere (comparisons);
- * FUSEBENCH_WEBGPU_SDPA=blocked the blocked kernel wherever it applies (the tiled or row kernel elsewhere).
+ * FUSEBENCH_WEBGPU_SDPA=blocked the blocked kernel wherever it applies (the tiled or row kernel elsewhere), and
+ * =blocked16 the same with 16 query rows per workgroup (twice the workgroups).
  * (The tiled kernel's first H100 run was wrong at S ≥ 128: a loop-local accumulator that Dawn on Vulkan did not
  * re-zero per key tile; see docs/webgpu.md, "Finding".) Read per call, so a bench can switch between calls.
  */
@@ -31,7 +32,8 @@ export function defaultSdpaChoice(env: Readonly<Record<string, string | undefine
   if (v === undefined || v === '' || v === 'tiled') return {};
   if (v === 'rows') return { rows: true };
   if (v === 'blocked') return { blocked: true };
-  throw new WebGPUKernelInputError(`FUSEBENCH_WEBGPU_SDPA must be 'tiled', 'rows' or 'blocked' (got ${JSON.stringify(v)})`);
+  if (v === 'blocked16') return { blocked: true, blockedRows: 16 };
+  throw new WebGPUKernelInputError(`FUSEBENCH_WEBGPU_SDPA must be 'tiled', 'rows' or 'blocked' (got ${JSON.stringify(v)}; 'blocked16': the blocked kernel with 16 query rows per workgroup)`);
 }
 
 export interface SdpaProgramChoice {
@@ -41,12 +43,14 @@ export interface SdpaProgramChoice {
   readonly rows?: boolean;
   /** The blocked kernel wherever it applies. */
   readonly blocked?: boolean;
+  /** Its query rows per workgroup (default 32). */
+  readonly blockedRows?: 16 | 32;
 }
 
 /** The program FusebenchSDPA runs for [bh, seq, d] on a device with `deviceBudgetBytes` of workgroup memory. */
 export function sdpaProgram(bh: number, seq: number, d: number, deviceBudgetBytes: number, choice: SdpaProgramChoice = defaultSdpaChoice()): WebGPUProgram {
   const budget = choice.budgetBytes ?? deviceBudgetBytes;
-  const blocking = choice.blocked ? sdpaBlocking(d, budget) : null;
+  const blocking = choice.blocked ? sdpaBlocking(d, budget, choice.blockedRows ?? 32) : null;
   if (blocking) return new SdpaBlockedProgram(bh, seq, blocking);
   const tiling = choice.rows ? null : sdpaTiling(d, budget);
   return tiling ? new SdpaTiledProgram(bh, seq, tiling) : new SdpaRowProgram(bh, seq, d);

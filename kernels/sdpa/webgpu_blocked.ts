@@ -8,9 +8,9 @@
  * rather than registers. Here the generator unrolls everything that touches per-invocation state, so the state
  * can only live in registers.
  *
- * A workgroup of 128 invocations owns BR = 32 query rows; invocation (ty, tx) = (i / 16, i % 16) holds rows
- * ty + 8·i (i < 4) and, per key tile of BC = 32, keys tx and tx + 16: a 4×2 register tile of scores; for the output,
- * the same 4 rows × vec4 column tx. Per tile:
+ * A workgroup of 128 invocations owns BR = 32 query rows (or 16: twice the workgroups, for long S with few heads);
+ * invocation (ty, tx) = (i / 16, i % 16) holds rows ty + 8·i (i < BR/8) and, per key tile of BC = 32, keys tx and
+ * tx + 16: a 4×2 (2×2) register tile of scores; for the output, the same rows × vec4 column tx. Per tile:
  *   1. V(t) is read into registers; the scores from the Q block and K(t) in workgroup memory (Q pre-scaled by
  *      scale·log2 e, so exp2); V(t) is stored; each row's partial max goes to workgroup memory;        barrier
  *   2. the row max is the 16 partials; p = exp2(s − m), the correction of l and acc, p to workgroup memory;  barrier
@@ -25,8 +25,8 @@
  */
 import { PLAIN_MAIN, type WebGPUProgram } from '../common/webgpu_program.ts';
 
-/** Query rows per workgroup. */
-export const BLOCKED_ROWS = 32;
+/** Query rows per workgroup: 32 (4 per invocation), or 16 (2 per invocation: twice the workgroups, for long S and few heads). */
+export const BLOCKED_ROW_CHOICES = [32, 16] as const;
 /** Keys per tile. */
 export const BLOCKED_KEYS = 32;
 export const BLOCKED_INVOCATIONS = 128;
@@ -35,6 +35,8 @@ export const BLOCKED_MAX_BUDGET_BYTES = 32768;
 
 export interface SdpaBlocking {
   readonly d: number;
+  /** Query rows per workgroup (8 per row of invocations… 4 or 2 per invocation). */
+  readonly rows: (typeof BLOCKED_ROW_CHOICES)[number];
   /** vec4 per row. */
   readonly d4: number;
   /** Row stride of the K tile, in vec4 (odd). */
@@ -43,24 +45,24 @@ export interface SdpaBlocking {
 }
 
 /** The blocking for head dim `d` within `budgetBytes` of workgroup memory, or null (D not a multiple of 16 up to 64, or too little memory). */
-export function sdpaBlocking(d: number, budgetBytes: number): SdpaBlocking | null {
+export function sdpaBlocking(d: number, budgetBytes: number, rows: SdpaBlocking['rows'] = 32): SdpaBlocking | null {
   if (!Number.isInteger(d) || d < 16 || d > 64 || d % 16 !== 0) return null;
   const d4 = d / 4;
   const kStride = d4 % 2 === 0 ? d4 + 1 : d4;
-  const vec4s = BLOCKED_ROWS * d4 + BLOCKED_KEYS * kStride + BLOCKED_KEYS * d4;
-  const floats = BLOCKED_ROWS * BLOCKED_KEYS + BLOCKED_ROWS * 16;
+  const vec4s = rows * d4 + BLOCKED_KEYS * kStride + BLOCKED_KEYS * d4;
+  const floats = rows * BLOCKED_KEYS + rows * 16;
   const workgroupBytes = 16 * vec4s + 4 * floats;
-  return workgroupBytes <= Math.min(budgetBytes, BLOCKED_MAX_BUDGET_BYTES) ? { d, d4, kStride, workgroupBytes } : null;
+  return workgroupBytes <= Math.min(budgetBytes, BLOCKED_MAX_BUDGET_BYTES) ? { d, rows, d4, kStride, workgroupBytes } : null;
 }
 
-const ROWS = [0, 1, 2, 3] as const;
 const KEYS = [0, 1] as const;
-/** Elements of a 32-row tile of vec4 each invocation moves: 32·D4 / 128. */
-const loadsPer = (d4: number): number => (BLOCKED_ROWS * d4) / BLOCKED_INVOCATIONS;
 
 export function sdpaBlockedWgsl(b: SdpaBlocking): string {
   const { d4 } = b;
-  const n = loadsPer(d4);
+  const BR = b.rows;
+  const ROWS = Array.from({ length: BR / 8 }, (_, i) => i);
+  /** Elements of the 32-key K or V tile each invocation moves: 32·D4 / 128. */
+  const n = (BLOCKED_KEYS * d4) / BLOCKED_INVOCATIONS;
   const lines = (f: (i: number) => string, count: number): string => Array.from({ length: count }, (_, i) => f(i)).join('\n      ');
   // Element e = li + 128·u of a tile [32][D4]: row e / D4, column e % D4 (D4 divides 128·u's step: D4 | 32).
   const tileRead = (name: string, src: 'K' | 'V', key0: string): string => lines((u) =>
@@ -76,11 +78,11 @@ export function sdpaBlockedWgsl(b: SdpaBlocking): string {
   return `
   const D4 : i32 = ${d4};
   const KS : i32 = ${b.kStride};
-  var<workgroup> Qs : array<vec4<f32>, ${BLOCKED_ROWS * d4}>;
+  var<workgroup> Qs : array<vec4<f32>, ${BR * d4}>;
   var<workgroup> Ks : array<vec4<f32>, ${BLOCKED_KEYS * b.kStride}>;
   var<workgroup> Vs : array<vec4<f32>, ${BLOCKED_KEYS * d4}>;
-  var<workgroup> Ps : array<vec4<f32>, ${(BLOCKED_ROWS * BLOCKED_KEYS) / 4}>;
-  var<workgroup> Red : array<vec4<f32>, ${(BLOCKED_ROWS * 16) / 4}>;
+  var<workgroup> Ps : array<vec4<f32>, ${(BR * BLOCKED_KEYS) / 4}>;
+  var<workgroup> Red : array<vec4<f32>, ${(BR * 16) / 4}>;
 
   ${PLAIN_MAIN} {
     let S = uniforms.qShape.y;
@@ -89,10 +91,10 @@ export function sdpaBlockedWgsl(b: SdpaBlocking): string {
     let ty = li / 16;
     let tx = li % 16;
     let col = min(tx, D4 - 1);
-    let q0 = i32(workgroupId.x) * ${BLOCKED_ROWS};
+    let q0 = i32(workgroupId.x) * ${BR};
     let base = bh * S * D4;
     let qscale = uniforms.scale * 1.4426950408889634;
-    for (var e = li; e < ${BLOCKED_ROWS} * D4; e += ${BLOCKED_INVOCATIONS}) {
+    for (var e = li; e < ${BR} * D4; e += ${BLOCKED_INVOCATIONS}) {
       var v = vec4<f32>(0.0);
       if (q0 + e / D4 < S) { v = Q[base + q0 * D4 + e] * qscale; }
       Qs[e] = v;
@@ -165,8 +167,8 @@ export class SdpaBlockedProgram implements WebGPUProgram {
   constructor(bh: number, seq: number, blocking: SdpaBlocking) {
     this.blocking = blocking;
     this.outputShape = [bh, seq, blocking.d];
-    this.dispatch = [Math.ceil(seq / BLOCKED_ROWS), bh, 1];
-    this.shaderKey = `fusebench_sdpa_blocked_${blocking.d}_${blocking.kStride}`;
+    this.dispatch = [Math.ceil(seq / blocking.rows), bh, 1];
+    this.shaderKey = `fusebench_sdpa_blocked_${blocking.d}_${blocking.rows}_${blocking.kStride}`;
   }
 
   getUserCode(): string {

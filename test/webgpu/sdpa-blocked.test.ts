@@ -26,8 +26,8 @@ describe('blocked SDPA WGSL', () => {
   });
 
   it('keeps every per-invocation value in a named variable: no function-scope arrays, every var initialised', () => {
-    for (const d of [16, 32, 64]) {
-      const code = sdpaBlockedWgsl(sdpaBlocking(d, 32768)!);
+    for (const [d, rows] of [[16, 32], [32, 32], [64, 32], [64, 16]] as const) {
+      const code = sdpaBlockedWgsl(sdpaBlocking(d, 32768, rows)!);
       expect(code).not.toMatch(/\$\{|undefined|NaN|\[object|null/);
       // arrays only as workgroup declarations
       const arrays = code.split('\n').filter((l) => l.includes('array<'));
@@ -39,13 +39,15 @@ describe('blocked SDPA WGSL', () => {
       expect(loop.match(/workgroupBarrier\(\)/g)).toHaveLength(3);
       expect(code.match(/workgroupBarrier\(\)/g)).toHaveLength(5);
       // the only stores to the output divide the accumulator by the row sum
-      expect(code.match(/result\[[^\]]*\] = acc\d \/ total\d;/g)).toHaveLength(4);
-      expect(code.match(/result\[/g)).toHaveLength(4);
+      expect(code.match(/result\[[^\]]*\] = acc\d \/ total\d;/g)).toHaveLength(rows / 8);
+      expect(code.match(/result\[/g)).toHaveLength(rows / 8);
     }
   });
 
   it('is chosen by FUSEBENCH_WEBGPU_SDPA=blocked where it applies, the tiled kernel elsewhere', () => {
     expect(defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'blocked' })).toEqual({ blocked: true });
+    expect(defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'blocked16' })).toEqual({ blocked: true, blockedRows: 16 });
+    expect(sdpaProgram(1, 2048, 64, 49152, { blocked: true, blockedRows: 16 }).dispatch).toEqual([128, 1, 1]);
     const p = sdpaProgram(12, 512, 64, 49152, { blocked: true });
     expect(p).toBeInstanceOf(SdpaBlockedProgram);
     expect(p.dispatch).toEqual([16, 12, 1]);
@@ -70,7 +72,8 @@ describe.skipIf(!availability.available)(`blocked SDPA compiles on Dawn's null d
     const saved = process.env.FUSEBENCH_WEBGPU_SDPA;
     process.env.FUSEBENCH_WEBGPU_SDPA = 'blocked';
     try {
-      for (const [bh, s, d] of [[2, 77, 64], [1, 33, 32], [3, 5, 16], [12, 512, 64]] as const) {
+      for (const [bh, s, d, choice] of [[2, 77, 64, 'blocked'], [1, 33, 32, 'blocked'], [3, 5, 16, 'blocked'], [12, 512, 64, 'blocked'], [2, 77, 64, 'blocked16']] as const) {
+        process.env.FUSEBENCH_WEBGPU_SDPA = choice;
         const before = nullDevice.gpuErrors().length;
         const out = tf.tidy(() => tf.engine().runKernel('FusebenchSDPA', { q: tf.ones([bh, s, d]), k: tf.ones([bh, s, d]), v: tf.ones([bh, s, d]) }, {}) as tf.Tensor);
         await nullDevice.sync();
