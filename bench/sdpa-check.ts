@@ -254,7 +254,7 @@ async function precompile(): Promise<string> {
   const script = new URL('./sdpa-check-precompile.ts', import.meta.url).pathname;
   const run = promisify(execFile);
   const t = performance.now();
-  const outs = await Promise.allSettled(parts.map((part) => run(process.execPath, [...process.execArgv, script, JSON.stringify(part)], { encoding: 'utf8', timeout: 300_000 })));
+  const outs = await Promise.allSettled(parts.map((part) => run(process.execPath, [...process.execArgv, script, JSON.stringify(part)], { encoding: 'utf8', timeout: 60_000 })));
   const failed = outs.filter((o) => o.status === 'rejected').map((o) => ((o as PromiseRejectedResult).reason as Error).message.slice(0, 300));
   return `${items.length} kernels precompiled by ${workers} processes in ${((performance.now() - t) / 1000).toFixed(1)} s${failed.length ? `; ${failed.length} failed (the check compiles those itself): ${failed.join(' | ')}` : ''}`;
 }
