@@ -2,22 +2,27 @@
  * CUDA source of FusebenchSDPA: out = softmax(q·kᵀ·scale)·v per head, q, k, v, out [BH, S, D] float32.
  *
  * The flash kernel (head dim D ≤ 128), FlashAttention-2's structure written for this project:
- * - a block of 4 warps owns BR = 16 query rows (small, so that 1h×2048 still gives 128 blocks for 132 SMs);
+ * - a block of W warps owns BR = 16·W query rows, each warp 16 of them for the whole kernel (its running max m,
+ *   sum l and output accumulator stay in its registers: no combine inside the block);
  * - K and V stream through shared memory in tiles of BC keys, double-buffered with cp.async (the next tile
- *   loads while this one is used), rows zero-filled past S and columns past D;
- * - each warp takes its own KW = BC/4 keys of every tile for all 16 rows (a key split inside the block), keeps
- *   its own running max m, sum l and output accumulator (online softmax, fp32), and the four partial results
- *   are combined once at the end through shared memory: one kernel, one launch;
- * - scores never leave registers except as one warp's 16×KW probabilities (fp32 path).
+ *   loads while this one is used), rows zero-filled past S and columns past D; every warp reads every tile, so a
+ *   block moves K and V once per BR query rows (BR/2 FLOP per byte from L2);
+ * - when BH × ceil(S/BR) blocks would leave the GPU's SMs idle, SPLIT > 1 blocks share one query tile, each taking
+ *   1/SPLIT of the key tiles (flash-decoding's split), as one thread-block cluster (sm_90): the partial results
+ *   (O unnormalised, m, l) meet through distributed shared memory at the end, so it stays one kernel with no
+ *   workspace in global memory and no second launch.
  *
  * Three arithmetic paths, the same tiles and pipeline:
- * - `fp32`: FFMA on register tiles (each lane 2 rows × KW/4 keys of the scores, 4 rows × D/8 columns of the
- *   output), probabilities exchanged through a per-warp shared tile;
+ * - `fp32`: FFMA on register tiles (each lane 4 rows × BC/8 keys of the scores, 4 rows × D/8 columns of the
+ *   output, the same 4 rows in both so the softmax correction never leaves the lane), probabilities exchanged
+ *   through a per-warp shared tile;
  * - `tf32`: mma.sync.m16n8k8 TF32 tensor-core products (inputs rounded to TF32, 10-bit mantissa), fp32
  *   accumulation; probabilities stay in registers (the accumulator layout of QKᵀ is reused as the A operand of
- *   P·V by numbering each 8-key block's keys 0,2,4,6,1,3,5,7, with V's rows read in the same order);
+ *   P·V by numbering each 8-key block's keys 0,2,4,6,1,3,5,7, with V's rows read in the same order); at D ≤ 64
+ *   the warp's Q fragments stay in registers for the whole kernel;
  * - `tf32x3`: the same mma with each operand split into a TF32 high part and a TF32 low part
- *   (a·b ≈ aₕbₕ + aₕbₗ + aₗbₕ), three products per step, close to fp32 accuracy.
+ *   (a·b ≈ aₕbₕ + aₕbₗ + aₗbₕ), three products per step, close to fp32 accuracy (CUTLASS's "3xTF32", what
+ *   PyTorch's fp32 memory-efficient attention runs on sm_80+).
  * Head dims above 128 use the row kernel (one thread per query row, the whole K/V tile in static shared memory).
  *
  * The text compiles under NVRTC (the backend's compiler), under nvcc (CI's PTX check) and, with FB_EMULATE
@@ -30,65 +35,119 @@ export const SDPA_CUDA_PATHS: readonly SdpaCudaPath[] = ['fp32', 'tf32', 'tf32x3
 /** The flash kernel's largest head dim; above it the row kernel runs. */
 export const SDPA_FLASH_MAX_HEAD_DIM = 128;
 export const SDPA_MAX_HEAD_DIM = 256;
-export const SDPA_ROWS_PER_BLOCK = 16;
-export const SDPA_THREADS = 128;
+/** Query rows per warp (the mma tile's M). */
+export const SDPA_ROWS_PER_WARP = 16;
+export const SDPA_WARP_COUNTS = [1, 2, 4, 8] as const;
+export const SDPA_KEY_TILES = [16, 32, 64] as const;
+/** Blocks per cluster that split the key range; 8 is the portable cluster limit. */
+export const SDPA_SPLITS = [1, 2, 4, 8] as const;
+
+/** The flash kernel's shape: what the check script sweeps and the host heuristic picks per call. */
+export interface SdpaCudaTiling {
+  /** Warps per block; each owns 16 query rows, so a block has 16·warps rows. */
+  readonly warps: (typeof SDPA_WARP_COUNTS)[number];
+  /** Keys per K/V tile. */
+  readonly keysPerTile: (typeof SDPA_KEY_TILES)[number];
+  /** Blocks of one cluster sharing a query tile, each taking 1/split of the key tiles (1: no cluster). */
+  readonly split: (typeof SDPA_SPLITS)[number];
+}
 
 export interface SdpaCudaKernel {
   readonly source: string;
   readonly entry: string;
-  /** Query rows per block: the grid is (ceil(S / rowsPerBlock), BH). */
+  /** Query rows per block: the grid is (ceil(S / rowsPerBlock) · split, BH). */
   readonly rowsPerBlock: number;
   readonly threads: number;
+  /** Blocks per cluster along x (compiled in with __cluster_dims__); 1 for no cluster. */
+  readonly split: number;
   /** Dynamic shared memory per block, in bytes (0 for the row kernel, whose shared memory is static). */
   readonly smemBytes: number;
   /** What ran, for reports: `fp32`, `tf32`, `tf32x3` (the flash kernel) or `rows`. */
   readonly path: SdpaCudaPath | 'rows';
+  /** The flash kernel's tiling (absent for the row kernel). */
+  readonly tiling?: SdpaCudaTiling;
 }
 
-/** Head dim padded to the output layout's 32 columns. */
+/** Head dim padded to the output layouts' 32 columns. */
 function paddedDim(d: number): number {
   return Math.ceil(d / 32) * 32;
 }
 
-/** Keys per warp per tile: 16 for D ≤ 64, 8 above (K and V tiles then stay near 70 KiB for two stages). */
-function keysPerWarp(dp: number): number {
-  return dp <= 64 ? 16 : 8;
+/** The tiling a head dim gets when nobody asks for another: 4 warps, 64-key tiles (32 above D = 64), no split. */
+export function defaultSdpaTiling(d: number): SdpaCudaTiling {
+  return { warps: 4, keysPerTile: paddedDim(d) <= 64 ? 64 : 32, split: 1 };
 }
 
-/** Shared memory of the flash kernel, in floats: Q tile, two K and two V stages, the fp32 path's P tiles and alphas, the combine's m and l. */
-function flashSmemFloats(dp: number, path: SdpaCudaPath): number {
-  const ds = dp + 4, kw = keysPerWarp(dp), bc = 4 * kw, br = SDPA_ROWS_PER_BLOCK;
-  const pTiles = path === 'fp32' ? 4 * br * (kw + 4) + 4 * br : 0;
-  return br * ds + 4 * bc * ds + pTiles + 2 * 4 * br;
+interface FlashGeometry {
+  /** mma paths at D ≤ 64: the warp's Q fragments stay in registers (else they are read from shared memory per tile). */
+  readonly qreg: boolean;
+  /** The Q tile is loaded into stage 1 of the K/V buffers (free until the loop's first prefetch). */
+  readonly qAlias: boolean;
+  /** Dynamic shared memory in floats: K/V stages, the Q tile (unless aliased), the fp32 path's P tiles; the combine reuses it. */
+  readonly smemFloats: number;
+}
+
+function flashGeometry(dp: number, path: SdpaCudaPath, t: SdpaCudaTiling): FlashGeometry {
+  const ds = dp + 4, br = SDPA_ROWS_PER_WARP * t.warps, bc = t.keysPerTile;
+  const qreg = path !== 'fp32' && dp <= 64;
+  const qAlias = qreg && br <= 2 * bc;
+  const main = 4 * bc * ds + (qAlias ? 0 : br * ds) + (path === 'fp32' ? t.warps * SDPA_ROWS_PER_WARP * (bc + 8) : 0);
+  const combine = t.split > 1 ? br * (dp + 8) + 2 * br : 0;
+  return { qreg, qAlias, smemFloats: Math.max(main, combine) };
+}
+
+/** Checks a tiling against the lists above (a typo in a bench must not compile a nonsense kernel). */
+function checkTiling(t: SdpaCudaTiling): void {
+  const ok = (SDPA_WARP_COUNTS as readonly number[]).includes(t.warps) && (SDPA_KEY_TILES as readonly number[]).includes(t.keysPerTile)
+    && (SDPA_SPLITS as readonly number[]).includes(t.split);
+  if (!ok) throw new Error(`FusebenchSDPA on cuda: tiling ${JSON.stringify(t)} outside warps ${SDPA_WARP_COUNTS.join('/')}, keysPerTile ${SDPA_KEY_TILES.join('/')}, split ${SDPA_SPLITS.join('/')}`);
 }
 
 /**
- * The kernel FusebenchSDPA runs for head dim `d` on `path` (the row kernel above SDPA_FLASH_MAX_HEAD_DIM).
- * `aligned16`: every tensor starts on a 16-byte boundary, so rows of D % 4 == 0 floats copy 16 bytes at a time.
+ * The kernel FusebenchSDPA runs for head dim `d` on `path` with `tiling` (the row kernel above
+ * SDPA_FLASH_MAX_HEAD_DIM, whatever the path and tiling). `aligned16`: every tensor starts on a 16-byte boundary,
+ * so rows of D % 4 == 0 floats copy 16 bytes at a time.
  */
-export function sdpaCudaKernel(d: number, path: SdpaCudaPath, aligned16 = true): SdpaCudaKernel {
+export function sdpaCudaKernel(d: number, path: SdpaCudaPath, tiling: SdpaCudaTiling = defaultSdpaTiling(d), aligned16 = true): SdpaCudaKernel {
   if (!Number.isInteger(d) || d < 1 || d > SDPA_MAX_HEAD_DIM) throw new Error(`FusebenchSDPA on cuda: head dim ${d} outside 1..${SDPA_MAX_HEAD_DIM}`);
   if (d > SDPA_FLASH_MAX_HEAD_DIM) return rowKernel(d);
+  checkTiling(tiling);
   const dp = paddedDim(d);
   const vec = d % 4 === 0 && aligned16;
-  const entry = `fb_sdpa_${path}_d${d}${vec || d % 4 !== 0 ? '' : '_a4'}`;
+  const { warps, keysPerTile: bc, split } = tiling;
+  const g = flashGeometry(dp, path, tiling);
+  const entry = `fb_sdpa_${path}_d${d}_w${warps}_k${bc}_s${split}${vec || d % 4 !== 0 ? '' : '_a4'}`;
   const source = `${FLASH_COMMON}
+${split > 1 ? CLUSTER_HELPERS : ''}
 #define D ${d}
 #define DP ${dp}
-#define KW ${keysPerWarp(dp)}
+#define NW ${warps}
+#define BC ${bc}
+#define SPLIT ${split}
 #define VEC ${vec ? 1 : 0}
+#define FB_QREG ${g.qreg ? 1 : 0}
+#define FB_Q_ALIAS ${g.qAlias ? 1 : 0}
 ${FLASH_TILES}
 ${path === 'fp32' ? FLASH_FP32_BODY : FLASH_MMA_BODY(path === 'tf32x3')}
-${flashKernel(entry, path)}
+${flashKernel(entry)}
 ${UNDEF_FLASH}
 `;
-  return { source, entry, rowsPerBlock: SDPA_ROWS_PER_BLOCK, threads: SDPA_THREADS, smemBytes: flashSmemFloats(dp, path) * 4, path };
+  return {
+    source, entry, rowsPerBlock: SDPA_ROWS_PER_WARP * warps, threads: 32 * warps, split,
+    smemBytes: g.smemFloats * 4, path, tiling,
+  };
 }
 
 /** Every variant CI compiles (test/cuda/codegen.test.ts) and the resource dump prints. */
 export function sdpaCudaCatalog(): SdpaCudaKernel[] {
   const out: SdpaCudaKernel[] = [];
-  for (const path of SDPA_CUDA_PATHS) for (const d of [64, 128, 33]) out.push(sdpaCudaKernel(d, path));
+  for (const path of SDPA_CUDA_PATHS) {
+    for (const d of [64, 128, 33]) out.push(sdpaCudaKernel(d, path));
+    out.push(sdpaCudaKernel(64, path, { warps: 4, keysPerTile: 64, split: 4 }));
+    out.push(sdpaCudaKernel(64, path, { warps: 8, keysPerTile: 64, split: 2 }));
+    out.push(sdpaCudaKernel(128, path, { warps: 4, keysPerTile: 32, split: 2 }));
+  }
+  out.push(sdpaCudaKernel(64, 'fp32', { warps: 2, keysPerTile: 32, split: 8 }));
   out.push(sdpaCudaKernel(256, 'fp32'));
   return out;
 }
@@ -97,8 +156,6 @@ export function sdpaCudaCatalog(): SdpaCudaKernel[] {
 
 /** Device helpers: cp.async with zero fill, and the TF32 conversion and mma (inline PTX; the CPU emulation supplies its own). */
 const FLASH_COMMON = String.raw`
-#define BR 16
-#define NW 4
 #define FB_NEG_INF __int_as_float(0xff800000)
 #ifndef FB_EMULATE
 /* Copies 16 (or 4) bytes global → shared without registers; src_bytes 0 writes zeros and reads nothing. */
@@ -120,115 +177,160 @@ __device__ __forceinline__ void fb_mma_tf32(float* c, unsigned a0, unsigned a1, 
 #endif
 `;
 
+/** Thread-block cluster helpers (sm_90): rank, barrier, and loads from another block's shared memory. */
+const CLUSTER_HELPERS = String.raw`
+#ifndef FB_EMULATE
+__device__ __forceinline__ unsigned fb_cluster_rank() { unsigned r; asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r)); return r; }
+/* Every thread of every block of the cluster arrives; shared-memory writes before it are visible to loads after it. */
+__device__ __forceinline__ void fb_cluster_sync() { asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory"); }
+/* The shared::cluster address of p (a pointer into this block's shared memory) in block rank's shared memory. */
+typedef unsigned fb_dsmem;
+__device__ __forceinline__ fb_dsmem fb_dsmem_map(const float* p, unsigned rank) {
+  unsigned r; asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(r) : "r"((unsigned)__cvta_generic_to_shared(p)), "r"(rank)); return r;
+}
+__device__ __forceinline__ float fb_dsmem_ld(fb_dsmem a, int i) {
+  float v; asm volatile("ld.shared::cluster.f32 %0, [%1];\n" : "=f"(v) : "r"(a + 4u * (unsigned)i) : "memory"); return v;
+}
+__device__ __forceinline__ float4 fb_dsmem_ld4(fb_dsmem a, int i) {
+  float4 v; asm volatile("ld.shared::cluster.v4.f32 {%0,%1,%2,%3}, [%4];\n" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "r"(a + 4u * (unsigned)i) : "memory"); return v;
+}
+#endif
+`;
+
 /** Tile geometry and the cp.async tile loader. */
 const FLASH_TILES = String.raw`
-#define DS (DP + 4)          /* shared row stride in floats: rows 4 banks apart, so the access patterns below are conflict-free */
-#define BC (NW * KW)         /* keys per tile */
-#define CW (KW / 4)          /* fp32 path: keys per lane per tile */
-#define PS (KW + 4)          /* fp32 path: row stride of a warp's probability tile */
+#define BR (16 * NW)          /* query rows per block */
+#define NT (32 * NW)          /* threads per block */
+#define DS (DP + 4)           /* shared row stride in floats: rows 4 banks apart, so the access patterns below are conflict-free */
+#define RS (DP + 8)           /* the combine's row stride: rows 8 banks apart (the mma layout's float2 stores) */
 
 /* Loads rows [0, ROWS) of a [*, D] matrix at g into s [ROWS][DS]; rows ≥ nvalid and columns ≥ D become zeros. */
 template <int ROWS>
 __device__ __forceinline__ void fb_load_tile(float* s, const float* g, int nvalid) {
 #if VEC
   constexpr int CH = DP / 4;
-  for (int i = threadIdx.x; i < ROWS * CH; i += NW * 32) {
+#pragma unroll 4
+  for (int i = threadIdx.x; i < ROWS * CH; i += NT) {
     const int r = i / CH, c = (i % CH) * 4;
     const bool ok = r < nvalid && c < D;
     fb_cp16(s + r * DS + c, ok ? g + (size_t)r * D + c : g, ok);
   }
 #else
-  for (int i = threadIdx.x; i < ROWS * DP; i += NW * 32) {
+  for (int i = threadIdx.x; i < ROWS * DP; i += NT) {
     const int r = i / DP, c = i % DP;
     const bool ok = r < nvalid && c < D;
     fb_cp4(s + r * DS + c, ok ? g + (size_t)r * D + c : g, ok);
   }
 #endif
 }
+
+/* Writes one finished output row segment: 4 columns from c (those < D) of row r of og [*, D]. */
+__device__ __forceinline__ void fb_store4(float* og, int r, int c, float4 x) {
+#if VEC
+  *reinterpret_cast<float4*>(og + (size_t)r * D + c) = x;
+#else
+  float* p = og + (size_t)r * D + c;
+  if (c < D) p[0] = x.x;
+  if (c + 1 < D) p[1] = x.y;
+  if (c + 2 < D) p[2] = x.z;
+  if (c + 3 < D) p[3] = x.w;
+#endif
+}
 `;
 
 /**
- * fp32 path. State per lane: S layout (lane = 4·rg + cg) rows rg and rg+8, keys cg + 4j of the warp's KW;
- * O layout (lane = 8·og + oc) rows og + 4i, columns 4·oc + 32·jj (+0..3).
+ * fp32 path. Lane = 8·rg + kg. The lane's rows are rg + 4i (i < 4) of the warp's 16, for the scores and the output
+ * alike; its keys are kg + 8j (j < BC/8) of each tile; its output columns are 4·kg + 32·jj (+0..3), jj < DP/32.
  */
 const FLASH_FP32_BODY = String.raw`
-#define FB_OROWS 4
-#define FB_OCOLS (DP / 32)
+#define NJ (BC / 8)
+#define NO (DP / 32)
+#define PS (BC + 8)          /* row stride of a warp's probability tile: the scalar stores below are conflict-free */
+#define FB_P_TILES 1
 struct FbState {
-  float m[2], l[2];
-  float4 o[FB_OROWS][FB_OCOLS];
+  float m[4], l[4];
+  float4 o[4][NO];
 };
-__device__ __forceinline__ void fb_state_init(FbState& st) {
-  st.m[0] = st.m[1] = FB_NEG_INF;
-  st.l[0] = st.l[1] = 0.f;
+__device__ __forceinline__ void fb_state_init(FbState& st, const float* qw) {
+  (void)qw;
 #pragma unroll
-  for (int i = 0; i < FB_OROWS; ++i)
+  for (int i = 0; i < 4; ++i) {
+    st.m[i] = FB_NEG_INF;
+    st.l[i] = 0.f;
 #pragma unroll
-    for (int jj = 0; jj < FB_OCOLS; ++jj) st.o[i][jj] = make_float4(0.f, 0.f, 0.f, 0.f);
+    for (int jj = 0; jj < NO; ++jj) st.o[i][jj] = make_float4(0.f, 0.f, 0.f, 0.f);
+  }
 }
-/* One tile: this warp's KW keys (kt, vt: their first rows in shared memory; key0: the first key's index). */
-__device__ __forceinline__ void fb_tile(FbState& st, const float* qs, const float* kt, const float* vt, float* pw, float* aw,
+/* One tile: kt, vt its first K and V rows in shared memory, key0 its first key, qw this warp's Q rows, pw its P tile. */
+template <bool MASK>
+__device__ __forceinline__ void fb_tile(FbState& st, const float* qw, const float* kt, const float* vt, float* pw,
                                         int key0, int seq, float scale_log2) {
-  const int lane = threadIdx.x & 31, rg = lane >> 2, cg = lane & 3;
-  float s[2][CW];
+  const int lane = threadIdx.x & 31, rg = lane >> 3, kg = lane & 7;
+  float s[4][NJ];
 #pragma unroll
-  for (int j = 0; j < CW; ++j) s[0][j] = s[1][j] = 0.f;
+  for (int i = 0; i < 4; ++i)
 #pragma unroll
+    for (int j = 0; j < NJ; ++j) s[i][j] = 0.f;
+#pragma unroll 4
   for (int k4 = 0; k4 < DP; k4 += 4) {
-    const float4 qa = *reinterpret_cast<const float4*>(qs + rg * DS + k4);
-    const float4 qb = *reinterpret_cast<const float4*>(qs + (rg + 8) * DS + k4);
+    float4 qv[4];
 #pragma unroll
-    for (int j = 0; j < CW; ++j) {
-      const float4 kk = *reinterpret_cast<const float4*>(kt + (cg + 4 * j) * DS + k4);
-      s[0][j] = fmaf(qa.x, kk.x, fmaf(qa.y, kk.y, fmaf(qa.z, kk.z, fmaf(qa.w, kk.w, s[0][j]))));
-      s[1][j] = fmaf(qb.x, kk.x, fmaf(qb.y, kk.y, fmaf(qb.z, kk.z, fmaf(qb.w, kk.w, s[1][j]))));
+    for (int i = 0; i < 4; ++i) qv[i] = *reinterpret_cast<const float4*>(qw + (rg + 4 * i) * DS + k4);
+#pragma unroll
+    for (int j = 0; j < NJ; ++j) {
+      const float4 kk = *reinterpret_cast<const float4*>(kt + (kg + 8 * j) * DS + k4);
+#pragma unroll
+      for (int i = 0; i < 4; ++i)
+        s[i][j] = fmaf(qv[i].x, kk.x, fmaf(qv[i].y, kk.y, fmaf(qv[i].z, kk.z, fmaf(qv[i].w, kk.w, s[i][j]))));
     }
   }
+  float alpha[4];
 #pragma unroll
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 4; ++i) {
     float mx = FB_NEG_INF;
 #pragma unroll
-    for (int j = 0; j < CW; ++j) {
-      s[i][j] = key0 + cg + 4 * j < seq ? s[i][j] * scale_log2 : FB_NEG_INF;
-      mx = fmaxf(mx, s[i][j]);
+    for (int j = 0; j < NJ; ++j) {
+      float x = s[i][j] * scale_log2;
+      if (MASK && key0 + kg + 8 * j >= seq) x = FB_NEG_INF;
+      s[i][j] = x;
+      mx = fmaxf(mx, x);
     }
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+    mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 4));
     const float mnew = fmaxf(st.m[i], mx);
     /* A row with no valid key yet keeps m = -inf; 0 as the reference keeps exp2 away from inf - inf. */
     const float mref = mnew == FB_NEG_INF ? 0.f : mnew;
-    const float alpha = exp2f(st.m[i] - mref);
+    alpha[i] = exp2f(st.m[i] - mref);
     st.m[i] = mnew;
     float sum = 0.f;
 #pragma unroll
-    for (int j = 0; j < CW; ++j) {
+    for (int j = 0; j < NJ; ++j) {
       const float p = exp2f(s[i][j] - mref);
       sum += p;
-      pw[(rg + 8 * i) * PS + cg + 4 * j] = p;
+      pw[(rg + 4 * i) * PS + kg + 8 * j] = p;
     }
-    st.l[i] = st.l[i] * alpha + sum;
-    if (cg == 0) aw[rg + 8 * i] = alpha;
+    st.l[i] = st.l[i] * alpha[i] + sum;
   }
   __syncwarp();
-  const int og = lane >> 3, oc = lane & 7;
 #pragma unroll
-  for (int i = 0; i < FB_OROWS; ++i) {
-    const float a = aw[og + 4 * i];
+  for (int i = 0; i < 4; ++i)
 #pragma unroll
-    for (int jj = 0; jj < FB_OCOLS; ++jj) { st.o[i][jj].x *= a; st.o[i][jj].y *= a; st.o[i][jj].z *= a; st.o[i][jj].w *= a; }
-  }
+    for (int jj = 0; jj < NO; ++jj) {
+      st.o[i][jj].x *= alpha[i]; st.o[i][jj].y *= alpha[i]; st.o[i][jj].z *= alpha[i]; st.o[i][jj].w *= alpha[i];
+    }
+#pragma unroll 2
+  for (int c4 = 0; c4 < BC; c4 += 4) {
+    float4 p[4];
 #pragma unroll
-  for (int c4 = 0; c4 < KW; c4 += 4) {
-    float4 p[FB_OROWS];
-#pragma unroll
-    for (int i = 0; i < FB_OROWS; ++i) p[i] = *reinterpret_cast<const float4*>(pw + (og + 4 * i) * PS + c4);
+    for (int i = 0; i < 4; ++i) p[i] = *reinterpret_cast<const float4*>(pw + (rg + 4 * i) * PS + c4);
 #pragma unroll
     for (int cc = 0; cc < 4; ++cc) {
 #pragma unroll
-      for (int jj = 0; jj < FB_OCOLS; ++jj) {
-        const float4 vv = *reinterpret_cast<const float4*>(vt + (c4 + cc) * DS + 4 * oc + 32 * jj);
+      for (int jj = 0; jj < NO; ++jj) {
+        const float4 vv = *reinterpret_cast<const float4*>(vt + (c4 + cc) * DS + 4 * kg + 32 * jj);
 #pragma unroll
-        for (int i = 0; i < FB_OROWS; ++i) {
+        for (int i = 0; i < 4; ++i) {
           const float pc = cc == 0 ? p[i].x : cc == 1 ? p[i].y : cc == 2 ? p[i].z : p[i].w;
           st.o[i][jj].x = fmaf(pc, vv.x, st.o[i][jj].x);
           st.o[i][jj].y = fmaf(pc, vv.y, st.o[i][jj].y);
@@ -239,29 +341,41 @@ __device__ __forceinline__ void fb_tile(FbState& st, const float* qs, const floa
     }
   }
 }
-/* The row sums over the 4 lanes of a row, and this lane's rows as the combine sees them. */
-__device__ __forceinline__ void fb_state_rows(FbState& st, int lane, int& r0, int& r1) {
+/* The row sums over the 8 lanes of a row (each lane summed its own keys). */
+__device__ __forceinline__ void fb_state_finish(FbState& st) {
 #pragma unroll
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 4; ++i) {
     st.l[i] += __shfl_xor_sync(0xffffffffu, st.l[i], 1);
     st.l[i] += __shfl_xor_sync(0xffffffffu, st.l[i], 2);
+    st.l[i] += __shfl_xor_sync(0xffffffffu, st.l[i], 4);
   }
-  r0 = lane >> 2;
-  r1 = r0 + 8;
 }
-/* Writes this warp's output rows, each multiplied by its factor f(row), into red [BR][DP]. */
-template <typename F>
-__device__ __forceinline__ void fb_state_store(const FbState& st, float* red, F f) {
-  const int lane = threadIdx.x & 31, og = lane >> 3, oc = lane & 7;
+/* The warp's finished rows into og [*, D] (row 0: the warp's first), rows ≥ nrows skipped. */
+__device__ __forceinline__ void fb_state_store(const FbState& st, float* og, int nrows) {
+  const int lane = threadIdx.x & 31, rg = lane >> 3, kg = lane & 7;
 #pragma unroll
-  for (int i = 0; i < FB_OROWS; ++i) {
-    const int row = og + 4 * i;
-    const float g = f(row);
+  for (int i = 0; i < 4; ++i) {
+    const int r = rg + 4 * i;
+    if (r >= nrows) continue;
+    const float inv = 1.f / st.l[i];
 #pragma unroll
-    for (int jj = 0; jj < FB_OCOLS; ++jj) {
+    for (int jj = 0; jj < NO; ++jj) {
+      const int c = 4 * kg + 32 * jj;
+      if (c >= D) continue;
       const float4 o = st.o[i][jj];
-      *reinterpret_cast<float4*>(red + row * DP + 4 * oc + 32 * jj) = make_float4(o.x * g, o.y * g, o.z * g, o.w * g);
+      fb_store4(og, r, c, make_float4(o.x * inv, o.y * inv, o.z * inv, o.w * inv));
     }
+  }
+}
+/* The warp's unnormalised rows into red [16][RS], and m, l into ms[16], ls[16], for the cluster's combine. */
+__device__ __forceinline__ void fb_state_stash(const FbState& st, float* red, float* ms, float* ls) {
+  const int lane = threadIdx.x & 31, rg = lane >> 3, kg = lane & 7;
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const int r = rg + 4 * i;
+#pragma unroll
+    for (int jj = 0; jj < NO; ++jj) *reinterpret_cast<float4*>(red + r * RS + 4 * kg + 32 * jj) = st.o[i][jj];
+    if (kg == 0) { ms[r] = st.m[i]; ls[r] = st.l[i]; }
   }
 }
 `;
@@ -293,33 +407,53 @@ ${FLASH_MMA_SHARED}`;
 }
 
 const FLASH_MMA_SHARED = String.raw`
-#define FB_NT (KW / 8)       /* 8-key blocks per warp per tile */
-#define FB_ND (DP / 8)       /* 8-column blocks of the output */
+#define FB_NT (BC / 8)       /* 8-key blocks per tile */
+#define FB_ND (DP / 8)       /* 8-column blocks of the output, 8-deep k steps of QKᵀ */
+#define FB_P_TILES 0
 struct FbState {
   float m[2], l[2];
   float o[FB_ND][4];
+#if FB_QREG
+  float q[FB_ND][4];         /* the warp's Q fragments (their TF32 conversions are loop-invariant: the compiler hoists them) */
+#endif
 };
-__device__ __forceinline__ void fb_state_init(FbState& st) {
+__device__ __forceinline__ void fb_state_init(FbState& st, const float* qw) {
+  const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  (void)qw; (void)g; (void)t;
   st.m[0] = st.m[1] = FB_NEG_INF;
   st.l[0] = st.l[1] = 0.f;
 #pragma unroll
   for (int n = 0; n < FB_ND; ++n) st.o[n][0] = st.o[n][1] = st.o[n][2] = st.o[n][3] = 0.f;
+#if FB_QREG
+#pragma unroll
+  for (int kk = 0; kk < FB_ND; ++kk) {
+    st.q[kk][0] = qw[g * DS + 8 * kk + t];
+    st.q[kk][1] = qw[(g + 8) * DS + 8 * kk + t];
+    st.q[kk][2] = qw[g * DS + 8 * kk + t + 4];
+    st.q[kk][3] = qw[(g + 8) * DS + 8 * kk + t + 4];
+  }
+#endif
 }
-__device__ __forceinline__ void fb_tile(FbState& st, const float* qs, const float* kt, const float* vt, float* pw, float* aw,
+template <bool MASK>
+__device__ __forceinline__ void fb_tile(FbState& st, const float* qw, const float* kt, const float* vt, float* pw,
                                         int key0, int seq, float scale_log2) {
-  (void)pw; (void)aw;
+  (void)pw; (void)qw;
   const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
   /* s[n][e]: row g (e 0, 1) or g+8 (e 2, 3), key 8n + 2t + (e & 1). */
   float s[FB_NT][4];
 #pragma unroll
   for (int n = 0; n < FB_NT; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
 #pragma unroll
-  for (int k0 = 0; k0 < DP; k0 += 8) {
-    const FbFrag a0 = fb_frag(qs[g * DS + k0 + t]), a1 = fb_frag(qs[(g + 8) * DS + k0 + t]);
-    const FbFrag a2 = fb_frag(qs[g * DS + k0 + t + 4]), a3 = fb_frag(qs[(g + 8) * DS + k0 + t + 4]);
+  for (int kk = 0; kk < FB_ND; ++kk) {
+#if FB_QREG
+    const FbFrag a0 = fb_frag(st.q[kk][0]), a1 = fb_frag(st.q[kk][1]), a2 = fb_frag(st.q[kk][2]), a3 = fb_frag(st.q[kk][3]);
+#else
+    const FbFrag a0 = fb_frag(qw[g * DS + 8 * kk + t]), a1 = fb_frag(qw[(g + 8) * DS + 8 * kk + t]);
+    const FbFrag a2 = fb_frag(qw[g * DS + 8 * kk + t + 4]), a3 = fb_frag(qw[(g + 8) * DS + 8 * kk + t + 4]);
+#endif
 #pragma unroll
     for (int n = 0; n < FB_NT; ++n) {
-      const float* kr = kt + (8 * n + g) * DS + k0;
+      const float* kr = kt + (8 * n + g) * DS + 8 * kk;
       fb_mma(s[n], a0, a1, a2, a3, fb_frag(kr[t]), fb_frag(kr[t + 4]));
     }
   }
@@ -332,7 +466,8 @@ __device__ __forceinline__ void fb_tile(FbState& st, const float* qs, const floa
 #pragma unroll
       for (int e = 0; e < 2; ++e) {
         float& x = s[n][2 * h + e];
-        x = key0 + 8 * n + 2 * t + e < seq ? x * scale_log2 : FB_NEG_INF;
+        x *= scale_log2;
+        if (MASK && key0 + 8 * n + 2 * t + e >= seq) x = FB_NEG_INF;
         mx = fmaxf(mx, x);
       }
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
@@ -364,126 +499,161 @@ __device__ __forceinline__ void fb_tile(FbState& st, const float* qs, const floa
     for (int nd = 0; nd < FB_ND; ++nd) fb_mma(st.o[nd], a0, a1, a2, a3, fb_frag(v0[8 * nd + g]), fb_frag(v1[8 * nd + g]));
   }
 }
-__device__ __forceinline__ void fb_state_rows(FbState& st, int lane, int& r0, int& r1) {
+__device__ __forceinline__ void fb_state_finish(FbState& st) {
 #pragma unroll
   for (int i = 0; i < 2; ++i) {
     st.l[i] += __shfl_xor_sync(0xffffffffu, st.l[i], 1);
     st.l[i] += __shfl_xor_sync(0xffffffffu, st.l[i], 2);
   }
-  r0 = lane >> 2;
-  r1 = r0 + 8;
 }
-template <typename F>
-__device__ __forceinline__ void fb_state_store(const FbState& st, float* red, F f) {
+__device__ __forceinline__ void fb_state_store(const FbState& st, float* og, int nrows) {
   const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
-  const float f0 = f(g), f1 = f(g + 8);
 #pragma unroll
-  for (int nd = 0; nd < FB_ND; ++nd) {
-    red[g * DP + 8 * nd + 2 * t] = st.o[nd][0] * f0;
-    red[g * DP + 8 * nd + 2 * t + 1] = st.o[nd][1] * f0;
-    red[(g + 8) * DP + 8 * nd + 2 * t] = st.o[nd][2] * f1;
-    red[(g + 8) * DP + 8 * nd + 2 * t + 1] = st.o[nd][3] * f1;
+  for (int h = 0; h < 2; ++h) {
+    const int r = g + 8 * h;
+    if (r >= nrows) continue;
+    const float inv = 1.f / st.l[h];
+    float* row = og + (size_t)r * D;
+#pragma unroll
+    for (int nd = 0; nd < FB_ND; ++nd) {
+      const int c = 8 * nd + 2 * t;
+#if VEC
+      /* D % 4 == 0 and c even: c < D means c + 1 < D too. */
+      if (c < D) *reinterpret_cast<float2*>(row + c) = make_float2(st.o[nd][2 * h] * inv, st.o[nd][2 * h + 1] * inv);
+#else
+      if (c < D) row[c] = st.o[nd][2 * h] * inv;
+      if (c + 1 < D) row[c + 1] = st.o[nd][2 * h + 1] * inv;
+#endif
+    }
+  }
+}
+__device__ __forceinline__ void fb_state_stash(const FbState& st, float* red, float* ms, float* ls) {
+  const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+#pragma unroll
+  for (int h = 0; h < 2; ++h) {
+    const int r = g + 8 * h;
+#pragma unroll
+    for (int nd = 0; nd < FB_ND; ++nd) *reinterpret_cast<float2*>(red + r * RS + 8 * nd + 2 * t) = make_float2(st.o[nd][2 * h], st.o[nd][2 * h + 1]);
+    if (t == 0) { ms[r] = st.m[h]; ls[r] = st.l[h]; }
   }
 }
 `;
 
-/** The kernel: pipeline over key tiles, then the combine of the four warps' partial results. */
-function flashKernel(entry: string, path: SdpaCudaPath): string {
-  const pTiles = path === 'fp32';
+/** The kernel: Q tile, the pipeline over this block's key tiles, then the store (or the cluster's combine). */
+function flashKernel(entry: string): string {
   return String.raw`
-/* Params: out, q, k, v [BH, seq, D]; seq; scale·log2(e). Grid (ceil(seq / BR), BH), block 128, dynamic smem. */
-extern "C" __global__ void __launch_bounds__(NW * 32) ${entry}(float* __restrict__ out, const float* __restrict__ q,
+#if SPLIT > 1
+#define FB_CLUSTER __cluster_dims__(SPLIT, 1, 1)
+#else
+#define FB_CLUSTER
+#endif
+/* Params: out, q, k, v [BH, seq, D]; seq; scale·log2(e). Grid (ceil(seq / BR) · SPLIT, BH), block NT, dynamic smem. */
+extern "C" __global__ void FB_CLUSTER __launch_bounds__(NT) ${entry}(float* __restrict__ out, const float* __restrict__ q,
     const float* __restrict__ k, const float* __restrict__ v, int seq, float scale_log2) {
 #ifdef FB_EMULATE
   float* fb_smem = fb_emulate_dynamic_smem();
 #else
   extern __shared__ __align__(16) float fb_smem[];
 #endif
-  float* qs = fb_smem;                 /* [BR][DS] */
-  float* ks = qs + BR * DS;            /* [2][BC][DS] */
-  float* vs = ks + 2 * BC * DS;        /* [2][BC][DS] */
-  float* pw_all = vs + 2 * BC * DS;    /* fp32 path: [NW][BR][PS] probabilities, then [NW][BR] alphas */
-  float* ms = pw_all + ${pTiles ? 'NW * BR * PS + NW * BR' : '0'};  /* [NW][BR] */
-  float* ls = ms + NW * BR;            /* [NW][BR] */
-  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+  float* kv = fb_smem;                 /* stage b: K [BC][DS] at kv + 2·b·BC·DS, V right after */
+#if FB_Q_ALIAS
+  float* qs = kv + 2 * BC * DS;        /* [BR][DS] in stage 1, until the Q fragments are in registers */
+#else
+  float* qs = kv + 4 * BC * DS;        /* [BR][DS] */
+#endif
+  const int w = threadIdx.x >> 5;
+  float* pw = kv + 4 * BC * DS + BR * DS + (FB_P_TILES ? w * 16 * (BC + 8) : 0);  /* fp32 path: this warp's [16][BC + 8] probabilities */
+  const float* qw = qs + w * 16 * DS;
+#if SPLIT > 1
+  const int rank = (int)fb_cluster_rank();
+#else
+  const int rank = 0;
+#endif
+  const int q0 = (int)(blockIdx.x / SPLIT) * BR;
   const size_t head = (size_t)blockIdx.y * (size_t)seq * D;
-  const int q0 = blockIdx.x * BR;
   const float* kh = k + head;
   const float* vh = v + head;
-  float* pw = pw_all + w * BR * PS;
-  float* aw = pw_all + NW * BR * PS + w * BR;
+  /* This block's key tiles: [t0, t1) of ntiles, spread evenly over the cluster. */
+  const int ntiles = (seq + BC - 1) / BC;
+  const int t0 = (int)((long long)ntiles * rank / SPLIT), t1 = (int)((long long)ntiles * (rank + 1) / SPLIT);
 
   fb_load_tile<BR>(qs, q + head + (size_t)q0 * D, seq - q0);
-  fb_load_tile<BC>(ks, kh, seq);
-  fb_load_tile<BC>(vs, vh, seq);
   fb_cp_commit();
+  if (t0 < t1) {
+    fb_load_tile<BC>(kv, kh + (size_t)t0 * BC * D, seq - t0 * BC);
+    fb_load_tile<BC>(kv + BC * DS, vh + (size_t)t0 * BC * D, seq - t0 * BC);
+  }
+  fb_cp_commit();
+  fb_cp_wait<1>();
+  __syncthreads();
   FbState st;
-  fb_state_init(st);
-  const int ntiles = (seq + BC - 1) / BC;
-  for (int tile = 0; tile < ntiles; ++tile) {
-    const int buf = tile & 1;
-    if (tile + 1 < ntiles) {
+  fb_state_init(st, qw);
+#if FB_Q_ALIAS
+  __syncthreads();                     /* every warp has its Q fragments: stage 1 takes the next tile */
+#endif
+  for (int tile = t0; tile < t1; ++tile) {
+    const int buf = (tile - t0) & 1;
+    if (tile + 1 < t1) {
       /* The other stage was last read in the previous iteration, which ended with __syncthreads. */
       const int k1 = (tile + 1) * BC;
-      fb_load_tile<BC>(ks + (buf ^ 1) * BC * DS, kh + (size_t)k1 * D, seq - k1);
-      fb_load_tile<BC>(vs + (buf ^ 1) * BC * DS, vh + (size_t)k1 * D, seq - k1);
+      float* nx = kv + (buf ^ 1) * 2 * BC * DS;
+      fb_load_tile<BC>(nx, kh + (size_t)k1 * D, seq - k1);
+      fb_load_tile<BC>(nx + BC * DS, vh + (size_t)k1 * D, seq - k1);
       fb_cp_commit();
       fb_cp_wait<1>();
     } else {
       fb_cp_wait<0>();
     }
     __syncthreads();
-    fb_tile(st, qs, ks + buf * BC * DS + w * KW * DS, vs + buf * BC * DS + w * KW * DS, pw, aw, tile * BC + w * KW, seq, scale_log2);
+    const float* kt = kv + buf * 2 * BC * DS;
+    if ((tile + 1) * BC > seq) fb_tile<true>(st, qw, kt, kt + BC * DS, pw, tile * BC, seq, scale_log2);
+    else fb_tile<false>(st, qw, kt, kt + BC * DS, pw, tile * BC, seq, scale_log2);
     __syncthreads();
   }
-
-  /* Combine: out(row) = Σ_w 2^(m_w - M) O_w / Σ_w 2^(m_w - M) l_w with M = max_w m_w. */
-  int r0, r1;
-  fb_state_rows(st, lane, r0, r1);
-  if ((lane & 3) == 0) {
-    ms[w * BR + r0] = st.m[0]; ls[w * BR + r0] = st.l[0];
-    ms[w * BR + r1] = st.m[1]; ls[w * BR + r1] = st.l[1];
-  }
-  __syncthreads();
-  float* red = ks;                     /* [NW][BR][DP]: the K stages are free now */
-  fb_state_store(st, red + w * BR * DP, [&](int row) {
+  fb_state_finish(st);
+#if SPLIT == 1
+  fb_state_store(st, out + head + (size_t)(q0 + 16 * w) * D, seq - q0 - 16 * w);
+#else
+  /* Combine: out(row) = Σ_r 2^(m_r - M) O_r / Σ_r 2^(m_r - M) l_r over the cluster's blocks r, M = max_r m_r.
+     Each block stashes its partial rows in its own shared memory (the K/V stages are free: the loop ended with
+     __syncthreads, and a block without tiles issued no copies), then finishes BR / SPLIT of the rows. */
+  float* red = kv;                     /* [BR][RS] */
+  float* ms = red + BR * RS;           /* [BR] */
+  float* ls = ms + BR;                 /* [BR] */
+  fb_state_stash(st, red + 16 * w * RS, ms + 16 * w, ls + 16 * w);
+  fb_cluster_sync();
+  constexpr int ROWS = BR / SPLIT, C4 = DP / 4;
+  float* og = out + head + (size_t)q0 * D;
+#pragma unroll 1
+  for (int e = threadIdx.x; e < ROWS * C4; e += NT) {
+    const int row = rank * ROWS + e / C4, c = (e % C4) * 4;
+    if (q0 + row >= seq || c >= D) continue;
     float mx = FB_NEG_INF;
 #pragma unroll
-    for (int u = 0; u < NW; ++u) mx = fmaxf(mx, ms[u * BR + row]);
+    for (int r = 0; r < SPLIT; ++r) mx = fmaxf(mx, fb_dsmem_ld(fb_dsmem_map(ms, r), row));
     float l = 0.f;
-#pragma unroll
-    for (int u = 0; u < NW; ++u) l += ls[u * BR + row] * exp2f(ms[u * BR + row] - mx);
-    return exp2f(ms[w * BR + row] - mx) / l;
-  });
-  __syncthreads();
-  float* og = out + head + (size_t)q0 * D;
-  const int rows = min(BR, seq - q0);
-#if VEC
-  for (int e = threadIdx.x; e < rows * (D / 4); e += NW * 32) {
-    const int r = e / (D / 4), c = (e % (D / 4)) * 4;
     float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
 #pragma unroll
-    for (int u = 0; u < NW; ++u) {
-      const float4 x = *reinterpret_cast<const float4*>(red + (u * BR + r) * DP + c);
-      acc.x += x.x; acc.y += x.y; acc.z += x.z; acc.w += x.w;
+    for (int r = 0; r < SPLIT; ++r) {
+      /* A block without keys has m = -inf: weight 0 (mx is finite, some block holds every row's first key). */
+      const float wgt = exp2f(fb_dsmem_ld(fb_dsmem_map(ms, r), row) - mx);
+      l += wgt * fb_dsmem_ld(fb_dsmem_map(ls, r), row);
+      const float4 o = fb_dsmem_ld4(fb_dsmem_map(red, r), row * RS + c);
+      acc.x += wgt * o.x; acc.y += wgt * o.y; acc.z += wgt * o.z; acc.w += wgt * o.w;
     }
-    *reinterpret_cast<float4*>(og + (size_t)r * D + c) = acc;
+    const float inv = 1.f / l;
+    fb_store4(og, row, c, make_float4(acc.x * inv, acc.y * inv, acc.z * inv, acc.w * inv));
   }
-#else
-  for (int e = threadIdx.x; e < rows * D; e += NW * 32) {
-    const int r = e / D, c = e % D;
-    float acc = 0.f;
-#pragma unroll
-    for (int u = 0; u < NW; ++u) acc += red[(u * BR + r) * DP + c];
-    og[(size_t)r * D + c] = acc;
-  }
+  /* No block may leave while another still reads its shared memory. */
+  fb_cluster_sync();
 #endif
 }
 `;
 }
 
 /** The macros above, undefined at the end so that sources compiled together (CI's PTX check) do not see them. */
-const UNDEF_FLASH = ['BR', 'NW', 'FB_NEG_INF', 'D', 'DP', 'KW', 'VEC', 'DS', 'BC', 'CW', 'PS', 'FB_OROWS', 'FB_OCOLS', 'FB_NT', 'FB_ND']
+const UNDEF_FLASH = ['FB_NEG_INF', 'D', 'DP', 'NW', 'BC', 'SPLIT', 'VEC', 'BR', 'NT', 'DS', 'RS', 'NJ', 'NO', 'PS', 'FB_P_TILES',
+  'FB_NT', 'FB_ND', 'FB_QREG', 'FB_Q_ALIAS', 'FB_CLUSTER']
   .map((m) => `#undef ${m}`).join('\n');
 
 // ---- the row kernel (head dims above 128) ---------------------------------------------------------
@@ -552,5 +722,5 @@ extern "C" __global__ void __launch_bounds__(${ROW_THREADS}) ${entry}(float* __r
 #undef BC
 #undef FB_NEG_INF
 `;
-  return { source, entry, rowsPerBlock: ROW_THREADS, threads: ROW_THREADS, smemBytes: 0, path: 'rows' };
+  return { source, entry, rowsPerBlock: ROW_THREADS, threads: ROW_THREADS, split: 1, smemBytes: 0, path: 'rows' };
 }

@@ -246,7 +246,7 @@ describe('LayerNorm and SDPA WGSL', () => {
     expect(defaultSdpaChoice({})).toEqual({});
     expect(defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'tiled' })).toEqual({});
     expect(defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'rows' })).toEqual({ rows: true });
-    expect(() => defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'row' })).toThrow(/FUSEBENCH_WEBGPU_SDPA must be 'tiled' or 'rows' \(got "row"\)/);
+    expect(() => defaultSdpaChoice({ FUSEBENCH_WEBGPU_SDPA: 'row' })).toThrow(/FUSEBENCH_WEBGPU_SDPA must be 'tiled', 'rows' or 'blocked' \(got "row";/);
     const keys = [sdpaProgram(1, 8, 64, 16384, {}), sdpaProgram(1, 8, 64, 32768, {}), sdpaProgram(1, 8, 64, 32768, { rows: true })].map((p) => p.shaderKey);
     expect(new Set(keys).size).toBe(3);
   });

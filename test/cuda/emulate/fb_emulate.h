@@ -1,7 +1,8 @@
 // CPU emulation of the CUDA features fusebench's generated kernels use, so a kernel's indexing, masking and
 // synchronisation can be checked on a machine without a GPU (test/cuda/sdpa-emulate.test.ts).
-// One std::thread per CUDA thread, blocks run one after another; __syncthreads, __syncwarp and the warp
-// shuffles are barriers; cp.async copies wait in per-thread groups until cp.async.wait_group lets them land
+// One std::thread per CUDA thread, blocks (or, for a kernel with a cluster, the blocks of one cluster together) run
+// one after another; __syncthreads, __syncwarp, the cluster barrier and the warp shuffles are barriers; a block
+// reads another's shared memory in its cluster through the mapped pointer; cp.async copies wait in per-thread groups until cp.async.wait_group lets them land
 // (so a missing wait shows as stale data); mma.sync gathers the warp's fragments with the PTX layouts.
 // Not a timing model, and not a data-race detector beyond what the deferred copies expose.
 #pragma once
@@ -9,6 +10,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -20,11 +23,14 @@
 #define __device__
 #define __forceinline__ inline
 #define __launch_bounds__(n)
+#define __cluster_dims__(x, y, z)
 #define __shared__ static  /* blocks run one at a time: a function-level static is the block's shared memory */
 
 struct dim3 { unsigned x = 0, y = 0, z = 0; };
 struct alignas(16) float4 { float x, y, z, w; };
 inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
+struct alignas(8) float2 { float x, y; };
+inline float2 make_float2(float x, float y) { return float2{x, y}; }
 inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 inline float __int_as_float(unsigned i) { float f; std::memcpy(&f, &i, 4); return f; }
 inline float __uint_as_float(unsigned i) { float f; std::memcpy(&f, &i, 4); return f; }
@@ -49,7 +55,14 @@ struct Block {
   std::vector<std::unique_ptr<Warp>> warps;
 };
 struct Copy { void* dst; const void* src; int bytes, srcBytes; };
+struct Cluster {
+  explicit Cluster(int threads) : bar(threads) {}
+  std::barrier<> bar;
+  std::vector<Block*> blocks;
+};
 inline thread_local Block* block = nullptr;
+inline thread_local Cluster* cluster = nullptr;
+inline thread_local unsigned clusterRank = 0;
 inline thread_local std::vector<std::vector<Copy>> groups;  // committed groups, oldest first
 inline thread_local std::vector<Copy> open;                  // copies since the last commit
 inline Warp& warp();
@@ -71,6 +84,16 @@ inline float __shfl_xor_sync(unsigned, float v, int mask) {
   w.bar.arrive_and_wait();
   return r;
 }
+
+/* Thread-block clusters: the rank, the barrier, and another block's shared memory at the same offset. */
+inline unsigned fb_cluster_rank() { return fb_emu::clusterRank; }
+inline void fb_cluster_sync() { fb_emu::cluster->bar.arrive_and_wait(); }
+typedef const float* fb_dsmem;
+inline fb_dsmem fb_dsmem_map(const float* p, unsigned rank) {
+  return fb_emu::cluster->blocks.at(rank)->smem.get() + (p - fb_emu::block->smem.get());
+}
+inline float fb_dsmem_ld(fb_dsmem a, int i) { return a[i]; }
+inline float4 fb_dsmem_ld4(fb_dsmem a, int i) { return float4{a[i], a[i + 1], a[i + 2], a[i + 3]}; }
 
 inline void fb_emu_cp(void* dst, const void* src, int bytes, bool valid) { fb_emu::open.push_back({dst, src, bytes, valid ? bytes : 0}); }
 inline void fb_cp16(float* dst, const float* src, bool valid) { fb_emu_cp(dst, src, 16, valid); }
@@ -113,22 +136,32 @@ inline void fb_mma_tf32(float* c, unsigned a0, unsigned a1, unsigned a2, unsigne
   }
 }
 
-/* Runs kernel(args...) over grid × block threads; smemBytes of dynamic shared memory per block. */
+/* Runs kernel(args...) over grid × block threads; smemBytes of dynamic shared memory per block; clusters of
+   `clusterX` blocks along x (grid.x a multiple of it) run together. */
 template <typename... Args>
-void fb_emulate_launch(void (*kernel)(Args...), dim3 grid, int threads, size_t smemBytes, Args... args) {
+void fb_emulate_launch(void (*kernel)(Args...), dim3 grid, int threads, size_t smemBytes, unsigned clusterX, Args... args) {
   blockDim = dim3{static_cast<unsigned>(threads), 1, 1};
   gridDim = grid;
+  if (clusterX == 0 || grid.x % clusterX != 0) { std::fprintf(stderr, "grid.x %u is not a multiple of the cluster %u\n", grid.x, clusterX); std::abort(); }
   for (unsigned by = 0; by < grid.y; ++by)
-    for (unsigned bx = 0; bx < grid.x; ++bx) {
-      fb_emu::Block blk(threads, smemBytes);
+    for (unsigned bx0 = 0; bx0 < grid.x; bx0 += clusterX) {
+      fb_emu::Cluster cl(threads * static_cast<int>(clusterX));
+      std::vector<std::unique_ptr<fb_emu::Block>> blks;
+      for (unsigned r = 0; r < clusterX; ++r) {
+        blks.emplace_back(std::make_unique<fb_emu::Block>(threads, smemBytes));
+        cl.blocks.push_back(blks.back().get());
+      }
       std::vector<std::thread> ts;
-      for (int t = 0; t < threads; ++t)
-        ts.emplace_back([&, t] {
-          fb_emu::block = &blk;
-          threadIdx = dim3{static_cast<unsigned>(t), 0, 0};
-          blockIdx = dim3{bx, by, 0};
-          kernel(args...);
-        });
+      for (unsigned r = 0; r < clusterX; ++r)
+        for (int t = 0; t < threads; ++t)
+          ts.emplace_back([&, r, t] {
+            fb_emu::block = blks[r].get();
+            fb_emu::cluster = &cl;
+            fb_emu::clusterRank = r;
+            threadIdx = dim3{static_cast<unsigned>(t), 0, 0};
+            blockIdx = dim3{bx0 + r, by, 0};
+            kernel(args...);
+          });
       for (auto& th : ts) th.join();
     }
 }
