@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{
   compare: { summary: 'compare two calibration profiles side by side: fusebench compare A.json B.json [--out FILE]', load: () => import('./cli/compare.ts') },
   __worker: { summary: '(internal) measure sizes in a fresh process for process-level repetition', load: () => import('./cli/worker.ts') },
   patterns: { summary: 'rank fusible kernel pairs of a suite or pipeline: fusebench patterns <suite-or-pipeline>', load: () => import('./cli/patterns.ts') },
+  setup: { summary: 'install a backend offline: fusebench setup tensorflow [--wheel PATH | --pip-spec tensorflow-cpu==X] [--gpu] [--force]', load: () => import('./cli/setup.ts') },
 };
 
 export function usage(): string {
