@@ -2,7 +2,7 @@
  * Every backend fusebench knows, in preference order. Adding one is one adapter file plus a line here.
  * `FUSEBENCH_BACKENDS=cpu,wasm` (or `--backends`) selects; the default is every available one.
  */
-import type { BackendAdapter, BackendStatus } from '../harness/core/types.ts';
+import type { BackendAdapter, BackendKind, BackendStatus } from '../harness/core/types.ts';
 import { UsageError } from '../harness/core/errors.ts';
 import { cpuBackend } from './cpu.ts';
 import { wasmBackend } from './wasm.ts';
@@ -21,6 +21,12 @@ const ADAPTERS: ReadonlyArray<readonly [string, AdapterLoader]> = [
 
 export const knownBackends: readonly string[] = ADAPTERS.map(([name]) => name);
 
+/**
+ * The kind to list for an adapter that failed to load. A loaded adapter states its own: tensorflow's follows the
+ * package it loaded (tfjs-node-gpu is gpu), so only an adapter that never loaded falls back to this.
+ */
+const KIND_WHEN_UNLOADED: Readonly<Record<string, BackendKind>> = { cpu: 'cpu', wasm: 'cpu', tensorflow: 'cpu', webgpu: 'gpu', cuda: 'gpu' };
+
 export async function getAdapter(name: string): Promise<BackendAdapter> {
   const entry = ADAPTERS.find(([n]) => n === name);
   if (!entry) throw new Error(`unknown backend "${name}"; known backends: ${knownBackends.join(', ')}`);
@@ -36,7 +42,7 @@ export async function detectAll(): Promise<BackendStatus[]> {
       const availability = await adapter.detect();
       out.push({ name, kind: adapter.kind, ...availability });
     } catch (e) {
-      out.push({ name, kind: name === 'cpu' || name === 'wasm' || name === 'tensorflow' ? 'cpu' : 'gpu', available: false, reason: `adapter failed to load: ${(e as Error).message}` });
+      out.push({ name, kind: KIND_WHEN_UNLOADED[name] ?? 'gpu', available: false, reason: `adapter failed to load: ${(e as Error).message}` });
     }
   }
   return out;

@@ -12,7 +12,7 @@ import { sampleInterleaved, type InterleavedSamples, type IssueCall, type Sampli
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
 import { judge } from './core/verdicts.ts';
 import { relativeHalfWidth } from './processes.ts';
-import { VIEW_KERNELS } from './core/launches.ts';
+import { bytesAllocated, kernelNames, profileKernels } from './kernel-profile.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
 
@@ -52,15 +52,12 @@ export interface Profiled {
   readonly bytesAllocated: number;
 }
 
-/** Kernel names and bytes allocated by one call, from tf.profile; intermediates are disposed by the scope. */
+/** Kernel names and bytes allocated by one call, each kernel counted once (kernel-profile.ts); the scope disposes everything. */
 async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
   tf.engine().startScope();
   try {
-    const info = await tf.profile(() => fn());
-    // `name__op` entries are op scopes (custom gradients), not kernels. bytesAdded sums every output
-    // a kernel allocated, intermediates included (newBytes would only count what survives the call).
-    const kernels = info.kernels.filter((k) => !k.name.endsWith('__op'));
-    return { kernels: kernels.map((k) => k.name), bytesAllocated: kernels.filter((k) => !VIEW_KERNELS.has(k.name)).reduce((sum, k) => sum + Math.max(0, k.bytesAdded), 0) };
+    const { kernels } = await profileKernels(fn);
+    return { kernels: kernelNames(kernels), bytesAllocated: bytesAllocated(kernels) };
   } finally {
     tf.engine().endScope();
   }

@@ -5,17 +5,17 @@
  * kernel runs the unfused ops internally. The choice is never silent: `fusedPathFor` answers it, suites
  * report it, and a backend lacking the chosen kernel fails with tfjs's "kernel not registered" error.
  *
- * | fused op                    | tfjs kernel           | cpu       | wasm      | other backends |
- * | --------------------------- | --------------------- | --------- | --------- | -------------- |
- * | matMul + bias (+ relu)      | _FusedMatMul          | fusebench | tfjs      | tfjs           |
- * | matMul + bias + gelu / silu | none                  | fusebench | fusebench | fusebench      |
- * | conv2d + bias (+ relu)      | FusedConv2D           | fusebench | tfjs      | tfjs           |
- * | depthwise + bias (+ relu)   | FusedDepthwiseConv2D  | fusebench | tfjs      | tfjs           |
- * | q·kᵀ (matMul transposeB)    | _FusedMatMul          | tfjs      | tfjs      | tfjs           |
- * | softmax(q·kᵀ·scale)         | none                  | fusebench | fusebench | fusebench      |
- * | SDPA                        | none                  | fusebench | fusebench | fusebench      |
- * | LayerNorm                   | none                  | fusebench | fusebench | fusebench      |
- * | add + relu                  | none                  | fusebench | fusebench | fusebench      |
+ * | fused op                    | tfjs kernel           | cpu       | wasm      | tensorflow | other backends |
+ * | --------------------------- | --------------------- | --------- | --------- | ---------- | -------------- |
+ * | matMul + bias (+ relu)      | _FusedMatMul          | fusebench | tfjs      | fusebench  | tfjs           |
+ * | matMul + bias + gelu / silu | none                  | fusebench | fusebench | fusebench  | fusebench      |
+ * | conv2d + bias (+ relu)      | FusedConv2D           | fusebench | tfjs      | fusebench  | tfjs           |
+ * | depthwise + bias (+ relu)   | FusedDepthwiseConv2D  | fusebench | tfjs      | fusebench  | tfjs           |
+ * | q·kᵀ (matMul transposeB)    | _FusedMatMul          | tfjs      | tfjs      | tfjs       | tfjs           |
+ * | softmax(q·kᵀ·scale)         | none                  | fusebench | fusebench | fusebench  | fusebench      |
+ * | SDPA                        | none                  | fusebench | fusebench | fusebench  | fusebench      |
+ * | LayerNorm                   | none                  | fusebench | fusebench | fusebench  | fusebench      |
+ * | add + relu                  | none                  | fusebench | fusebench | fusebench  | fusebench      |
  *
  * Why cpu uses fusebench kernels where tfjs has a fused one (tfjs-backend-cpu 4.22.0 sources, shipped as
  * source maps in node_modules/@tensorflow/tfjs-backend-cpu/dist/kernels/*.js.map): see TFJS_NOT_FUSED.
@@ -23,16 +23,20 @@
  * bias and the ReLU clamp in its epilogue (tfjs-backend-wasm 4.22.0 src/cc/batch_mat_mul_impl.cc `xnn_matmul`),
  * and its FusedConv2D / FusedDepthwiseConv2D are XNNPACK convolutions with bias and clamp
  * (src/cc/conv2d_impl.cc, xnn_create_convolution2d_nhwc_f32 with bias_buf, output_min/max).
+ * On tensorflow (tfjs-node), tfjs's three fused kernels run their parts as separate TF ops (TFJS_NOT_FUSED), so the
+ * fusebench kernels run TensorFlow's own fused op where TensorFlow has one, else TF ops composed; which, per kernel
+ * variant, is kernels/common/tf_fused.ts's table (TENSORFLOW_PATHS), and each suite's notes say it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FusedImplementation } from '../harness/core/types.ts';
 import type { Activation } from './common/activation.ts';
 import { ADD_RELU, CONV2D_ACT, DEPTHWISE_CONV2D_ACT, LAYER_NORM, LINEAR_ACT, QKT_SOFTMAX, SDPA } from './names.ts';
+import { describeTensorflowPath, type TfPathKey } from './common/tf_fused.ts';
 
 export type { Activation } from './common/activation.ts';
 
 export type FusedOp =
-  | 'matMulBias' | 'matMulBiasRelu' | 'matMulBiasGelu' | 'matMulBiasSilu'
+  | 'matMulBias' | 'matMulBiasRelu' | 'matMulBiasGelu' | 'matMulBiasGeluTanh' | 'matMulBiasSilu'
   | 'conv2dBias' | 'conv2dBiasRelu' | 'depthwiseConv2dBiasRelu'
   | 'matMulTransposeB' | 'qktSoftmax' | 'sdpa' | 'layerNorm' | 'addRelu';
 
@@ -40,12 +44,15 @@ export type FusedOp =
 export const TFJS_NOT_FUSED = {
   _FusedMatMul: {
     cpu: 'tfjs-backend-cpu 4.22.0 src/kernels/_FusedMatMul.ts lines 41–55: batchMatMul, then add, then applyActivation, each a full pass with its own output',
+    tensorflow: 'tfjs-node 4.22.0 dist/kernels/_FusedMatMul.js: tf.matMul, tf.add, then backend.applyActivation, three TF ops (BatchMatMulV2, Add, the activation) under tfjs-core\'s Reshapes; its comment: "Core TensorFlow does not have a fused BatchMatMul op"',
   },
   FusedConv2D: {
     cpu: 'tfjs-backend-cpu 4.22.0 src/kernels/FusedConv2D.ts lines 43–92: conv2D, then add, then applyActivation, each a full pass with its own output',
+    tensorflow: 'tfjs-node 4.22.0 dist/kernels/FusedConv2D.js: conv2dImpl (TF Conv2D), then tf.add, then backend.applyActivation, each a TF op of its own',
   },
   FusedDepthwiseConv2D: {
     cpu: 'tfjs-backend-cpu 4.22.0 src/kernels/FusedDepthwiseConv2D.ts lines 42–58: depthwiseConv2dNative, then add, then applyActivation',
+    tensorflow: 'tfjs-node 4.22.0 dist/kernels/FusedDepthwiseConv2D.js: depthwiseConv2dNativeImpl, then tf.add, then backend.applyActivation, each a TF op of its own',
   },
 } as const satisfies Record<string, Record<string, string>>;
 
@@ -70,6 +77,7 @@ export const TFJS_KERNEL_FOR: Readonly<Record<FusedOp, TfjsFusedKernel | null>> 
   matMulBiasRelu: '_FusedMatMul',
   // tf.fused.matMul's activations are linear, relu, relu6, prelu, leakyrelu, sigmoid and elu: no GELU, no SiLU.
   matMulBiasGelu: null,
+  matMulBiasGeluTanh: null,
   matMulBiasSilu: null,
   conv2dBias: 'FusedConv2D',
   conv2dBiasRelu: 'FusedConv2D',
@@ -104,17 +112,37 @@ export function fusedPathReason(op: FusedOp, backend: string): string {
   return notFused[backend] ?? TFJS_REALLY_FUSED[kernel][backend] ?? `tfjs ${kernel} (not inspected by fusebench on this backend; the profile shows what it launches)`;
 }
 
-/** One line per backend fusebench knows (cpu, wasm, others) saying which implementation runs and why. */
+/** The fusebench kernel variant each fused op runs on tensorflow (kernels/common/tf_fused.ts), or null for tfjs's. */
+export const TENSORFLOW_KERNEL_FOR: Readonly<Record<FusedOp, TfPathKey | null>> = {
+  matMulBias: 'FusebenchLinearAct:linear',
+  matMulBiasRelu: 'FusebenchLinearAct:relu',
+  matMulBiasGelu: 'FusebenchLinearAct:gelu',
+  matMulBiasGeluTanh: 'FusebenchLinearAct:gelu_tanh',
+  matMulBiasSilu: 'FusebenchLinearAct:silu',
+  conv2dBias: 'FusebenchConv2DAct:linear',
+  conv2dBiasRelu: 'FusebenchConv2DAct:relu',
+  depthwiseConv2dBiasRelu: 'FusebenchDepthwiseConv2DAct:relu',
+  matMulTransposeB: null,
+  qktSoftmax: 'FusebenchQKTSoftmax',
+  sdpa: 'FusebenchSDPA',
+  layerNorm: 'FusebenchLayerNorm',
+  addRelu: 'FusebenchAddRelu',
+};
+
+/** One line per backend fusebench knows (cpu, wasm, tensorflow, others) saying which implementation runs and why. */
 export function describeFusedPaths(op: FusedOp): string[] {
   const line = (backend: string, label: string): string => `${label}: ${fusedPathFor(op, backend)} — ${fusedPathReason(op, backend)}`;
-  return [line('cpu', 'cpu'), line('wasm', 'wasm'), line('webgpu', 'other backends (webgpu, cuda, tensorflow)')];
+  const tfKernel = TENSORFLOW_KERNEL_FOR[op];
+  const tensorflow = tfKernel === null ? line('tensorflow', 'tensorflow') : `tensorflow: ${fusedPathFor(op, 'tensorflow')}, ${describeTensorflowPath(tfKernel)}`;
+  return [line('cpu', 'cpu'), line('wasm', 'wasm'), tensorflow, line('webgpu', 'other backends (webgpu, cuda)')];
 }
 
 const current = (): string => tf.getBackend();
 
 /** act(a·b + bias): a [M,K], b [K,N], bias [N]. */
 export function linearAct(a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor, activation: Activation): tf.Tensor {
-  const op: FusedOp = activation === 'linear' ? 'matMulBias' : activation === 'relu' ? 'matMulBiasRelu' : activation === 'gelu' || activation === 'gelu_tanh' ? 'matMulBiasGelu' : 'matMulBiasSilu';
+  const op: FusedOp = activation === 'linear' ? 'matMulBias' : activation === 'relu' ? 'matMulBiasRelu'
+    : activation === 'gelu' ? 'matMulBiasGelu' : activation === 'gelu_tanh' ? 'matMulBiasGeluTanh' : 'matMulBiasSilu';
   if (fusedPathFor(op, current()) === 'tfjs fused kernel') {
     return tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: activation as 'linear' | 'relu' });
   }

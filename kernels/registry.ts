@@ -13,6 +13,7 @@ type KernelList = () => Promise<{ readonly kernelConfigs: readonly KernelConfig[
 const LISTS: Readonly<Record<string, readonly KernelList[]>> = {
   cpu: [() => import('./register_cpu.ts'), () => import('./ternary/register_cpu.ts')],
   wasm: [() => import('./register_wasm.ts'), () => import('./ternary/register_wasm.ts')],
+  tensorflow: [() => import('./register_tensorflow.ts'), () => import('./ternary/register_tensorflow.ts')],
   webgpu: [() => import('./register_webgpu.ts')],
   cuda: [() => import('./register_cuda.ts'), () => import('./ternary/register_cuda.ts')],
 };

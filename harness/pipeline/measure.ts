@@ -16,6 +16,7 @@ import { amdahlParts, bootstrapStatistic, opCoverage } from './math.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../core/stats.ts';
 import { fusebenchCopy, type TernaryOpOptions } from '../../kernels/ternary/ops.ts';
 import { COPY_KERNEL_NAME } from '../../kernels/ternary/spec.ts';
+import { kernelNames as launchNames, profileKernels } from '../kernel-profile.ts';
 
 export interface PipelineMeasureOptions {
   readonly config: FusebenchConfig;
@@ -54,10 +55,11 @@ function mismatches(got: ArrayLike<number>, want: Float64Array): number {
   return bad;
 }
 
+/** The kernels one call launches, each counted once (harness/kernel-profile.ts). */
 async function kernelNames(fn: () => tf.Tensor): Promise<string[]> {
   tf.engine().startScope();
   try {
-    return (await tf.profile(() => fn())).kernels.map((k) => k.name);
+    return launchNames((await profileKernels(fn)).kernels);
   } finally {
     tf.engine().endScope();
   }

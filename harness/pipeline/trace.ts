@@ -2,6 +2,8 @@
  * Records the kernels one call executes, in order, with their dataflow (which kernel's output feeds which)
  * and their time from tf.profile. tf.profile alone gives names, shapes and times but not tensor identities,
  * so the engine's runKernelFunc is wrapped for the duration of the recording (and always restored).
+ * Only the kernels the call itself launches are events: a kernel run inside another (tfjs-node's composite
+ * kernels, fusebench's composed tensorflow kernels) is part of its caller's event and time, not a second event.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { median } from '../core/stats.ts';
@@ -33,10 +35,12 @@ interface KernelParamsLike {
   readonly attrs?: Record<string, unknown>;
 }
 
-type EngineWithRun = { runKernelFunc(params: KernelParamsLike): tf.Tensor | tf.Tensor[] };
+type EngineWithRun = { runKernelFunc(params: KernelParamsLike): tf.Tensor | tf.Tensor[]; readonly state: { readonly kernelDepth: number } };
 
 interface RawEvent {
   kernel: string;
+  /** The engine's kernel depth when it was launched: 0 for a kernel the recorded call launched itself. */
+  depth: number;
   attrs: Record<string, string>;
   inputs: object[];
   outputs: object[];
@@ -51,13 +55,14 @@ async function recordOnce(fn: () => tf.Tensor): Promise<{ raw: RawEvent[]; times
   const raw: RawEvent[] = [];
   let result: object[] = [];
   (engine as { runKernelFunc: EngineWithRun['runKernelFunc'] }).runKernelFunc = function wrapped(this: unknown, params: KernelParamsLike) {
+    const depth = engine.state.kernelDepth;
     const out = original.call(engine, params);
     const outs = Array.isArray(out) ? out : [out];
     const ins = Object.values(params.inputs ?? {}).filter((t): t is tf.Tensor | tf.TensorInfo => t != null);
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(params.attrs ?? {})) if (typeof v === 'string') attrs[k] = v;
     raw.push({
-      kernel: params.kernelName ?? '(custom op)', attrs,
+      kernel: params.kernelName ?? '(custom op)', depth, attrs,
       inputs: ins.map((t) => t.dataId), outputs: outs.map((t) => t.dataId),
       inputShapes: ins.map((t) => [...t.shape]), outputShapes: outs.map((t) => [...t.shape]), outputDtypes: outs.map((t) => t.dtype),
     });
@@ -71,7 +76,9 @@ async function recordOnce(fn: () => tf.Tensor): Promise<{ raw: RawEvent[]; times
       return r;
     });
     const times = await Promise.all(info.kernels.map(async (k) => Number(await k.kernelTimeMs)));
-    return { raw, times, names: info.kernels.map((k) => k.name), result };
+    if (raw.length !== info.kernels.length) return { raw, times, names: info.kernels.map((k) => k.name), result }; // reported below
+    const top = raw.map((e, i) => (e.depth === 0 ? i : -1)).filter((i) => i >= 0);
+    return { raw: top.map((i) => raw[i]), times: top.map((i) => times[i]), names: top.map((i) => info.kernels[i].name), result };
   } finally {
     delete (engine as { runKernelFunc?: unknown }).runKernelFunc;
     if (engine.runKernelFunc !== original) (engine as { runKernelFunc: EngineWithRun['runKernelFunc'] }).runKernelFunc = original;

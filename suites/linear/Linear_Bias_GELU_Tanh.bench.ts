@@ -32,6 +32,6 @@ export default defineSuite<LinearP>({
   notes: [
     'tfjs has no GELU epilogue (tf.fused.matMul offers linear, relu, relu6, prelu, leakyrelu, sigmoid and elu), so the fused variant is FusebenchLinearAct; on cuda that kernel is a single cuBLASLt matmul with the GELU_BIAS epilogue, whose GELU is this tanh form.',
     'The float64 reference computes the same tanh form, so the check measures the kernel, not the difference between GELU definitions (up to ~5e-4 from exact erf GELU).',
-    ...describeFusedPaths('matMulBiasGelu'),
+    ...describeFusedPaths('matMulBiasGeluTanh'),
   ],
 });

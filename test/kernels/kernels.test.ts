@@ -193,11 +193,24 @@ describe('the fused-path table (kernels/ops.ts)', () => {
     }
   });
 
+  it('routes tensorflow to fusebench kernels: tfjs-node\'s fused kernels run their parts as separate TF ops', () => {
+    for (const op of ['matMulBias', 'matMulBiasRelu', 'conv2dBias', 'conv2dBiasRelu', 'depthwiseConv2dBiasRelu'] as const) {
+      expect(ops.fusedPathFor(op, 'tensorflow')).toBe('fusebench kernel');
+      expect(ops.fusedPathReason(op, 'tensorflow')).toMatch(/tfjs-node 4\.22\.0 dist\/kernels\/\w+\.js/);
+    }
+    expect(ops.fusedPathFor('matMulTransposeB', 'tensorflow')).toBe('tfjs fused kernel');
+    const lines = ops.describeFusedPaths('matMulBiasRelu');
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['cpu', 'wasm', 'tensorflow', 'other backends (webgpu, cuda)']);
+    expect(lines[2]).toMatch(/^tensorflow: fusebench kernel, one TF op, _FusedMatMul \[BiasAdd, Relu\] \(needs list attrs.*else composed of TF ops BatchMatMulV2, Add, Relu$/);
+    expect(ops.describeFusedPaths('matMulBiasGeluTanh')[2]).toMatch(/GeluApproximate/);
+    expect(ops.describeFusedPaths('sdpa')[2]).toMatch(/^tensorflow: fusebench kernel, composed of TF ops Mul .*Softmax, BatchMatMulV2 \(TensorFlow has no fused attention op on CPU\)$/);
+  });
+
   it('uses fusebench kernels everywhere for patterns tfjs has no fused kernel for, and tfjs for matMul transposeB', () => {
-    for (const op of ['matMulBiasGelu', 'matMulBiasSilu', 'qktSoftmax', 'sdpa', 'layerNorm', 'addRelu'] as const) {
-      for (const b of ['cpu', 'wasm', 'webgpu', 'cuda']) expect(ops.fusedPathFor(op, b)).toBe('fusebench kernel');
+    for (const op of ['matMulBiasGelu', 'matMulBiasGeluTanh', 'matMulBiasSilu', 'qktSoftmax', 'sdpa', 'layerNorm', 'addRelu'] as const) {
+      for (const b of ['cpu', 'wasm', 'tensorflow', 'webgpu', 'cuda']) expect(ops.fusedPathFor(op, b)).toBe('fusebench kernel');
     }
     for (const b of ['cpu', 'wasm', 'webgpu']) expect(ops.fusedPathFor('matMulTransposeB', b)).toBe('tfjs fused kernel');
-    expect(ops.describeFusedPaths('matMulBias')).toHaveLength(3);
+    expect(ops.describeFusedPaths('matMulBias')).toHaveLength(4);
   });
 });

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cpuBackend } from '../../backends/cpu.ts';
 import { wasmBackend } from '../../backends/wasm.ts';
+import { installedTensorflowPackage, tensorflowBackend } from '../../backends/tensorflow.ts';
 import { registerFusebenchKernels } from '../../kernels/registry.ts';
 import { buildSizeState } from '../../harness/measure.ts';
 import { launchCount } from '../../harness/core/launches.ts';
@@ -9,12 +10,17 @@ import { compareWithReference } from '../../harness/core/correctness.ts';
 import { defaultConfig } from '../../harness/core/config.ts';
 import { seededRandom } from '../../harness/core/stats.ts';
 import type { ErrorStats, SizeParams, SuiteSpec, Tolerance } from '../../harness/core/types.ts';
+import { kernelNames, profileKernels } from '../../harness/kernel-profile.ts';
 
-export const BACKENDS = ['cpu', 'wasm'] as const;
-export type TestBackend = (typeof BACKENDS)[number];
+/** tensorflow joins when tfjs-node is installed with its addon built (`fusebench setup tensorflow`; CI does it where a wheel is at hand). */
+export const TENSORFLOW_INSTALLED = installedTensorflowPackage() !== undefined;
+export type TestBackend = 'cpu' | 'wasm' | 'tensorflow';
+export const BACKENDS: readonly TestBackend[] = TENSORFLOW_INSTALLED ? ['cpu', 'wasm', 'tensorflow'] : ['cpu', 'wasm'];
+
+const ADAPTERS = { cpu: cpuBackend, wasm: wasmBackend, tensorflow: tensorflowBackend } as const;
 
 export async function useBackend(name: TestBackend): Promise<void> {
-  await (name === 'cpu' ? cpuBackend : wasmBackend).init();
+  await ADAPTERS[name].init();
   await registerFusebenchKernels(name);
 }
 
@@ -29,7 +35,7 @@ export interface SuiteCheck {
   readonly fused: ErrorStats;
   readonly shapeUnfused: number[];
   readonly shapeFused: number[];
-  /** Kernels launched by one fused call (views excluded), from tf.profile. */
+  /** Kernels launched by one fused call (views and wrappers excluded, each launch once: harness/kernel-profile.ts). */
   readonly fusedLaunches: string[];
   readonly leaked: number;
 }
@@ -53,9 +59,9 @@ export async function checkSuite(spec: SuiteSpec, p: SizeParams, seed = 1234): P
     };
     u.dispose();
     f.dispose();
-    const prof = await tf.profile(() => state.fused());
-    const fusedLaunches = prof.kernels.map((k) => k.name).filter((n) => !n.endsWith('__op') && launchCount([n]) === 1);
-    tf.dispose(prof.result as tf.Tensor);
+    const prof = await profileKernels(() => state.fused());
+    const fusedLaunches = kernelNames(prof.kernels).filter((n) => launchCount([n]) === 1);
+    prof.result.dispose();
     state.dispose();
     return { ...result, fusedLaunches, leaked: tf.memory().numTensors - before };
   } catch (e) {
