@@ -27,16 +27,16 @@ export function run(cmd: string, args: readonly string[], opts: { cwd?: string; 
   return { ok: r.status === 0 && !r.error, status: r.status, output, stdout: r.stdout ?? '' };
 }
 
-const works = (cmd: string, args: readonly string[]): boolean => run(cmd, args, { timeoutMs: 30_000 }).ok;
+const works = (cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean => run(cmd, args, { env, timeoutMs: 30_000 }).ok;
 
 /** $CXX or c++/g++/clang++, and make: what node-gyp's Makefile generator calls. */
 export function findCompiler(env: NodeJS.ProcessEnv = process.env): { cxx: string; make: string } {
   const candidates = [env.CXX, 'c++', 'g++', 'clang++'].filter((c): c is string => typeof c === 'string' && c.length > 0);
-  const cxx = candidates.find((c) => works(c, ['--version']));
+  const cxx = candidates.find((c) => works(c, ['--version'], env));
   if (!cxx) {
     throw new SetupError('no-compiler', `no C++ compiler: tried ${candidates.join(', ')} (--version); install one (Debian/Ubuntu: apt-get install g++ make) or set CXX`);
   }
-  const make = [env.MAKE, 'make', 'gmake'].filter((c): c is string => typeof c === 'string' && c.length > 0).find((c) => works(c, ['--version']));
+  const make = [env.MAKE, 'make', 'gmake'].filter((c): c is string => typeof c === 'string' && c.length > 0).find((c) => works(c, ['--version'], env));
   if (!make) throw new SetupError('no-compiler', 'no make: node-gyp builds through a Makefile (Debian/Ubuntu: apt-get install make)');
   return { cxx, make };
 }
@@ -74,15 +74,15 @@ export function findNodeGyp(env: NodeJS.ProcessEnv = process.env, execPath = pro
   return found;
 }
 
-export function findNm(): string {
-  if (!works('nm', ['--version'])) throw new SetupError('no-nm', 'nm (binutils) not found: it checks that libtensorflow exports every C API symbol the binding calls');
+export function findNm(env: NodeJS.ProcessEnv = process.env): string {
+  if (!works('nm', ['--version'], env)) throw new SetupError('no-nm', 'nm (binutils) not found: it checks that libtensorflow exports every C API symbol the binding calls');
   return 'nm';
 }
 
 /** The Python that reads the wheel (and runs pip): $PYTHON, python3, python. */
 export function findPython(env: NodeJS.ProcessEnv = process.env): string {
   const candidates = [env.PYTHON, 'python3', 'python'].filter((c): c is string => typeof c === 'string' && c.length > 0);
-  const found = candidates.find((c) => works(c, ['-c', 'import sys, zipfile; sys.exit(0 if sys.version_info >= (3, 8) else 1)']));
+  const found = candidates.find((c) => works(c, ['-c', 'import sys, zipfile; sys.exit(0 if sys.version_info >= (3, 8) else 1)'], env));
   if (!found) throw new SetupError('no-python', `no Python 3.8+ (tried ${candidates.join(', ')}): it runs pip and reads the TensorFlow wheel`);
   return found;
 }
