@@ -47,6 +47,9 @@ export function installedTensorflowPackage(): TensorflowPackage | undefined {
 }
 
 async function load(): Promise<TensorflowPackage> {
+  // TensorFlow logs at INFO and WARNING to stderr, including for each op a kernel probe finds unimplemented
+  // (kernels/common/tf_fused.ts); those probes are expected to fail. Errors still show; a user's setting wins.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   const failures: string[] = [];
   for (const pkg of TENSORFLOW_PACKAGES) {
     try {

@@ -224,7 +224,8 @@ export async function setupTensorflow(opts: TensorflowSetupOptions): Promise<Ten
   step(`smoke check: ${pkg} loads TensorFlow ${smoke.tensorflowVersion}, matMul and _FusedMatMul [BiasAdd, Relu] correct, GPU device ${smoke.usingGpu ? 'in use' : 'not in use'}`, t);
   if (opts.gpu && !smoke.usingGpu) {
     throw new SetupError('no-gpu', `${pkg} is installed and loads, but TensorFlow ${smoke.tensorflowVersion} found no usable GPU ` +
-      '(driver, or CUDA/cuDNN libraries matching this TensorFlow build, not found: run with TF_CPP_MIN_LOG_LEVEL=0 to see TensorFlow\'s reason)');
+      '(driver, or CUDA/cuDNN libraries matching this TensorFlow build, not found: run with TF_CPP_MIN_LOG_LEVEL=0 to see TensorFlow\'s reason). ' +
+      'It stays installed in place of tfjs-node, so the tensorflow backend now loads it (kind gpu, ops on the CPU); `fusebench setup tensorflow` without --gpu puts tfjs-node back');
   }
   const addon = done ? stamp!.addon : addonPath(pkgDir);
   return {

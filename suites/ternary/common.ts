@@ -63,4 +63,5 @@ export const TERNARY_NOTES: readonly string[] = [
   'Trits are stored in int32 tensors because tfjs has no int8 dtype: 4 bytes per trit. int8 storage would move a quarter of the bytes (2-bit packing, a sixteenth), which moves the memory-bound limit by the same factor.',
   'Timed calls run with trit validation off (attr validate: false); correctness is checked exactly against an independent JavaScript reference before timing.',
   'Both variants use fusebench kernels: unfused = TernaryBinary then TernaryUnary/TernaryBinary (two launches, one int32 intermediate); fused = one generated kernel.',
+  'On tensorflow, TensorFlow has no ternary ops: both variants are composed of the same TF ops, one per operation of the op table\'s expression (Add, Mul, Minimum, Maximum, Neg): the two variants run the same ops.',
 ];
