@@ -3,7 +3,8 @@
  * Exit 0: the backend is installed and its smoke check passed. 1: a named cause (no wheel, no compiler, no Node
  * headers, a C API symbol the binding needs and the library lacks, a failed build or smoke check). 2: bad flags.
  */
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from '../core/errors.ts';
 
 const USAGE = 'usage: fusebench setup tensorflow [--wheel PATH | --pip-spec tensorflow-cpu==X] [--gpu] [--force]';
 const TARGETS = ['tensorflow'] as const;

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { bytesAllocated, kernelNames, profileKernels } from '../../harness/kernel-profile.ts';
-import { launchCount } from '../../harness/launches.ts';
+import { launchCount } from '../../harness/core/launches.ts';
 import { BINDING_PATCH_ID } from '../../harness/setup/binding-patch.ts';
 import { attrs, probeOp, tfErrorText, type NodeBackend } from '../../kernels/common/tf_exec.ts';
 import { installedTensorflowPackage } from '../../backends/tensorflow.ts';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { cpuBackend } from '../../backends/cpu.ts';
 import { bytesAllocated, kernelNames, profileKernels } from '../../harness/kernel-profile.ts';
-import { launchCount } from '../../harness/launches.ts';
+import { launchCount } from '../../harness/core/launches.ts';
 
 /** A composite kernel as tfjs-node writes them: matMul, add and relu as tfjs ops, each its own kernel. */
 const COMPOSITE = 'TestCompositeLinearRelu';

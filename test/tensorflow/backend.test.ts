@@ -13,7 +13,7 @@ import { measureSize } from '../../harness/measure.ts';
 import { measurePipelineSize } from '../../harness/pipeline/measure.ts';
 import type { PipelineSpec } from '../../harness/pipeline/spec.ts';
 import { bytesAllocated, kernelNames, profileKernels } from '../../harness/kernel-profile.ts';
-import { launchCount } from '../../harness/launches.ts';
+import { launchCount } from '../../harness/core/launches.ts';
 import { tensorflowPlans, type TfPlan } from '../../kernels/common/tf_fused.ts';
 import type { TfBinding } from '../../kernels/common/tf_exec.ts';
 import imagePipeline from '../../suites/pipelines/image.pipeline.ts';
