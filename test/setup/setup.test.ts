@@ -3,7 +3,7 @@
  * installed: no wheel, not a TensorFlow wheel, no compiler, no Node headers, and a C API symbol the binding needs
  * that the library does not export (a real nm -D on two shared objects built here). The binding patch is pure.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +14,7 @@ import { checkSymbols, missingSymbols, parseNm } from '../../harness/setup/symbo
 import { findCompiler, findNodeHeaders, findPython, run } from '../../harness/setup/toolchain.ts';
 import { extractWheel } from '../../harness/setup/wheel.ts';
 import { defaultPipSpec, packageFor } from '../../harness/setup/tensorflow.ts';
-
-afterEach(() => vi.restoreAllMocks());
-
-function capture(): { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  return { out, err };
-}
+import { captured } from '../gate/helpers.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'fb-setup-'));
 const hasCompiler = run('c++', ['--version']).ok && run('nm', ['--version']).ok;
@@ -38,15 +29,15 @@ describe('fusebench setup: flags', () => {
     [['setup', 'tensorflow', '--pip-spec', 'tensorflow cpu'], /--pip-spec "tensorflow cpu" is not a pip requirement/],
     [['setup', 'tensorflow', '--wheel'], /--wheel/],
   ])('%j exits 2 naming the flag', async (argv, message) => {
-    const { err } = capture();
-    expect(await main(argv)).toBe(2);
-    expect(err.join('\n')).toMatch(message);
+    const r = await captured(() => main(argv));
+    expect(r.value).toBe(2);
+    expect(r.err).toMatch(message);
   });
 
   it('a wheel that does not exist is cause no-wheel, exit 1, before anything is installed', async () => {
-    const { err } = capture();
-    expect(await main(['setup', 'tensorflow', '--wheel', '/nonexistent/tensorflow_cpu-2.21.0.whl'])).toBe(1);
-    expect(err.join('\n')).toMatch(/no-wheel: --wheel \/nonexistent\/tensorflow_cpu-2\.21\.0\.whl: no such file/);
+    const r = await captured(() => main(['setup', 'tensorflow', '--wheel', '/nonexistent/tensorflow_cpu-2.21.0.whl']));
+    expect(r.value).toBe(1);
+    expect(r.err).toMatch(/no-wheel: --wheel \/nonexistent\/tensorflow_cpu-2\.21\.0\.whl: no such file/);
   });
 
   it('picks tfjs-node-gpu and a CUDA build of TensorFlow for --gpu', () => {
