@@ -49,7 +49,13 @@ export interface TfPath {
   readonly noFusedOp?: string;
 }
 
-const matmul = (fusedOps: readonly string[]): TfFusedOp[] => [{ op: '_FusedMatMul', family: 'matmul', fusedOps, needs: LIST_ATTRS }];
+// oneDNN's fused matmul first: it is what TensorFlow itself rewrites _FusedMatMul into on an oneDNN build, and it
+// runs the same GEMM as the unfused MatMul, so the speedup is fusion's, not a different GEMM's (Eigen's
+// _FusedMatMul measured 632 against 467 µs at 32×768→768 here). Eigen's is the fallback on other builds.
+const matmul = (fusedOps: readonly string[]): TfFusedOp[] => [
+  { op: '_MklNativeFusedMatMul', family: 'matmul', fusedOps, label: 'MklNameChangeOp', needs: `${LIST_ATTRS}, and ${ONEDNN}` },
+  { op: '_FusedMatMul', family: 'matmul', fusedOps, needs: LIST_ATTRS },
+];
 const matmulGelu = (gelu: string): TfFusedOp[] => [
   { op: '_FusedMatMul', family: 'matmul', fusedOps: ['BiasAdd', gelu], needs: `${LIST_ATTRS}; TensorFlow's Eigen CPU kernel does not fuse ${gelu}` },
   { op: '_MklNativeFusedMatMul', family: 'matmul', fusedOps: ['BiasAdd', gelu], label: 'MklNameChangeOp', needs: `${LIST_ATTRS}, and ${ONEDNN}` },

@@ -51,8 +51,8 @@ describe.runIf(TENSORFLOW_INSTALLED)('tensorflow backend (set up here)', () => {
     const plans = Object.fromEntries(Object.entries(tensorflowPlans(binding)).map(([k, p]) => [k, summary(p)]));
     expect(binding.TF_Version, 'these plans are the tensorflow-cpu 2.21 route; another TensorFlow build may differ').toMatch(/^2\.21\./);
     expect(plans).toEqual({
-      'FusebenchLinearAct:linear': '_FusedMatMul [BiasAdd]',
-      'FusebenchLinearAct:relu': '_FusedMatMul [BiasAdd, Relu]',
+      'FusebenchLinearAct:linear': '_MklNativeFusedMatMul [BiasAdd]',
+      'FusebenchLinearAct:relu': '_MklNativeFusedMatMul [BiasAdd, Relu]',
       'FusebenchLinearAct:gelu': '_MklNativeFusedMatMul [BiasAdd, GeluExact]',
       'FusebenchLinearAct:gelu_tanh': '_MklNativeFusedMatMul [BiasAdd, GeluApproximate]',
       'FusebenchLinearAct:silu': 'composed',
