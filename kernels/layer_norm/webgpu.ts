@@ -9,11 +9,11 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, FLAT_MAIN, requireFloat32, requireInput, viewAs, type ProgramUniform, type WebGPUProgram,
+  asWebGPUBackend, FLAT_MAIN, viewAs, type ProgramUniform, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
-import { layerNormDims, layerNormEpsilon } from '../common/shape_checks.ts';
+import { layerNormDims, layerNormEpsilon, requireInput } from '../common/shape_checks.ts';
+import { LAYER_NORM } from '../names.ts';
 
-export const LAYER_NORM = 'FusebenchLayerNorm';
 const MAX_PER_INVOCATION = 16;
 
 export interface LayerNormShape {
@@ -121,10 +121,9 @@ export class LayerNormProgram implements WebGPUProgram {
 const layerNormKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const gpu = asWebGPUBackend(backend, LAYER_NORM);
   const named = inputs as Record<string, TensorInfo | undefined>;
-  const x = requireInput(LAYER_NORM, named, 'x');
-  const gamma = requireInput(LAYER_NORM, named, 'gamma');
-  const beta = requireInput(LAYER_NORM, named, 'beta');
-  for (const [n, t] of [['x', x], ['gamma', gamma], ['beta', beta]] as const) requireFloat32(LAYER_NORM, n, t);
+  const x = requireInput(named, 'x', LAYER_NORM);
+  const gamma = requireInput(named, 'gamma', LAYER_NORM);
+  const beta = requireInput(named, 'beta', LAYER_NORM);
   // The same checks as every other backend's LayerNorm (epsilon ≥ 0, as the contract allows).
   const { rows, d } = layerNormDims(x, gamma, beta, LAYER_NORM);
   const epsilon = layerNormEpsilon((attrs as Record<string, unknown> | undefined)?.epsilon, LAYER_NORM);

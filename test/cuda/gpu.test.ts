@@ -159,6 +159,14 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     await compare([trits()], (x) => runKernelOp('TernaryUnary', { x }, { op: 'tnot' }));
   }, 300_000);
 
+  it('FusebenchLayerNorm on every kernel shape (warp, block, loop; float4 and scalar) at odd sizes', async () => {
+    const { runKernelOp } = await import('./kernel-call.ts');
+    const tol = { atol: 1e-4, rtol: 1e-4 };
+    for (const [rows, d] of [[3, 1], [6, 77], [9, 768], [5, 1000], [2, 1537], [3, 1540], [2, 8192], [2, 40001]]) {
+      await compare([randf([rows!, d!], 3), randf([d!]), randf([d!])], (x, gamma, beta) => runKernelOp('FusebenchLayerNorm', { x, gamma, beta }, { epsilon: 1e-5 }), tol);
+    }
+  }, 300_000);
+
   it('FusebenchSDPA on every path at odd sizes (partial tiles, one key, head dims 7, 33, 100, 128, 160)', async () => {
     const { runKernelOp } = await import('./kernel-call.ts');
     const sizes = [[1, 1, 64], [2, 129, 64], [3, 100, 64], [1, 77, 128], [1, 40, 7], [2, 65, 33], [1, 70, 100], [1, 33, 160], [2, 256, 64]];

@@ -5,7 +5,6 @@ import { CudaCallError, formatCudaError } from '../../backends/cuda/ffi/errors.t
 import { DevicePool, sizeClass } from '../../backends/cuda/runtime/pool.ts';
 import { broadcastStrides } from '../../backends/cuda/ops/elementwise.ts';
 import { cacheKey } from '../../backends/cuda/runtime/compiler.ts';
-import { parseLinearActivation } from '../../kernels/linear_act/cuda.ts';
 import { softmaxVariant } from '../../backends/cuda/codegen/rowwise.ts';
 
 function fakeFs(files: string[], env: Record<string, string> = {}): SearchEnv {
@@ -97,11 +96,6 @@ describe('cuda broadcasting and caching helpers', () => {
     expect(cacheKey('src', ['-arch=sm_90'], '13.1')).not.toBe(k);
     expect(cacheKey('src', ['-arch=sm_80'], '13.0')).not.toBe(k);
     expect(cacheKey('src2', ['-arch=sm_90'], '13.0')).not.toBe(k);
-  });
-  it('FusebenchLinearAct accepts the contract activations, gelu_tanh included, and names a bad one', () => {
-    expect(parseLinearActivation(undefined)).toBe('linear');
-    expect(parseLinearActivation('gelu_tanh')).toBe('gelu_tanh');
-    expect(() => parseLinearActivation('tanh')).toThrow(/attr "activation" must be linear, relu, gelu, gelu_tanh, silu \(got tanh\)/);
   });
   it('row softmax keeps rows in registers up to 1024 columns, in shared memory up to 12288, else re-reads', () => {
     expect(softmaxVariant(1)).toEqual({ kind: 'warp', values: 1 });

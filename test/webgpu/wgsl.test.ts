@@ -7,7 +7,8 @@ import { allVariants, BINARY_OPS, PHASE_42_COMPOSITIONS, variantOf, type KernelV
 import { REF_BINARY, refTnot } from '../../kernels/ternary/reference.ts';
 import { bindingName, ternaryBody, ternaryWgsl } from '../../kernels/ternary/webgpu/codegen.ts';
 import { TernaryProgram } from '../../kernels/ternary/webgpu/kernels.ts';
-import { ACTIVATIONS, ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/linear_act/webgpu.ts';
+import { ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/linear_act/webgpu.ts';
+import { ACTIVATIONS } from '../../kernels/common/activation.ts';
 import { layerNormShape, layerNormWgsl } from '../../kernels/layer_norm/webgpu.ts';
 import { defaultSdpaChoice, sdpaProgram } from '../../kernels/sdpa/webgpu.ts';
 import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/sdpa/webgpu_rows.ts';

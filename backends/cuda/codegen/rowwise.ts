@@ -1,7 +1,6 @@
 /**
- * Kernels over the rows of a [rows, cols] view: reductions (Sum, Max, Mean), Softmax on the last axis
- * and LayerNorm. One block per row, one launch per call; the row is re-read from L1/L2, never from a
- * materialised intermediate.
+ * Kernels over the rows of a [rows, cols] view: reductions (Sum, Max, Mean) and Softmax on the last axis.
+ * One launch per call; the row is re-read from L1/L2, never from a materialised intermediate.
  */
 import { PRELUDE } from './prelude.ts';
 import type { ElemDtype } from './elementwise.ts';
@@ -130,31 +129,6 @@ extern "C" __global__ void ${entry}(float* out, const float* in, unsigned long l
   s = fb_block_sum(s, scratch);
   const float inv = 1.f / s;
   for (int c = threadIdx.x; c < cols; c += blockDim.x) y[c] = ${smem ? 'cache[c]' : 'expf(x[c] * scale - m)'} * inv;
-}
-`;
-  return { source, entry };
-}
-
-/**
- * LayerNorm over each row with biased variance, two-pass (mean, then squared deviations) for accuracy.
- * Params: out, x, gamma, beta, cols, epsilon.
- */
-export function layerNormSource(): { source: string; entry: string } {
-  const entry = 'fb_layernorm_rows';
-  const source = `${PRELUDE}
-extern "C" __global__ void ${entry}(float* __restrict__ out, const float* __restrict__ in, const float* __restrict__ gamma,
-                                    const float* __restrict__ beta, unsigned long long cols, float eps) {
-  __shared__ float scratch[32];
-  const float* x = in + (unsigned long long)blockIdx.x * cols;
-  float* y = out + (unsigned long long)blockIdx.x * cols;
-  float s = 0.f;
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) s += x[c];
-  const float mean = fb_block_sum(s, scratch) / (float)cols;
-  float q = 0.f;
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) { float d = x[c] - mean; q += d * d; }
-  const float var = fb_block_sum(q, scratch) / (float)cols;
-  const float inv = 1.f / sqrtf(var + eps);
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) y[c] = (x[c] - mean) * inv * gamma[c] + beta[c];
 }
 `;
   return { source, entry };

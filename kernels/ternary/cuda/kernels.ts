@@ -7,7 +7,8 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../../../backends/cuda/backend.ts';
 import { runElementwise } from '../../../backends/cuda/ops/elementwise.ts';
-import { COPY_KERNEL_NAME, KERNEL_INPUTS, TERNARY_KERNEL_NAMES, printExpr, variantAttrs, variantOf, type ExprPrinter, type TernaryKernelName } from '../spec.ts';
+import { KERNEL_INPUTS, TERNARY_KERNEL_NAMES, printExpr, variantAttrs, variantOf, type ExprPrinter, type TernaryKernelName } from '../spec.ts';
+import { FUSEBENCH_COPY } from '../../names.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
 
 const NAMES = ['a', 'b', 'c'];
@@ -50,9 +51,8 @@ const copy: KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
-export function cudaTernaryKernelConfigs(): KernelConfig[] {
-  return [
-    ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'cuda', kernelFunc: kernelFunc(k) })),
-    { kernelName: COPY_KERNEL_NAME, backendName: 'cuda', kernelFunc: copy },
-  ];
-}
+/** The family's four kernels and the copy yardstick on this backend (listed in kernels/register_<backend>.ts). */
+export const ternaryCudaConfigs: KernelConfig[] = [
+  ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'cuda', kernelFunc: kernelFunc(k) })),
+  { kernelName: FUSEBENCH_COPY, backendName: 'cuda', kernelFunc: copy },
+];

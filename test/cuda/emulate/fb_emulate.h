@@ -71,6 +71,13 @@ inline float __shfl_xor_sync(unsigned, float v, int mask) {
   w.bar.arrive_and_wait();
   return r;
 }
+inline int __shfl_xor_sync(unsigned m, int v, int mask) {  // through the float slots, bit for bit
+  float f;
+  std::memcpy(&f, &v, 4);
+  f = __shfl_xor_sync(m, f, mask);
+  std::memcpy(&v, &f, 4);
+  return v;
+}
 
 inline void fb_emu_cp(void* dst, const void* src, int bytes, bool valid) { fb_emu::open.push_back({dst, src, bytes, valid ? bytes : 0}); }
 inline void fb_cp16(float* dst, const float* src, bool valid) { fb_emu_cp(dst, src, 16, valid); }
