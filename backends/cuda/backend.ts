@@ -145,7 +145,7 @@ export class CudaBackend extends KernelBackend {
     if (!d) return true;
     d.refCount--;
     if (!force && d.refCount > 0) return false;
-    if (!d.constant) this.rt.pool.release(d.ptr);
+    if (!d.constant) this.rt.pool.release(d.ptr, d.size * 4);
     d.ptr = 0;
     this.store.delete(dataId);
     this.liveIds--;

@@ -61,12 +61,12 @@ describe('cuda device pool', () => {
     const a = pool.acquire(1000);
     const b = pool.acquire(3 << 20);
     expect(pool.stats().inUseBytes).toBe(sizeClass(1000) + sizeClass(3 << 20));
-    pool.release(a);
-    pool.release(b);
+    pool.release(a, 1000);
+    pool.release(b, 3 << 20);
     expect(pool.stats().inUseBytes).toBe(0);
     expect(pool.acquire(900)).toBe(a);
     expect(pool.stats().deviceAllocs).toBe(2);
-    expect(() => pool.release(12345)).toThrow(/unknown block/);
+    expect(() => pool.release(12345, 100 << 20)).toThrow(/unknown block/);
     pool.trim();
     expect(freed).toEqual([b]);
   });
@@ -74,7 +74,7 @@ describe('cuda device pool', () => {
   it('trims the cache and retries once when the device is out of memory', () => {
     let calls = 0;
     const pool = new DevicePool({ alloc: () => (++calls === 2 ? 0 : 0x10000 * calls), free: () => {} });
-    pool.release(pool.acquire(512));
+    pool.release(pool.acquire(512), 512);
     expect(pool.acquire(4096)).toBeGreaterThan(0);
     expect(pool.stats().cachedBytes).toBe(0);
   });

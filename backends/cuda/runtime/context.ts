@@ -156,7 +156,7 @@ export class CudaRuntime {
       if (process.env.FUSEBENCH_CUDA_CONV === 'im2col') return null;
       try {
         const l = loadCudaLibrary('cudnn');
-        const lib = new Cudnn(l.lib, { acquire: (b) => this.pool.acquire(b), release: (p) => this.pool.release(p) });
+        const lib = new Cudnn(l.lib, { acquire: (b) => this.pool.acquire(b), release: (p, b) => this.pool.release(p, b) });
         this.cudnnState = { lib, status: `cuDNN ${lib.versionString()} (${l.path}, ${l.source})` };
       } catch (e) {
         this.cudnnState = { lib: null, status: `cuDNN unavailable: ${(e as Error).message.split('\n')[0]}` };
