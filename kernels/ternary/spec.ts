@@ -213,15 +213,19 @@ export function evalExpr(e: Expr, inputs: readonly number[]): number {
   });
 }
 
-const variantCache = new Map<string, KernelVariant>();
+/** Variants by kernel, then by the attrs that pick them (op, inner, outer): nested maps, no key string per call. */
+const variantCache = new Map<TernaryKernelName, Map<unknown, Map<unknown, Map<unknown, KernelVariant>>>>();
 
 /** `variantOf(variantAttrs(kernel, attrs))`, memoised: kernels call this on every launch. */
 export function variantFor(kernel: TernaryKernelName, attrs: Readonly<Record<string, unknown>> | undefined): KernelVariant {
-  const key = `${kernel}|${String(attrs?.op)}|${String(attrs?.inner)}|${String(attrs?.outer)}`;
-  let v = variantCache.get(key);
-  if (!v) {
-    v = variantOf(variantAttrs(kernel, attrs));
-    variantCache.set(key, v);
-  }
+  const op = attrs?.op, inner = attrs?.inner, outer = attrs?.outer;
+  let byOp = variantCache.get(kernel);
+  if (!byOp) variantCache.set(kernel, (byOp = new Map()));
+  let byInner = byOp.get(op);
+  if (!byInner) byOp.set(op, (byInner = new Map()));
+  let byOuter = byInner.get(inner);
+  if (!byOuter) byInner.set(inner, (byOuter = new Map()));
+  let v = byOuter.get(outer);
+  if (!v) byOuter.set(outer, (v = variantOf(variantAttrs(kernel, attrs))));
   return v;
 }
