@@ -130,7 +130,7 @@ function conv2dNchw(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAt
   return out;
 }
 
-/** Times both paths on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */
+/** Times both paths' device time on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */
 function chooseConvPath(b: CudaBackend, info: backend_util.Conv2DInfo, bias: TensorInfo | undefined, viaCudnn: () => TensorInfo, viaIm2col: () => TensorInfo): ConvChoice {
   const why = cudnnIneligible(info, bias);
   if (why) return { path: 'im2col', reason: why };
@@ -138,7 +138,7 @@ function chooseConvPath(b: CudaBackend, info: backend_util.Conv2DInfo, bias: Ten
   const best = (f: () => TensorInfo): number => {
     b.disposeIntermediate(f());
     let ms = Infinity;
-    for (let i = 0; i < 3; i++) ms = Math.min(ms, b.rt.timeGpu(() => b.disposeIntermediate(f())));
+    for (let i = 0; i < 3; i++) ms = Math.min(ms, b.rt.timeDevice(() => b.disposeIntermediate(f())));
     return ms;
   };
   let cudnnMs: number;

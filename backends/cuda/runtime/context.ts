@@ -80,7 +80,7 @@ export class CudaRuntime {
     this.workspace = ws.ptr;
     this.timerStart = driver.eventCreate();
     this.timerEnd = driver.eventCreate();
-    this.lt = new CublasLt(libs.cublasLt!.lib, this.workspace, LT_WORKSPACE_BYTES, (f) => this.timeGpu(f));
+    this.lt = new CublasLt(libs.cublasLt!.lib, this.workspace, LT_WORKSPACE_BYTES, (f) => this.timeDevice(f));
     this.compiler = new KernelCompiler(driver, nvrtc, nvrtcVersion, `sm_${major}${minor}`);
     this.launcher = new Launcher(driver);
     this.facts = {
@@ -136,6 +136,16 @@ export class CudaRuntime {
       this.evictBuffer = r.ptr;
     }
     this.driver.memsetD32(this.evictBuffer, ++this.evictStamp, this.evictionBytes / 4);
+  }
+
+  /**
+   * Device milliseconds of what `f` launches, with the stream held until it is all queued (stream-hold.ts), so
+   * host time between launches is not in it: what autotuning must compare (cuBLASLt candidates, cuDNN vs
+   * im2col), since with plain events a small GEMM's figure is mostly cublasLtMatmul's host work. Falls back to
+   * plain events when the hold timed out (`f` blocked on the stream).
+   */
+  timeDevice(f: () => void): number {
+    return this.hold.time(f) ?? this.timeGpu(f);
   }
 
   /** GPU milliseconds between CUDA events recorded before and after `f` on the default stream (waits for the end event). */
