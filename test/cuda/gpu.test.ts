@@ -136,6 +136,9 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     await compare([randf([2, 8, 8, 6]), randf([3, 3, 6, 4]), randf([4])], (x, f, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }), tol);
     await compare([randf([2, 9, 9, 5]), randf([3, 3, 5, 2])], (x, f) => tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), tol);
     await compare([randf([1, 8, 8, 4]), randf([3, 3, 4, 1]), randf([4])], (x, f, b) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu6' }), tol);
+    // Four channels per thread (C % 4 = 0, multiplier 1) and the scalar kernel (C = 6), with bias and ReLU in the store.
+    await compare([randf([2, 9, 7, 12]), randf([3, 3, 12, 1]), randf([12])], (x, f, b) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }), tol);
+    await compare([randf([1, 10, 9, 6]), randf([3, 3, 6, 1]), randf([6])], (x, f, b) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias: b, activation: 'relu' }), tol);
     await compare([randf([2, 4, 4, 6]), randf([6]), randf([6]), randf([6]), randf([6])], (x, m, v, o, s) => tf.batchNorm(x, m, tf.add(tf.abs(v), 0.1), o, s, 1e-3), tol);
   });
 

@@ -45,7 +45,7 @@ export function generatedSourceCatalog(): CatalogEntry[] {
   for (const op of ['sum', 'max', 'mean'] as const) for (const dt of ['float32', 'int32'] as const) for (const tpr of [false, true]) out.push(reduceSource(op, dt, tpr));
   for (const values of SOFTMAX_WARP_VALUES) out.push(softmaxSource({ kind: 'warp', values }));
   out.push(softmaxSource({ kind: 'smem' }), softmaxSource({ kind: 'global' }), im2colSource(false), im2colSource(true), batchNormSource());
-  for (const act of [0, 1, 2] as const) out.push(depthwiseSource(act, true));
-  out.push(depthwiseSource(0, false));
+  for (const act of [0, 1, 2] as const) for (const vec4 of [false, true]) out.push(depthwiseSource(act, true, vec4, false));
+  out.push(depthwiseSource(0, false), depthwiseSource(1, false, true, true));
   return out;
 }
