@@ -17,8 +17,17 @@ export function rowThreads(cols: number): number {
 /** Rows short enough to be reduced by one thread each (avoids a mostly idle block per row). */
 export const THREAD_PER_ROW_MAX_COLS = 32;
 
-/** out[r] = reduce(in[r*cols .. r*cols+cols)); params: out, in, rows, cols (both 64-bit). */
+const reduceSources = new Map<string, { source: string; entry: string }>();
+
+/** out[r] = reduce(in[r*cols .. r*cols+cols)); params: out, in, rows, cols (both 64-bit). Built once per signature. */
 export function reduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boolean): { source: string; entry: string } {
+  const key = `${op}|${dtype}|${threadPerRow}`;
+  let s = reduceSources.get(key);
+  if (!s) reduceSources.set(key, (s = buildReduceSource(op, dtype, threadPerRow)));
+  return s;
+}
+
+function buildReduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boolean): { source: string; entry: string } {
   const T = dtype === 'float32' ? 'float' : 'int';
   const init = op === 'max' ? (dtype === 'float32' ? '-__int_as_float(0x7f800000)' : '(-2147483647 - 1)') : '(T)0';
   const combine = op === 'max' ? 'fb_max(acc, v)' : 'acc + v';
