@@ -1,9 +1,9 @@
 /**
  * cuda per-op dispatch on the GPU host, layer by layer (≤ 60 s). Every row is the per-call wall time of 100
  * back-to-back calls then one fence, median of 30 (the harness's measureOverhead method), so the rows subtract:
- *   - raw cuLaunchKernel of an empty kernel through a bare koffi binding, on the legacy default stream (what the
- *     backend uses), on the per-thread default stream, and on a created non-blocking stream: the driver's share,
- *     and whether another stream would make it cheaper;
+ *   - raw cuLaunchKernel of an empty kernel through a bare koffi binding on the legacy default stream (the
+ *     backend's): the driver's share plus one koffi call (docs/cuda.md: the per-thread default stream and a created
+ *     non-blocking stream cost the same, measured side by side earlier);
  *   - the backend's Launcher, runElementwise + dispose, the Neg kernel, tfjs's engine, tf.neg: the JS layers;
  *   - last, the harness's own figure (harness/run.ts harnessOverhead: bare tf.neg dispatch, and through the
  *     sampler), the one results.json reports as bareDispatchMs / harnessOverheadMs.
@@ -37,21 +37,9 @@ if (!av.available) {
 const adapter = await activateBackend('cuda');
 const be = tf.backend() as unknown as CudaBackend;
 
-// A bare binding of the driver calls the experiments need (the backend's Driver always uses the legacy stream).
+// A bare binding of cuLaunchKernel: the driver's share, without the backend's Driver and Launcher around it.
 const lib = loadCudaLibrary('cuda').lib;
-type Fn = (...a: unknown[]) => number;
-const cuLaunchKernel = lib.func('int cuLaunchKernel(uint64_t f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int smem, uint64_t stream, uint64_t params, uint64_t extra)') as Fn;
-const cuStreamCreate = lib.func('int cuStreamCreate(_Out_ uint64_t *stream, unsigned int flags)') as Fn;
-const cuStreamSynchronize = lib.func('int cuStreamSynchronize(uint64_t stream)') as Fn;
-const check = (what: string, code: number): void => {
-  if (code !== 0) throw new Error(`${what} failed with CUresult ${code}`);
-};
-
-const CU_STREAM_LEGACY = 0;
-const CU_STREAM_PER_THREAD = 2;
-const created: [number | bigint] = [0];
-check('cuStreamCreate', cuStreamCreate(created, 1 /* CU_STREAM_NON_BLOCKING */));
-const nonBlocking = Number(created[0]);
+const cuLaunchKernel = lib.func('int cuLaunchKernel(uint64_t f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int smem, uint64_t stream, uint64_t params, uint64_t extra)') as (...a: number[]) => number;
 
 // The empty kernel with the element-wise template's parameter list (out, in, n, p0, p1), and its void*[] block.
 const noop = be.rt.compiler.kernel('extern "C" __global__ void fb_dispatch_noop(float* o, const float* a, unsigned int n, float p0, float p1) {}', 'fb_dispatch_noop', 'fusebench_dispatch.cu');
@@ -76,8 +64,10 @@ function perCallUs(f: () => void, fence: () => void): number {
   return median(seen);
 }
 
-const raw = (stream: number) => (): void => check('cuLaunchKernel', cuLaunchKernel(noop.addr, 1, 1, 1, 32, 1, 1, 0, stream, paramsAddr, 0));
-const syncOn = (stream: number) => (): void => check('cuStreamSynchronize', cuStreamSynchronize(stream));
+const raw = (): void => {
+  const code = cuLaunchKernel(noop.addr, 1, 1, 1, 32, 1, 1, 0, 0, paramsAddr, 0);
+  if (code !== 0) throw new Error(`cuLaunchKernel failed with CUresult ${code}`);
+};
 const fence = (): void => be.synchronize();
 const x = tf.scalar(1);
 const xi = x as unknown as tf.TensorInfo;
@@ -90,9 +80,7 @@ const row = (what: string, us: number): void => {
   console.log(`${us.toFixed(2).padStart(7)} µs  ${what}`);
 };
 console.log(`cuda per-op dispatch, µs per call (${CALLS} calls then one fence, median of ${REPS}); ${adapter.describe().description}`);
-row('raw cuLaunchKernel, empty kernel, legacy default stream (the backend\'s)', perCallUs(raw(CU_STREAM_LEGACY), syncOn(CU_STREAM_LEGACY)));
-row('raw cuLaunchKernel, empty kernel, per-thread default stream', perCallUs(raw(CU_STREAM_PER_THREAD), syncOn(CU_STREAM_PER_THREAD)));
-row('raw cuLaunchKernel, empty kernel, created non-blocking stream', perCallUs(raw(nonBlocking), syncOn(nonBlocking)));
+row('raw cuLaunchKernel (bare koffi binding), empty kernel', perCallUs(raw, fence));
 row('Launcher.launchSet, empty kernel', perCallUs(() => {
   be.rt.launcher.setU64(0, be.ptr(xi)).setU64(1, be.ptr(xi)).setU32(2, 1).setF32(3, 0).setF32(4, 0);
   be.rt.launcher.launchSet(noop, 1, 32);
