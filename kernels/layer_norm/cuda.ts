@@ -150,13 +150,14 @@ const layerNorm: KernelFunc = ({ inputs, backend, attrs }) => {
   const eps = layerNormEpsilon(attrs?.epsilon, LAYER_NORM);
   const out = b.makeOutput(x.shape, 'float32');
   if (rows === 0 || d === 0) return out;
-  if (rows > 0xffffffff) throw new Error(`${LAYER_NORM}: ${rows} rows exceed the cuda kernel's 2^32 − 1`);
   const po = b.ptr(out), px = b.ptr(x), pg = b.ptr(gamma), pb = b.ptr(beta);
   const plan = planFor(d, po % 16 === 0 && px % 16 === 0 && pg % 16 === 0 && pb % 16 === 0);
+  const grid = Math.ceil(rows / plan.rowsPerBlock);
+  if (grid > 2 ** 31 - 1) throw new Error(`${LAYER_NORM}: input "x" has ${rows} rows; the cuda kernel's grid allows ${(2 ** 31 - 1) * plan.rowsPerBlock}`);
   const kernel = kernelFor(b, plan);
   const L = b.rt.launcher;
   L.setU64(0, po).setU64(1, px).setU64(2, pg).setU64(3, pb).setU32(4, rows).setI32(5, d).setF32(6, eps);
-  L.launchSet(kernel, Math.ceil(rows / plan.rowsPerBlock), plan.threads);
+  L.launchSet(kernel, grid, plan.threads);
   return out;
 };
 
