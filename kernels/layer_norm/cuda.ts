@@ -153,7 +153,8 @@ const layerNorm: KernelFunc = ({ inputs, backend, attrs }) => {
   const po = b.ptr(out), px = b.ptr(x), pg = b.ptr(gamma), pb = b.ptr(beta);
   const plan = planFor(d, po % 16 === 0 && px % 16 === 0 && pg % 16 === 0 && pb % 16 === 0);
   const grid = Math.ceil(rows / plan.rowsPerBlock);
-  if (grid > 2 ** 31 - 1) throw new Error(`${LAYER_NORM}: input "x" has ${rows} rows; the cuda kernel's grid allows ${(2 ** 31 - 1) * plan.rowsPerBlock}`);
+  const maxRows = Math.min(0xffffffff, (2 ** 31 - 1) * plan.rowsPerBlock);
+  if (rows > maxRows) throw new Error(`${LAYER_NORM}: input "x" has ${rows} rows; the cuda kernel takes at most ${maxRows}`);
   const kernel = kernelFor(b, plan);
   const L = b.rt.launcher;
   L.setU64(0, po).setU64(1, px).setU64(2, pg).setU64(3, pb).setU32(4, rows).setI32(5, d).setF32(6, eps);
