@@ -9,7 +9,7 @@
  */
 import koffi from 'koffi';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,9 +31,16 @@ const DRIVER_SYMBOLS = [
   'cuEventQuery', 'cuEventDestroy_v2', 'cuEventElapsedTime_v2', 'cuEventElapsedTime',
 ];
 
-/** Builds (once per process) the stub libcuda and returns its path; throws when there is no C compiler. */
+/** A temporary folder removed when the process exits. */
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Builds the stub libcuda in a temporary folder and returns its path; throws when there is no C compiler. */
 export function buildStubLibcuda(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fusebench-stub-cuda-'));
+  const dir = scratchDir('fusebench-stub-cuda-');
   const src = join(dir, 'stub_cuda.c');
   const lib = join(dir, 'libcuda_stub.so');
   // Declared without parameters: a C caller may pass any arguments (the System V ABI leaves them to the caller).
@@ -72,8 +79,7 @@ export function stubCudaBackend(libPath: string, countLaunches = false): StubCud
     };
   }
   const nvrtc = { compile: () => new Uint8Array(0), version: () => 'stub' } as unknown as Nvrtc;
-  const cacheDir = join(tmpdir(), `fusebench-stub-cubins-${process.pid}`);
-  if (!existsSync(cacheDir)) mkdirSync(cacheDir, { recursive: true });
+  const cacheDir = scratchDir('fusebench-stub-cubins-');
   const pool = new DevicePool({ alloc: (b) => driver.tryMemAlloc(b).ptr, free: () => {} });
   const compiler = new KernelCompiler(driver, nvrtc, 'stub', 'sm_90', cacheDir);
   const launcher = new Launcher(driver);
