@@ -31,10 +31,16 @@ const DRIVER_SYMBOLS = [
   'cuEventQuery', 'cuEventDestroy_v2', 'cuEventElapsedTime_v2', 'cuEventElapsedTime',
 ];
 
-/** A temporary folder removed when the process exits. */
+const scratch: string[] = [];
+/** Removes the stub's temporary folders (also done at process exit, which test workers may skip). */
+export function removeStubFiles(): void {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+process.once('exit', removeStubFiles);
+
 function scratchDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  scratch.push(dir);
   return dir;
 }
 

@@ -5,11 +5,11 @@
  * to cpu and disposal, and a dataId of the backend's own handed back to `move` (tfjs keys data by it). Values are not
  * checked (the stub computes nothing): test/cuda/gpu.test.ts does that on the GPU host. Skips without a C compiler.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { activateStubCuda, buildStubLibcuda, stubCudaBackend, type StubCuda } from '../../bench/cuda-stub-runtime.ts';
+import { activateStubCuda, buildStubLibcuda, removeStubFiles, stubCudaBackend, type StubCuda } from '../../bench/cuda-stub-runtime.ts';
 
 function hasCc(): boolean {
   try {
@@ -26,6 +26,7 @@ describe.skipIf(!hasCc())('cuda dispatch over a stub driver', () => {
     stub = stubCudaBackend(buildStubLibcuda(), true);
     await activateStubCuda(stub);
   });
+  afterAll(removeStubFiles);
 
   it('launches one kernel per op and, once warm, allocates and compiles nothing', () => {
     const x = tf.scalar(1);
