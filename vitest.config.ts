@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fusebench } from './harness/vitest/config.ts';
 
 const harness = fileURLToPath(new URL('./harness/index.ts', import.meta.url));
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -17,17 +18,8 @@ export default defineConfig({
   resolve: { alias: { fusebench: harness } },
   server: { fs: { strict: false } },
   test: {
+    ...fusebench({ include: ['suites/**/*.bench.ts', ...namedSuites] }),
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
-    hookTimeout: 300_000,
-    // Benchmarks share 2 cores: one file at a time so suites never time each other.
-    fileParallelism: false,
-    pool: 'forks',
-    // The vitest front end: turns each defineSuite into describe/bench blocks (bench mode only).
-    setupFiles: process.argv.includes('bench') ? ['./harness/vitest/register.ts'] : [],
-    benchmark: {
-      include: ['suites/**/*.bench.ts', ...namedSuites],
-      reporters: ['default', './harness/vitest/reporter.ts'],
-    },
   },
 });

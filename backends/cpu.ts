@@ -4,6 +4,16 @@ import type { Availability, BackendAdapter, DeviceInfo } from '../harness/core/t
 import { cpus } from 'node:os';
 import { evictHostCaches, hostEvictionMethod } from './common/host-cache.ts';
 
+/**
+ * tfjs-backend-cpu prints "install our node backend" on its first tensor in Node, once per process: with worker
+ * processes that is dozens of times per run. fusebench reports the backends itself, so the banner is switched off
+ * (the backend's own first-use flag), and nothing else tfjs warns about is.
+ */
+export function silenceNodeBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+
 export const cpuBackend: BackendAdapter = {
   name: 'cpu',
   kind: 'cpu',
@@ -20,6 +30,7 @@ export const cpuBackend: BackendAdapter = {
     await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
     await tf.ready();
+    silenceNodeBanner();
   },
   // tfjs-backend-cpu runs every kernel to completion inside the op call: by the time a call returns its work is
   // done, so the fence has nothing to wait for.

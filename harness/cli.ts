@@ -10,12 +10,13 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{
   export: { summary: 'export results for other tools: fusebench export --from results.json --format github-action-benchmark|bencher --out FILE', load: () => import('./cli/export.ts') },
   calibrate: { summary: 'calibrate hardware: fusebench calibrate --hardware NAME [--peak-gflops N] [--peak-bandwidth N] [--fusion-patterns …] [--backend B] [--quick] --output FILE', load: () => import('./cli/calibrate.ts') },
   compare: { summary: 'compare two calibration profiles side by side: fusebench compare A.json B.json [--out FILE]', load: () => import('./cli/compare.ts') },
+  __worker: { summary: '(internal) measure sizes in a fresh process for process-level repetition', load: () => import('./cli/worker.ts') },
   patterns: { summary: 'rank fusible kernel pairs of a suite or pipeline: fusebench patterns <suite-or-pipeline>', load: () => import('./cli/patterns.ts') },
 };
 
 export function usage(): string {
   const lines = ['usage: fusebench <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  for (const [name, c] of Object.entries(COMMANDS)) if (!name.startsWith('__')) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   return lines.join('\n');
 }
 

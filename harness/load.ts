@@ -5,14 +5,15 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { RegisteredSuite } from './core/types.ts';
 import { registeredSuites } from './core/suite.ts';
 import { UsageError } from './core/errors.ts';
+import { OWN_EXTENSION, ensureTypeScriptLoader } from './core/typescript.ts';
 
 export const SUITES_DIR = fileURLToPath(new URL('../suites/', import.meta.url));
 
-/** Every `*.bench.ts` under a folder, sorted so runs are in a stable order. */
+/** Every `*.bench.ts` under a folder (`*.bench.js` where fusebench runs built), sorted so runs are in a stable order. */
 export function findSuiteFiles(dir: string = SUITES_DIR): string[] {
   if (!existsSync(dir)) return [];
   return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.bench.ts'))
+    .filter((f) => f.endsWith('.bench.ts') || f.endsWith(`.bench${OWN_EXTENSION}`))
     .map((f) => join(dir, f))
     .sort();
 }
@@ -22,7 +23,13 @@ export async function loadSuiteFiles(files?: readonly string[]): Promise<Registe
   const paths = (files && files.length > 0 ? files : findSuiteFiles()).map((f) => resolve(f));
   for (const path of paths) {
     if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`suite file not found: ${path}`);
-    await import(pathToFileURL(path).href);
+    await ensureTypeScriptLoader(path);
+    try {
+      await import(pathToFileURL(path).href);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'SuiteDeclarationError') throw e;
+      throw new UsageError(`${path}: the suite file failed to load: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
   const wanted = new Set(paths);
   const order = new Map(paths.map((p, i) => [p, i]));

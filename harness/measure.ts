@@ -8,12 +8,17 @@ import type {
 } from './core/types.ts';
 import { SuiteDeclarationError } from './core/errors.ts';
 import { compareWithReference } from './core/correctness.ts';
-import { sampleInterleaved, type IssueCall } from './core/sampler.ts';
+import { sampleInterleaved, type InterleavedSamples, type IssueCall, type SamplingPlan } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
 import { judge } from './core/verdicts.ts';
+import { relativeHalfWidth } from './processes.ts';
 import { VIEW_KERNELS } from './core/launches.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
+
+/** How often, in rounds, a process checks whether its interval is tight enough to stop, and how hard it looks. */
+const STOP_CHECK_EVERY = 4;
+const STOP_CHECK_RESAMPLES = 200;
 
 /** Kernels one device-time measurement may queue while the stream is held (CUDA's queue holds about 1,000). */
 const MAX_QUEUED_KERNELS = 512;
@@ -36,13 +41,13 @@ export function toTensors(host: HostInputs): Tensors {
   return out;
 }
 
-function toleranceFor(spec: SuiteSpec, p: SizeParams, config: FusebenchConfig): Tolerance {
+export function toleranceFor(spec: SuiteSpec, p: SizeParams, config: FusebenchConfig): Tolerance {
   const t = spec.tolerance;
   if (t === undefined) return config.tolerance;
   return typeof t === 'function' ? t(p) : t;
 }
 
-interface Profiled {
+export interface Profiled {
   readonly kernels: string[];
   readonly bytesAllocated: number;
 }
@@ -112,16 +117,53 @@ export function buildSizeState(spec: SuiteSpec, p: SizeParams, rng: () => number
   };
 }
 
-export async function measureSize(
+/**
+ * One size being measured, between its correctness check and its result: the variants ready to call, what the
+ * correctness check found and what tf.profile saw. `end()` releases everything and says whether tensors leaked.
+ */
+export interface SizeSession {
+  readonly base: Pick<SizeResult, 'backend' | 'size' | 'params' | 'magnitude' | 'cost'>;
+  readonly unfused: () => tf.Tensor;
+  readonly fused: () => tf.Tensor;
+  readonly correctness: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
+  readonly profiles: readonly [Profiled, Profiled];
+  /** The sampling plan for this size (the sampler's rules from the config, the launch budget from the profile). */
+  readonly plan: SamplingPlan;
+  /** The two variants as the sampler drives them. */
+  readonly variants: readonly [IssueCall, IssueCall];
+  /** Builds the size's result from the samples. */
+  finish(samples: InterleavedSamples): SizeResult;
+  /** Disposes the size's tensors; a failed result if any tensor was left behind. */
+  end(result: SizeResult): SizeResult;
+}
+
+/** A variant as the sampler drives it: issue a call, release its output later. */
+function issueOf(fn: () => tf.Tensor): IssueCall {
+  return () => {
+    const out = fn();
+    return () => out.dispose();
+  };
+}
+
+/**
+ * Opens a size: builds inputs, checks both variants against the float64 reference (before any timing), and
+ * profiles what each launches and allocates. A failure of the size itself comes back as a failed SizeResult;
+ * a fault of the suite declaration throws SuiteDeclarationError.
+ */
+export async function openSize(
   file: string, spec: SuiteSpec, adapter: BackendAdapter, p: SizeParams, opts: MeasureOptions,
-): Promise<SizeResult> {
+): Promise<SizeSession | SizeResult> {
   const size = spec.label(p);
   const cost: AnalyticCost = spec.cost(p);
   const base = { backend: adapter.name, size, params: p, magnitude: spec.magnitude(p), cost };
   const tensorsBefore = tf.memory().numTensors;
   const rng = seededRandom(opts.seed ?? (Math.random() * 2 ** 32) >>> 0);
+  const end = (result: SizeResult): SizeResult => {
+    tf.engine().endScope();
+    const leaked = tf.memory().numTensors - tensorsBefore;
+    return leaked === 0 ? result : { ...base, status: 'failed', error: `tensor leak: ${leaked} tensor(s) left after measuring ${spec.id} at ${size}` };
+  };
   tf.engine().startScope();
-  let result: SizeResult;
   try {
     const { host, unfused, fused } = buildSizeState(spec, p, rng);
 
@@ -138,7 +180,7 @@ export async function measureSize(
       throw new SuiteDeclarationError(file, 'reference', `returned ${want.length} values; the output has ${outU.size} at size ${size}`);
     }
     const tol = toleranceFor(spec, p, opts.config);
-    const correctness: { unfused: ErrorStats; fused: ErrorStats } = {
+    const correctness = {
       unfused: compareWithReference(await readValues(outU), want, tol),
       fused: compareWithReference(await readValues(outF), want, tol),
     };
@@ -149,14 +191,10 @@ export async function measureSize(
     const profU = await profileCall(unfused);
     const profF = await profileCall(fused);
 
-    // 3. Interleaved, fenced timing: K calls per sample, one fence, nothing read back.
-    const issue = (fn: () => tf.Tensor): IssueCall => () => {
-      const out = fn();
-      return () => out.dispose();
-    };
+    // 3. The sampling plan: interleaved, fenced, K calls per sample, nothing read back.
     const s = opts.config.sampling;
     const launches = Math.max(1, profU.kernels.length, profF.kernels.length);
-    const samples = await sampleInterleaved(adapter, [issue(unfused), issue(fused)], {
+    const plan: SamplingPlan = {
       rounds: opts.quick ? s.quickRounds : s.rounds,
       minRounds: s.minRounds,
       warmup: s.warmup,
@@ -167,26 +205,48 @@ export async function measureSize(
       deviceReps: s.deviceReps,
       // A device-time measurement holds the stream until every call is queued: stay well inside the launch queue.
       maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / launches)),
-    });
-    const [uSamples, fSamples] = samples.throughput as [number[], number[]];
-    const u = variantStats(uSamples, samples.latency[0]!, samples.callsPerSample[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
-    const f = variantStats(fSamples, samples.latency[1]!, samples.callsPerSample[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
-    const speedup = bootstrapRatioOfMedians(uSamples, fSamples, {
-      resamples: s.bootstrapResamples, confidence: s.confidence,
-    });
-    const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
-    const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
-    result = { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, stoppedBy: samples.stoppedBy };
+      // Adaptive stopping within the process: every few rounds, a quick bootstrap of the rounds so far.
+      stop: (t) => t[0]!.length % STOP_CHECK_EVERY === 0 &&
+        relativeHalfWidth(bootstrapRatioOfMedians(t[0]!, t[1]!, { resamples: STOP_CHECK_RESAMPLES })) <= s.targetHalfWidth,
+    };
+    return {
+      base, unfused, fused, correctness, profiles: [profU, profF], plan, variants: [issueOf(unfused), issueOf(fused)], end,
+      finish: (samples) => {
+        const [uSamples, fSamples] = samples.throughput as [number[], number[]];
+        const u = variantStats(uSamples, samples.latency[0]!, samples.callsPerSample[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
+        const f = variantStats(fSamples, samples.latency[1]!, samples.callsPerSample[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
+        const speedup = bootstrapRatioOfMedians(uSamples, fSamples, { resamples: s.bootstrapResamples, confidence: s.confidence });
+        const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
+        const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
+        return { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, stoppedBy: samples.stoppedBy };
+      },
+    };
   } catch (e) {
-    if (e instanceof SuiteDeclarationError) throw e;
-    const err = e as Error;
-    result = { ...base, status: 'failed', error: `${err.name}: ${err.message}`.slice(0, 600) };
-  } finally {
-    tf.engine().endScope();
+    if (e instanceof SuiteDeclarationError) {
+      tf.engine().endScope();
+      throw e;
+    }
+    return end(failedResult(base, e));
   }
-  const leaked = tf.memory().numTensors - tensorsBefore;
-  if (leaked !== 0) {
-    return { ...base, status: 'failed', error: `tensor leak: ${leaked} tensor(s) left after measuring ${spec.id} at ${size}` };
+}
+
+/** A size that could not be measured, with the error that stopped it. */
+export function failedResult(base: SizeSession['base'], e: unknown): SizeResult {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { ...base, status: 'failed', error: `${err.name}: ${err.message}`.slice(0, 600) };
+}
+
+/** Correctness, profile, interleaved fenced timing and the result of one suite at one size on one backend. */
+export async function measureSize(
+  file: string, spec: SuiteSpec, adapter: BackendAdapter, p: SizeParams, opts: MeasureOptions,
+): Promise<SizeResult> {
+  const session = await openSize(file, spec, adapter, p, opts);
+  if (!('finish' in session)) return session;
+  let result: SizeResult;
+  try {
+    result = session.finish(await sampleInterleaved(adapter, session.variants, session.plan));
+  } catch (e) {
+    result = failedResult(session.base, e);
   }
-  return result;
+  return session.end(result);
 }

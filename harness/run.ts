@@ -3,7 +3,7 @@
  * the process and never throws for a failing backend or size: those are recorded and the run goes on.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendAdapter, BackendStatus, PatternResult, RegisteredSuite, RunResults, SizeResult } from './core/types.ts';
+import type { BackendAdapter, BackendStatus, RegisteredSuite, RunResults, SizeParams, SizeResult } from './core/types.ts';
 import type { FusebenchConfig } from './core/config.ts';
 import { measureSize } from './measure.ts';
 import { measureOverhead } from './core/sampler.ts';
@@ -12,6 +12,8 @@ import { measureCeilings, type CeilingOptions, type MeasuredCeilings } from './c
 import { machineInfo } from './machine.ts';
 import { detectAll } from '../backends/registry.ts';
 import { activateBackend } from './activate.ts';
+import { measurePasses, processesFor } from './passes.ts';
+import { assembleResults, patternHeader } from './results.ts';
 
 export interface RunOptions {
   readonly suites: readonly RegisteredSuite[];
@@ -21,49 +23,26 @@ export interface RunOptions {
   readonly config: FusebenchConfig;
   readonly command: string;
   readonly onProgress?: (line: string) => void;
+  /** Where the backend selection came from, for errors (`--backends`, FUSEBENCH_BACKENDS). */
+  readonly backendsSource?: string;
   /** Measure the backend's roofline ceilings first (a few seconds per backend). */
   readonly ceilings?: CeilingOptions;
 }
 
-/** Detects backends and narrows them to the selection; a selected but unavailable backend is kept, with its reason. */
-export async function resolveBackends(selected?: readonly string[]): Promise<BackendStatus[]> {
+/**
+ * Detects backends and narrows them to the selection. A backend the user asked for by name (`source` says where:
+ * `--backends`, FUSEBENCH_BACKENDS) that is unavailable is unusable input, with its reason; without a selection,
+ * unavailable backends are kept in the list with theirs.
+ */
+export async function resolveBackends(selected?: readonly string[], source = 'the backend selection'): Promise<BackendStatus[]> {
   const all = await detectAll();
-  return selected ? all.filter((b) => selected.includes(b.name)) : all;
-}
-
-/** The sampling rules of a run, as results.json records them (reports describe the run from these, not from today's config). */
-export function samplingRecord(config: FusebenchConfig, quick: boolean): RunResults['sampling'] {
-  const s = config.sampling;
-  return {
-    rounds: quick ? s.quickRounds : s.rounds, warmup: s.warmup, bootstrap: s.bootstrapResamples, timing: describeTiming(config),
-    method: 'pipelined', cache: s.cache, minSampleMs: s.minSampleMs, maxSecondsPerSize: s.maxSecondsPerSize, minRounds: s.minRounds,
-  };
-}
-
-export function describeTiming(config: FusebenchConfig): string {
-  const s = config.sampling;
-  const sample = s.cache === 'cold'
-    ? 'cold caches: before every sample the caches are evicted (outside the timed region) and a sample is one call then the device fence'
-    : `throughput: each sample is K back-to-back calls (K raised until a sample lasts ≥ ${s.minSampleMs} ms) then one device fence, nothing read back, ÷ K`;
-  return `${sample}; latency: one lone call then the fence; device time: the device's own clock over the K calls (CUDA events with the stream held ` +
-    `until all are queued; WebGPU timestamp queries per pass), where the backend has one; unfused and fused interleaved in alternating order each round; ` +
-    `each warmed up first (≥ ${s.warmup} calls and ≥ ${s.warmupMs} ms)`;
-}
-
-/** A suite's declaration and its measured sizes, as results.json records a pattern. */
-export function patternResult({ spec, file }: RegisteredSuite, results: readonly SizeResult[]): PatternResult {
-  return {
-    id: spec.id,
-    family: spec.family,
-    title: spec.title,
-    file,
-    fusedBy: spec.fusedBy,
-    standsFor: spec.standsFor ?? [],
-    predictions: spec.predictions,
-    ...(spec.minSpeedup ? { minSpeedup: spec.minSpeedup } : {}),
-    notes: spec.notes ?? [],
-    results,
-  };
+  if (!selected) return all;
+  const chosen = all.filter((b) => selected.includes(b.name));
+  const missing = chosen.filter((b) => !b.available);
+  if (missing.length) {
+    throw new UsageError(`${source}: ${missing.map((b) => `${b.name} is unavailable here (${b.reason ?? 'no reason given'})${b.installHint ? `; ${b.installHint}` : ''}`).join('; ')}`);
+  }
+  return chosen;
 }
 
 /** Per-call cost of a one-element op through the sampler (tidy, dispose, K = 100, one fence) and bare (see measureOverhead). */
@@ -93,18 +72,86 @@ export async function backendFacts(adapter: BackendAdapter, config: FusebenchCon
   };
 }
 
+/**
+ * `[done/total · ETA 3m10s]` for progress lines: the time left, from the mean time per measurement so far. The total
+ * counts every size in every process; a size that converges early skips its later processes, so the ETA errs long.
+ */
+export function progressClock(total: number, now: () => number = () => performance.now()): () => string {
+  const start = now();
+  let done = 0;
+  return () => {
+    done++;
+    const left = ((now() - start) / done) * (total - done) / 1000;
+    const eta = left >= 60 ? `${Math.floor(left / 60)}m${String(Math.round(left % 60)).padStart(2, '0')}s` : `${Math.round(left)}s`;
+    return `[${done}/${total} · ETA ${eta}]`;
+  };
+}
+
 /** One line per measured size: throughput unfused → fused, the speedup and its interval, device time where measured. */
 export function progressLine(backend: string, id: string, r: SizeResult): string {
   const head = `${backend.padEnd(8)} ${id.padEnd(24)} ${r.size.padEnd(22)}`;
   if (r.status !== 'ok') return `${head} FAILED: ${r.error}`;
   const u = r.unfused!, f = r.fused!;
   const dev = u.deviceMs !== undefined && f.deviceMs !== undefined ? `  device ${(u.deviceMs / f.deviceMs).toFixed(2)}×` : '';
-  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}  ${r.judgement!.verdict}`;
+  const procs = r.processes && r.processes.length > 1 ? `  ${r.processes.length} processes` : '';
+  const budget = r.stoppedBy === 'budget' ? ' (time budget hit)' : '';
+  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}${procs}${budget}  ${r.judgement!.verdict}`;
 }
 
+/** One planned measurement: a suite at one of its sizes on one backend. */
+export interface PlannedSize {
+  readonly suite: RegisteredSuite;
+  readonly backend: string;
+  readonly params: SizeParams;
+}
+
+/** The plan of a run: backends × suites × sizes, in that order (a backend is activated once for all its sizes). */
+export function planRun(suites: readonly RegisteredSuite[], backends: readonly BackendStatus[], quick: boolean): PlannedSize[] {
+  const plan: PlannedSize[] = [];
+  for (const b of backends) {
+    if (!b.available) continue;
+    for (const suite of suites) for (const params of quick ? suite.spec.sizes.quick : suite.spec.sizes.full) plan.push({ suite, backend: b.name, params });
+  }
+  return plan;
+}
+
+/** What a front end learns of a backend when it is activated for a run. */
+export interface ActiveBackend {
+  readonly adapter: BackendAdapter;
+  /** The backend's status in results.json: availability, device, overhead (and ceilings when measured). */
+  readonly status: BackendStatus;
+}
+
+/** Activates a backend and measures its facts; an init failure comes back as an unavailable status with the reason. */
+export async function startBackend(status: BackendStatus, config: FusebenchConfig, log: (line: string) => void, ceilingOptions?: CeilingOptions): Promise<ActiveBackend | BackendStatus> {
+  let adapter: BackendAdapter;
+  try {
+    adapter = await activateBackend(status.name);
+  } catch (e) {
+    log(`backend ${status.name}: init failed: ${(e as Error).message}`);
+    return { ...status, available: false, reason: `init failed: ${(e as Error).message}` };
+  }
+  let ceilings: MeasuredCeilings | undefined;
+  if (ceilingOptions) {
+    try {
+      ceilings = await measureCeilings(adapter, { ...ceilingOptions, onProgress: log });
+      log(`backend ${adapter.name}: ceilings ${ceilings.matmul_gflops.toFixed(1)} GFLOP/s matmul, ${ceilings.bandwidth_gbps.toFixed(1)} GB/s elementwise`);
+    } catch (e) {
+      log(`backend ${adapter.name}: ceilings failed: ${(e as Error).message}`);
+    }
+  }
+  const facts = await backendFacts(adapter, config);
+  return { adapter, status: { ...status, ...facts, ...(ceilings ? { ceilings } : {}) } };
+}
+
+/**
+ * The runner: iterates the plan (backends × suites × sizes → measureSize) in one process, and assembles the
+ * results document. It never exits the process and never throws for a failing backend or size: those are
+ * recorded and the run goes on. The vitest front end runs the same plan, one vitest test per planned size.
+ */
 export async function runSuites(opts: RunOptions): Promise<RunResults> {
   const log = opts.onProgress ?? (() => {});
-  const statuses = await resolveBackends(opts.backends);
+  const statuses = await resolveBackends(opts.backends, opts.backendsSource);
   const bySuite = new Map<string, SizeResult[]>(opts.suites.map((s) => [s.spec.id, []]));
   const backendsOut: BackendStatus[] = [];
   for (const status of statuses) {
@@ -113,49 +160,30 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
       log(`backend ${status.name}: unavailable (${status.reason ?? 'no reason given'})`);
       continue;
     }
-    let adapter: BackendAdapter;
-    try {
-      adapter = await activateBackend(status.name);
-    } catch (e) {
-      backendsOut.push({ ...status, available: false, reason: `init failed: ${(e as Error).message}` });
-      log(`backend ${status.name}: init failed: ${(e as Error).message}`);
+    const started = await startBackend(status, opts.config, log, opts.ceilings);
+    if (!('adapter' in started)) {
+      backendsOut.push(started);
       continue;
     }
-    let ceilings: MeasuredCeilings | undefined;
-    if (opts.ceilings) {
-      try {
-        ceilings = await measureCeilings(adapter, { ...opts.ceilings, onProgress: log });
-        log(`backend ${adapter.name}: ceilings ${ceilings.matmul_gflops.toFixed(1)} GFLOP/s matmul, ${ceilings.bandwidth_gbps.toFixed(1)} GB/s elementwise`);
-      } catch (e) {
-        log(`backend ${adapter.name}: ceilings failed: ${(e as Error).message}`);
-      }
-    }
-    const facts = await backendFacts(adapter, opts.config);
+    const { adapter } = started;
     const stateAtStart = adapter.deviceState?.();
-    for (const suite of opts.suites) {
-      const sizes = opts.quick ? suite.spec.sizes.quick : suite.spec.sizes.full;
-      for (const p of sizes) {
-        const r = await measureSize(suite.file, suite.spec, adapter, p, { config: opts.config, quick: opts.quick });
-        bySuite.get(suite.spec.id)!.push(r);
-        log(progressLine(adapter.name, suite.spec.id, r));
-      }
-    }
+    const items = planRun(opts.suites, [status], opts.quick);
+    const passes = processesFor(adapter.kind, opts.config, opts.quick);
+    const eta = progressClock(items.length * passes);
+    const { pooled: results } = await measurePasses(items, {
+      backend: adapter.name, kind: adapter.kind, config: opts.config, quick: opts.quick,
+      inProcess: (item, config) => measureSize(item.suite.file, item.suite.spec, adapter, item.params, { config, quick: opts.quick }),
+      onProgress: (i, pass, r) => log(`${eta()} ${progressLine(adapter.name, items[i]!.suite.spec.id, r)}${passes > 1 ? ` (process ${pass}/${passes})` : ''}`),
+    });
+    results.forEach((r, i) => bySuite.get(items[i]!.suite.spec.id)!.push(r));
     const stateAtEnd = adapter.deviceState?.();
-    backendsOut.push({ ...status, ...facts, ...(stateAtStart && stateAtEnd ? { deviceState: { start: stateAtStart, end: stateAtEnd } } : {}), ...(ceilings ? { ceilings } : {}) });
+    backendsOut.push({ ...started.status, ...(stateAtStart && stateAtEnd ? { deviceState: { start: stateAtStart, end: stateAtEnd } } : {}) });
     await adapter.teardown();
   }
-  const patterns = opts.suites.map((suite) => patternResult(suite, bySuite.get(suite.spec.id) ?? []));
-  const s = opts.config.sampling;
-  return {
-    schema: 'fusebench/results@1',
-    createdAt: new Date().toISOString(),
-    command: opts.command,
-    quick: opts.quick,
-    machine: machineInfo(),
-    sampling: samplingRecord(opts.config, opts.quick),
-    backends: backendsOut,
-    patterns,
-  };
+  return assembleResults({
+    command: opts.command, quick: opts.quick, config: opts.config, machine: machineInfo(), backends: backendsOut,
+    patterns: opts.suites.map((suite) => ({ header: patternHeader(suite), results: bySuite.get(suite.spec.id) ?? [] })),
+  });
 }
 
 export { tf };

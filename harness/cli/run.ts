@@ -9,6 +9,8 @@ import { writeRunOutputs } from '../output.ts';
 import { loadConfig } from '../core/config.ts';
 import { parseCache, readEnv, withCache } from '../env.ts';
 import { parseBackendList } from '../../backends/registry.ts';
+import { runOutcome } from '../outcome.ts';
+import { closingLines } from '../report/closing.ts';
 
 export const DEFAULT_OUT = 'reports/latest';
 
@@ -34,13 +36,16 @@ export async function main(argv: string[]): Promise<number> {
   const suites = selectSuites(all, patterns, typeof values.patterns === 'string' ? '--patterns' : 'FUSEBENCH_PATTERNS');
   const started = Date.now();
   const results = await runSuites({
-    suites, ...(backends ? { backends } : {}), quick, config,
+    suites, ...(backends ? { backends, backendsSource: typeof values.backends === 'string' ? '--backends' : 'FUSEBENCH_BACKENDS' } : {}), quick, config,
     ...(values.ceilings === true ? { ceilings: quick ? { budgetMs: 1500 } : {} } : {}),
     command: `fusebench run ${argv.join(' ')}`.trim(),
     onProgress: (line) => console.log(line),
   });
-  const written = writeRunOutputs(results, outDir, typeof values.hardware === 'string' ? { hardware: values.hardware } : {});
-  console.log(`\n${suites.length} suite(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; wrote ${written.join(', ')}`);
+  writeRunOutputs(results, outDir, typeof values.hardware === 'string' ? { hardware: values.hardware } : {});
+  console.log(`\n${closingLines(results, outDir, (Date.now() - started) / 1000).join('\n')}`);
+  const outcome = runOutcome(results);
+  for (const p of outcome.problems) console.error(`fusebench run: ${p}`);
   // FUSEBENCH_BASELINE gates this run exactly as `fusebench gate` would (0 when unset).
-  return (await import('../gate/env.ts')).gateFromEnv(results);
+  const gate = await (await import('../gate/env.ts')).gateFromEnv(results);
+  return Math.max(outcome.code, gate);
 }

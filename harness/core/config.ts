@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './errors.ts';
+import { ensureTypeScriptLoader } from './typescript.ts';
 import type { CacheState } from './sampler.ts';
 
 export interface VerdictThresholds {
@@ -28,9 +29,21 @@ export interface DecisionThresholds {
 }
 
 export interface SamplingConfig {
-  /** Interleaved rounds per size (each round times both variants once). */
+  /** At most this many interleaved rounds per size in each process (each round times every variant once). */
   readonly rounds: number;
   readonly quickRounds: number;
+  /**
+   * Processes per size, pyperf-style: each size is measured in up to this many fresh processes, one after another,
+   * so that the variance between processes (JIT tiers, allocator, heap layout) is inside the interval.
+   */
+  readonly processes: number;
+  readonly quickProcesses: number;
+  /** …and in at least this many, whatever the interval says. */
+  readonly minProcesses: number;
+  /** GPU backends: processes per size (their between-process variance is small: see docs/gate.md). */
+  readonly gpuProcesses: number;
+  /** Adaptive stopping: a size stops once its speedup CI's half-width is at most this share of the speedup. */
+  readonly targetHalfWidth: number;
   /** Untimed calls of each variant before sampling, first-call compilation included. */
   readonly warmup: number;
   /** Minimum warm-up time per variant, in ms. */
@@ -39,7 +52,7 @@ export interface SamplingConfig {
   readonly minSampleMs: number;
   readonly bootstrapResamples: number;
   readonly confidence: number;
-  /** Seconds after which a size stops adding rounds (it keeps at least `minRounds`). */
+  /** A size's time budget over all its processes, in seconds: it stops there (keeping minRounds, minProcesses) and the report marks it. */
   readonly maxSecondsPerSize: number;
   readonly minRounds: number;
   /**
@@ -50,9 +63,6 @@ export interface SamplingConfig {
   readonly cache: CacheState;
   /** Device-time measurements per variant and size (each over K calls), on backends that time the device. */
   readonly deviceReps: number;
-  /** tinybench cross-check: time per task in ms (full and quick runs). */
-  readonly tinybenchMs: number;
-  readonly quickTinybenchMs: number;
 }
 
 export interface FusebenchConfig {
@@ -76,6 +86,11 @@ export const defaultConfig: FusebenchConfig = {
   sampling: {
     rounds: 40,
     quickRounds: 30,
+    processes: 5,
+    quickProcesses: 3,
+    minProcesses: 2,
+    gpuProcesses: 1,
+    targetHalfWidth: 0.02,
     warmup: 3,
     warmupMs: 100,
     minSampleMs: 8,
@@ -85,8 +100,6 @@ export const defaultConfig: FusebenchConfig = {
     minRounds: 6,
     cache: 'warm',
     deviceReps: 5,
-    tinybenchMs: 400,
-    quickTinybenchMs: 100,
   },
   tolerance: { atol: 1e-4, rtol: 1e-3 },
   gate: { maxRegression: 0.05, alpha: 0.05 },
@@ -99,6 +112,12 @@ export function defineConfig(config: DeepPartial<FusebenchConfig>): DeepPartial<
   return config;
 }
 
+/** Fields earlier versions took, with what to do instead: a config that still sets one gets this message, not "unknown". */
+const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  'sampling.tinybenchMs': 'the tinybench cross-check is gone: vitest 5 runs benchmarks through fusebench\'s own provider, so its table shows the same samples; delete the field',
+  'sampling.quickTinybenchMs': 'the tinybench cross-check is gone: vitest 5 runs benchmarks through fusebench\'s own provider, so its table shows the same samples; delete the field',
+};
+
 export function mergeConfig(base: FusebenchConfig, over: DeepPartial<FusebenchConfig>): FusebenchConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
@@ -107,6 +126,8 @@ export function mergeConfig(base: FusebenchConfig, over: DeepPartial<FusebenchCo
     if (current === undefined) throw new UsageError(`fusebench.config: unknown field "${key}"; known fields: ${Object.keys(base).join(', ')}`);
     if (typeof current === 'object' && current !== null) {
       for (const sub of Object.keys(value as object)) {
+        const removed = REMOVED_FIELDS[`${key}.${sub}`];
+        if (removed) throw new UsageError(`fusebench.config: field "${key}.${sub}" was removed: ${removed}`);
         if (!(sub in (current as object))) throw new UsageError(`fusebench.config: unknown field "${key}.${sub}"; known fields of "${key}": ${Object.keys(current).join(', ')}`);
       }
       out[key] = { ...(current as object), ...(value as object) };
@@ -132,15 +153,39 @@ const CONFIG_FILES = ['fusebench.config.ts', 'fusebench.config.mjs', 'fusebench.
 
 let loaded: FusebenchConfig | undefined;
 
-/** Loads `fusebench.config.*` from `cwd` once; returns the defaults when there is none. */
-export async function loadConfig(cwd = process.cwd()): Promise<FusebenchConfig> {
+/** Imports one config file, naming it in every error. */
+async function configFrom(file: string): Promise<FusebenchConfig> {
+  let mod: { default?: DeepPartial<FusebenchConfig> };
+  try {
+    await ensureTypeScriptLoader(file);
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+  } catch (e) {
+    throw new UsageError(`${file}: could not load: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!mod.default || typeof mod.default !== 'object') throw new UsageError(`${file}: must export default defineConfig({...})`);
+  try {
+    return mergeConfig(defaultConfig, mod.default);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`${file}: ${e.message}`) : e;
+  }
+}
+
+/**
+ * Loads the config once: the file FUSEBENCH_CONFIG names, else `fusebench.config.*` in `cwd`; the defaults when
+ * there is none.
+ */
+export async function loadConfig(cwd = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env): Promise<FusebenchConfig> {
   if (loaded) return loaded;
+  if (env.FUSEBENCH_CONFIG) {
+    const file = resolve(cwd, env.FUSEBENCH_CONFIG);
+    if (!existsSync(file)) throw new UsageError(`FUSEBENCH_CONFIG: no such file: ${file}`);
+    loaded = await configFrom(file);
+    return loaded;
+  }
   for (const name of CONFIG_FILES) {
     const file = resolve(cwd, name);
     if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as { default?: DeepPartial<FusebenchConfig> };
-    if (!mod.default || typeof mod.default !== 'object') throw new Error(`${file}: must export default defineConfig({...})`);
-    loaded = mergeConfig(defaultConfig, mod.default);
+    loaded = await configFrom(file);
     return loaded;
   }
   loaded = defaultConfig;

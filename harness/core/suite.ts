@@ -55,7 +55,9 @@ function validate(spec: SuiteSpec, file: string): void {
   }
   if (!ID_PATTERN.test(spec.id)) fail('id', `"${spec.id}" must be letters, digits and underscores, starting with a letter`);
   for (const field of REQUIRED_FUNCTIONS) {
-    if (typeof spec[field] !== 'function') fail(field, 'is missing (a function)');
+    const v = spec[field] as unknown;
+    if (v === undefined) fail(field, 'is missing (a function)');
+    if (typeof v !== 'function') fail(field, `must be a function (got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v})`);
   }
   if (spec.prepare !== undefined && typeof spec.prepare !== 'function') fail('prepare', 'must be a function');
   if (!spec.sizes || typeof spec.sizes !== 'object') fail('sizes', 'is missing ({ full: [...], quick: [...] })');

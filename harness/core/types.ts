@@ -217,8 +217,13 @@ export interface SizeResult {
   readonly judgement?: Judgement;
   /** Calls per sample shared by both variants, in results written before each variant had its own (see VariantStats). */
   readonly callsPerSample?: number;
-  /** Why the size stopped adding rounds: the round limit, its time budget, or the adaptive rule. */
+  /** Why the size stopped: the round/process limit, its time budget, or the adaptive rule (CI tight enough). */
   readonly stoppedBy?: 'rounds' | 'budget' | 'converged';
+  /**
+   * One entry per process that measured the size, in order: its rounds (samplesMs holds them in this order) and
+   * its medians. The speedup CI resamples processes, then rounds within each.
+   */
+  readonly processes?: ReadonlyArray<{ readonly rounds: number; readonly unfusedMs: number; readonly fusedMs: number; readonly speedup: number }>;
 }
 
 export interface PatternResult {
@@ -286,4 +291,6 @@ export interface RunResults {
   };
   readonly backends: readonly BackendStatus[];
   readonly patterns: readonly PatternResult[];
+  /** A run merged from shards (vitest --shard, then --merge-reports): each shard's label and machine. */
+  readonly shards?: ReadonlyArray<{ readonly label: string; readonly machine: MachineInfo }>;
 }

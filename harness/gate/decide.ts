@@ -16,6 +16,9 @@
  *     run swings, and absolute times swing far).
  *   - baseline of k ≥ 2 runs: both metrics by the run-level test of run-level.ts, which adds the between-run
  *     variance estimated from the baseline runs to the within-run error.
+ *   - runs that measured each size in several processes (pyperf-style): every process of every baseline run is a
+ *     unit of the run-level test, so a one-run baseline of P processes already estimates the variance between
+ *     processes, and the current run's P processes count as P draws.
  *
  * The "worse" p-values of every row and metric form one Holm family (so a run of unchanged code fails the
  * gate with probability ≤ α, however many rows it has); the "better" ones another, which only labels
@@ -49,8 +52,23 @@ interface Compared {
   readonly base: BaselineEntry;
   readonly unfused: readonly number[];
   readonly fused: readonly number[];
+  /** The baseline's units: one per run, or one per process where runs recorded their processes. */
   readonly speedupRuns: RunValue[];
   readonly fusedRuns: RunValue[];
+  /** Processes the current run pooled for this size. */
+  readonly currentUnits: number;
+}
+
+/** A baseline run's rounds split into its processes (one part when it recorded none). */
+function processParts(unfused: readonly number[], fused: readonly number[], rounds: readonly number[] | undefined): Array<[number[], number[]]> {
+  if (!rounds || rounds.length < 2 || rounds.reduce((s, n) => s + n, 0) !== unfused.length) return [[[...unfused], [...fused]]];
+  const parts: Array<[number[], number[]]> = [];
+  let at = 0;
+  for (const n of rounds) {
+    parts.push([unfused.slice(at, at + n), fused.slice(at, at + n)]);
+    at += n;
+  }
+  return parts;
 }
 
 type PendingTest = Omit<MetricComparison, 'pWorseAdjusted' | 'pBetterAdjusted' | 'outcome'> & {
@@ -68,9 +86,9 @@ function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
   const baseline = geometricMean(c.base.runs.map((r) => speedupOf(r.unfused.samplesMs, r.fused.samplesMs)));
   const current = speedupOf(c.unfused, c.fused);
   const common = { metric: 'speedup' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
-  if (runs >= 2 && pooled) {
-    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled);
-    return { ...common, pWorse: t.pLower, pBetter: t.pHigher, method: 'run-level t', se: t.se };
+  if (c.speedupRuns.length >= 2 && pooled) {
+    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled, c.currentUnits);
+    return { ...common, pWorse: t.pLower, pBetter: t.pHigher, method: c.speedupRuns.length > runs ? 'process-level t' : 'run-level t', se: t.se };
   }
   const pooledRounds = c.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs));
   const mw = mannWhitneyU(perRoundSpeedups(c.unfused, c.fused), pooledRounds);
@@ -82,9 +100,9 @@ function fusedTimeTest(c: Compared, pooled: BetweenRun | undefined): PendingTest
   const baseline = geometricMean(c.base.runs.map((r) => median(r.fused.samplesMs)));
   const current = median(c.fused);
   const common = { metric: 'fused time' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
-  if (runs >= 2 && pooled) {
-    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled);
-    return { ...common, pWorse: t.pHigher, pBetter: t.pLower, method: 'run-level t', se: t.se };
+  if (c.fusedRuns.length >= 2 && pooled) {
+    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled, c.currentUnits);
+    return { ...common, pWorse: t.pHigher, pBetter: t.pLower, method: c.fusedRuns.length > runs ? 'process-level t' : 'run-level t', se: t.se };
   }
   return { ...common, method: 'untested' };
 }
@@ -132,8 +150,9 @@ function compared(s: Sides): Compared | undefined {
     base,
     unfused: cur.unfused.samplesMs,
     fused: cur.fused.samplesMs,
-    speedupRuns: base.runs.map((r) => logSpeedupValue(r.unfused.samplesMs, r.fused.samplesMs)),
-    fusedRuns: base.runs.map((r) => logMedianValue(r.fused.samplesMs)),
+    speedupRuns: base.runs.flatMap((r) => processParts(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds).map(([u, f]) => logSpeedupValue(u, f))),
+    fusedRuns: base.runs.flatMap((r) => processParts(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds).map(([, f]) => logMedianValue(f))),
+    currentUnits: Math.max(1, cur.processes?.length ?? 1),
   };
 }
 

@@ -26,6 +26,8 @@ export interface BaselineRun {
   /** The run's own speedup interval and verdict, for readers. */
   readonly speedup: Interval;
   readonly verdict: Verdict;
+  /** Rounds per process, where the run measured the size in several processes (samplesMs holds them in order). */
+  readonly processRounds?: readonly number[];
 }
 
 export interface BaselineEntry {
@@ -126,6 +128,7 @@ export function baselineFromResults(input: NamedResults | readonly NamedResults[
           fused: { samplesMs: r.fused.samplesMs, medianMs: median(r.fused.samplesMs) },
           speedup: r.speedup,
           verdict: r.judgement.verdict,
+          ...(r.processes && r.processes.length > 1 ? { processRounds: r.processes.map((x) => x.rounds) } : {}),
         });
       });
     });

@@ -116,18 +116,25 @@ const formatRough = (x: number): string => (x >= 0.1 ? `${Math.round(x * 100)}%`
 
 export function ruleLine(report: GateReport): string {
   const { maxRegression, alpha } = report.options;
-  const runLevel = report.baselineRuns.max >= 2;
+  const methods = new Set(report.rows.flatMap((r) => [r.speedup?.method, r.fusedTime?.method]));
+  const runLevel = methods.has('run-level t');
+  const processLevel = methods.has('process-level t');
+  const onRounds = methods.has('mann-whitney exact') || methods.has('mann-whitney normal');
   const lines = [
     `A regression is a fall in fused-vs-unfused speedup${report.timesCompared ? ' or a rise in fused time' : ''} of more than ${formatThreshold(maxRegression)} ` +
       `that is significant at α = ${alpha}, one-sided, after Holm's adjustment over the ${report.tests} regression test${report.tests === 1 ? '' : 's'} of this run.`,
-    report.baselineRuns.min < 2 ? 'Rows with a single baseline run: Mann–Whitney U on per-round speedups (unfused_i / fused_i).' : '',
+    onRounds ? 'Rows with a single baseline run of one process: Mann–Whitney U on per-round speedups (unfused_i / fused_i).' : '',
+    processLevel
+      ? 'Rows whose runs measured each size in several processes: process-level t test, each process of each baseline run a unit, ' +
+        'so the spread between processes is estimated even from one baseline run, and the current run\'s processes count as that many draws.'
+      : '',
     runLevel
       ? `Rows with ≥ 2 baseline runs: run-level t test, adding the between-run spread estimated from the baseline runs` +
         `${report.betweenRun ? ` (pooled sd of log speedup ${report.betweenRun.speedup.toFixed(3)}${report.timesCompared ? `, of log fused time ${report.betweenRun.fusedTime.toFixed(3)}` : ''}, ${report.betweenRun.df} df)` : ''}.`
       : '',
     'The p-value column shows adjusted values for the verdict\'s direction, in the order of the change column.',
   ];
-  if (report.baselineRuns.min === 1) {
+  if (onRounds) {
     lines.push('One baseline run cannot show how far a whole run swings from one process to the next, so for such rows speedups are tested on rounds only' +
       `${report.timesCompared ? ' and fused times are shown but not tested (n/a)' : ''}. ` +
       'Build the baseline from ≥ 3 runs (`fusebench baseline --from a.json --from b.json --from c.json`).');

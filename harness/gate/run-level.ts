@@ -137,13 +137,16 @@ export interface RunLevelResult {
   readonly tau2: number;
 }
 
-/** Tests the current run against k ≥ 2 baseline runs of one row, with the pooled τ². */
-export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun): RunLevelResult {
+/**
+ * Tests the current run against k ≥ 2 baseline units of one row (runs, or the processes of runs), with the pooled
+ * τ². A current run that pooled `currentUnits` processes carries τ² / currentUnits of between-unit variance.
+ */
+export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun, currentUnits = 1): RunLevelResult {
   const k = baseline.length;
   if (k < 2) throw new Error(`run-level test needs at least two baseline runs (got ${k})`);
   const tau2 = pooled.tau2;
   const diff = current.value - mean(baseline.map((r) => r.value));
-  const se = Math.sqrt(current.within + tau2 + (mean(baseline.map((r) => r.within)) + tau2) / k);
+  const se = Math.sqrt(current.within + tau2 / currentUnits + (mean(baseline.map((r) => r.within)) + tau2) / k);
   const ratio = Math.exp(diff);
   if (se === 0) return { ratio, se, pHigher: diff > 0 ? 0 : 1, pLower: diff < 0 ? 0 : 1, tau2 };
   const t = diff / se;

@@ -35,7 +35,7 @@ export interface MetricComparison {
   /** Holm-adjusted over every "worse" test of this gate run (the family that can fail it), resp. every "better" test. */
   readonly pWorseAdjusted?: number;
   readonly pBetterAdjusted?: number;
-  readonly method: 'mann-whitney exact' | 'mann-whitney normal' | 'run-level t' | 'untested';
+  readonly method: 'mann-whitney exact' | 'mann-whitney normal' | 'run-level t' | 'process-level t' | 'untested';
   /** Baseline runs behind the comparison. */
   readonly baselineRuns: number;
   /** `worse`/`better` only when the change exceeds the threshold and the adjusted p-value of that direction is below alpha. */

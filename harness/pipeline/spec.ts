@@ -15,6 +15,7 @@
  * Consecutive stages sharing a `fused` label run as one fused kernel in the fused pipeline; the planner
  * (ops.ts) picks the kernel from the stages' ops and refuses groups it cannot fuse.
  */
+import { OWN_EXTENSION } from '../core/typescript.ts';
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -127,7 +128,7 @@ export async function loadPipelineFiles(files?: readonly string[]): Promise<Regi
   const paths = files && files.length > 0
     ? files.map((f) => resolve(f))
     : existsSync(PIPELINES_DIR)
-      ? (readdirSync(PIPELINES_DIR) as string[]).filter((f) => f.endsWith('.pipeline.ts')).map((f) => join(PIPELINES_DIR, f)).sort()
+      ? (readdirSync(PIPELINES_DIR) as string[]).filter((f) => f.endsWith('.pipeline.ts') || f.endsWith(`.pipeline${OWN_EXTENSION}`)).map((f) => join(PIPELINES_DIR, f)).sort()
       : [];
   for (const p of paths) {
     if (!existsSync(p) || !statSync(p).isFile()) throw new Error(`pipeline file not found: ${p}`);

@@ -26,10 +26,11 @@ import { loadMacroResults } from './schema.ts';
 import { COPY_TARGET, STUDY_CLAIMS } from './claims.ts';
 import { parseBackendList } from '../../backends/registry.ts';
 import { activateBackend } from '../activate.ts';
+import { OWN_EXTENSION } from '../core/typescript.ts';
 
 export { STUDY_CLAIMS, COPY_TARGET };
 
-export const MICRO_SUITE_FILE = fileURLToPath(new URL('../../suites/ternary/tadd-tnot.bench.ts', import.meta.url));
+export const MICRO_SUITE_FILE = fileURLToPath(new URL(`../../suites/ternary/tadd-tnot.bench${OWN_EXTENSION}`, import.meta.url));
 export const MICRO_SUITE_ID = 'Ternary_tadd_tnot';
 
 export interface MacroStudyOptions {

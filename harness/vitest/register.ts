@@ -1,107 +1,115 @@
 /**
- * vitest front end: every suite declared in a bench file becomes a describe block with an `unfused` and a
- * `fused` bench per backend × size (tinybench timing, the vitest table). Before those are registered, the
- * harness measures the suite itself (correctness + interleaved rounds): those numbers drive the verdicts.
+ * The vitest front end (a setup file of the bench project): every suite a bench file declares becomes a
+ * `describe`, and each backend × size of the run's plan a `test` that
+ *   1. opens the size (inputs, the float64 check, tf.profile),
+ *   2. runs `bench.compare(unfused, fused)` through fusebench's benchmark provider (interleaved, fenced),
+ *   3. pools it with the same size measured in fresh worker processes before the suite's tests ran (beforeAll:
+ *      process-level repetition, as `fusebench run` does), leaves the result on the task (task.meta.fusebench)
+ *      for the reporter, and
+ *   4. asserts: a size that failed, a fused result outside tolerance, or a speedup below the suite's minSpeedup
+ *      fails the test, with the figures in the message.
  */
-import { bench, describe } from 'vitest';
-import type { BackendAdapter, BackendStatus, RegisteredSuite, SizeParams, SizeResult } from '../core/types.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { BackendStatus, RegisteredSuite, SizeResult } from '../core/types.ts';
 import { setFrontEnd } from '../core/suite.ts';
 import { loadConfig } from '../core/config.ts';
 import { readEnv, withCache } from '../env.ts';
 import { matchesSelector } from '../select.ts';
-import { backendFacts, patternResult, resolveBackends } from '../run.ts';
-import { buildSizeState, measureSize, type SizeState } from '../measure.ts';
-import { seededRandom } from '../core/stats.ts';
-import { activateBackend } from '../activate.ts';
-import { writePartial } from './partial.ts';
+import { planRun, resolveBackends, startBackend, type ActiveBackend } from '../run.ts';
+import { failedResult, openSize, toleranceFor } from '../measure.ts';
+import { patternHeader } from '../results.ts';
+import { machineInfo } from '../machine.ts';
+import { measurePasses, perProcessConfig, processesFor } from '../passes.ts';
+import { poolProcesses } from '../processes.ts';
+import { measuredBy } from './context.ts';
+import type {} from './meta.ts';
 
 const env = readEnv();
 const config = withCache(await loadConfig(), env.cache);
 const statuses: BackendStatus[] = await resolveBackends(env.backends);
-const ready = new Map<string, Promise<BackendAdapter>>();
-const facts = new Map<string, Awaited<ReturnType<typeof backendFacts>>>();
+const machine = machineInfo();
+const started = new Map<string, Promise<ActiveBackend | BackendStatus>>();
 
-/** Unknown names in FUSEBENCH_PATTERNS are reported by the reporter, which sees every suite that ran. */
-const isSelected = (suite: RegisteredSuite): boolean => matchesSelector(suite.spec, env.patterns);
-
-async function activate(name: string): Promise<BackendAdapter> {
-  let p = ready.get(name);
-  if (!p) {
-    p = (async () => {
-      const a = await activateBackend(name);
-      facts.set(name, await backendFacts(a, config));
-      return a;
-    })();
-    ready.set(name, p);
-  }
-  const adapter = await p;
-  await adapter.init(); // re-selects it as the active tfjs backend
-  return adapter;
+/** Activates a backend once per worker; later tests re-select it as tfjs's active backend. */
+async function activate(status: BackendStatus): Promise<ActiveBackend | BackendStatus> {
+  let p = started.get(status.name);
+  if (!p) started.set(status.name, (p = startBackend(status, config, (line) => console.log(line))));
+  const s = await p;
+  if ('adapter' in s) await s.adapter.init();
+  return s;
 }
 
-/** tinybench options: short, since the verdict numbers come from the harness's own rounds. */
-const benchOptions = env.quick ? { time: 100, iterations: 5, warmupTime: 20, warmupIterations: 2 } : { time: 400, iterations: 10, warmupTime: 50, warmupIterations: 3 };
+function failureMessage(suite: RegisteredSuite, r: SizeResult): string | undefined {
+  const where = `${suite.spec.id} at ${r.size} on ${r.backend}`;
+  if (r.status !== 'ok') return `${where} failed: ${r.error ?? 'no message'}`;
+  const c = r.correctness!;
+  if (!c.fused.ok) {
+    const tol = toleranceFor(suite.spec, r.params, config);
+    return `${where}: the fused result is wrong: max abs error ${c.fused.maxAbs.toExponential(2)} (max rel ${c.fused.maxRel.toExponential(2)}) ` +
+      `exceeds the tolerance |got − want| ≤ ${tol.atol} + ${tol.rtol}·|want|`;
+  }
+  return undefined;
+}
 
-function registerBenches(suite: RegisteredSuite, adapter: BackendAdapter, p: SizeParams, result: SizeResult): void {
-  const { spec } = suite;
-  const name = `${adapter.name} · ${spec.label(p)}`;
-  if (result.status !== 'ok') {
-    describe.skip(`${name} (failed: ${result.error ?? 'unknown error'})`, () => {
-      bench('unfused', () => {});
+function declareSuite(suite: RegisteredSuite): void {
+  const header = patternHeader(suite);
+  if (!matchesSelector(suite.spec, env.patterns)) {
+    // Still one test: a bench file with none fails the run, and the reporter learns which ids and families exist.
+    describe(suite.spec.id, () => {
+      test('not selected by FUSEBENCH_PATTERNS', ({ task }) => {
+        task.meta.fusebenchDeclared = header;
+      });
     });
     return;
   }
-  describe(name, () => {
-    let state: SizeState | undefined;
-    const setup = async (): Promise<void> => {
-      await activate(adapter.name);
-      state ??= buildSizeState(spec, p, seededRandom(1));
-    };
-    // vitest's own table: one call and the device fence per iteration (a lone call's latency, not our verdict numbers).
-    const call = (pick: (s: SizeState) => () => import('@tensorflow/tfjs-core').Tensor) => async (): Promise<void> => {
-      const out = pick(state!)();
-      await adapter.sync();
-      out.dispose();
-    };
-    bench('unfused', call((s) => s.unfused), { ...benchOptions, setup });
-    bench('fused', call((s) => s.fused), {
-      ...benchOptions,
-      setup,
-      teardown: (_task, mode) => {
-        if (mode === 'run') {
-          state?.dispose();
-          state = undefined;
-        }
-      },
-    });
-  });
-}
-
-setFrontEnd((suite) => {
-  if (!isSelected(suite)) {
-    // Still declare the suite (skipped): a bench file with no suite at all makes vitest fail the run.
-    describe.skip(`${suite.spec.id} (not selected by FUSEBENCH_PATTERNS)`, () => {
-      bench('unfused', () => {});
-    });
-    return;
-  }
-  describe(suite.spec.id, async () => {
-    const results: SizeResult[] = [];
-    const pending: Array<() => void> = [];
-    for (const status of statuses) {
-      if (!status.available) continue;
-      const adapter = await activate(status.name);
-      for (const p of env.quick ? suite.spec.sizes.quick : suite.spec.sizes.full) {
-        const r = await measureSize(suite.file, suite.spec, adapter, p, { config, quick: env.quick });
-        results.push(r);
-        pending.push(() => registerBenches(suite, adapter, p, r));
+  describe(suite.spec.id, () => {
+    // The suite's sizes in fresh worker processes first (all processes but this one, which each test adds).
+    const fromWorkers = new Map<string, SizeResult[]>();
+    const key = (backend: string, label: string): string => `${backend}|${label}`;
+    beforeAll(async () => {
+      for (const status of statuses.filter((s) => s.available)) {
+        const passes = processesFor(status.kind, config, env.quick) - 1;
+        if (passes < 1) continue;
+        const items = planRun([suite], [status], env.quick);
+        const { runs } = await measurePasses(items, { backend: status.name, kind: status.kind, config, quick: env.quick, passes });
+        items.forEach((it, i) => fromWorkers.set(key(status.name, suite.spec.label(it.params)), runs[i]!));
       }
-    }
-    writePartial({
-      quick: env.quick,
-      backends: statuses.map((s) => ({ ...s, ...facts.get(s.name) })),
-      pattern: patternResult(suite, results),
     });
-    for (const register of pending) register();
+    for (const item of planRun([suite], statuses, env.quick)) {
+      const status = statuses.find((s) => s.name === item.backend)!;
+      const label = suite.spec.label(item.params);
+      test(`${item.backend} · ${label}`, async ({ bench, task }) => {
+        const active = await activate(status);
+        if (!('adapter' in active)) throw new Error(`backend ${status.name}: ${active.reason ?? 'unavailable'}`);
+        const processes = processesFor(status.kind, config, env.quick);
+        const session = await openSize(suite.file, suite.spec, active.adapter, item.params, { config: perProcessConfig(config, processes), quick: env.quick });
+        let result: SizeResult;
+        if ('finish' in session) {
+          try {
+            const samples = await measuredBy({ device: active.adapter, plan: session.plan }, () =>
+              bench.compare(bench('unfused', session.unfused), bench('fused', session.fused)));
+            result = session.finish(samples);
+          } catch (e) {
+            result = failedResult(session.base, e);
+          }
+          result = session.end(result);
+        } else {
+          result = session;
+        }
+        result = poolProcesses([result, ...(fromWorkers.get(key(item.backend, label)) ?? [])], { config, prediction: suite.spec.predictions[status.kind] });
+        task.meta.fusebench = { pattern: header, backend: active.status, backends: statuses, machine, quick: env.quick, result };
+        const failure = failureMessage(suite, result);
+        if (failure) expect.fail(failure);
+        const min = suite.spec.minSpeedup?.[item.backend];
+        if (min !== undefined) {
+          expect(result.speedup!.ratio, `${suite.spec.id} at ${result.size} on ${item.backend}: speedup ${result.speedup!.ratio.toFixed(3)}× is below the suite's minSpeedup ${min}×`).toBeGreaterThanOrEqual(min);
+        }
+      });
+    }
+    if (planRun([suite], statuses, env.quick).length === 0) {
+      test.skip(`no available backend among ${statuses.map((s) => s.name).join(', ') || 'the selection'}`, () => {});
+    }
   });
-});
+}
+
+setFrontEnd(declareSuite);

@@ -62,11 +62,9 @@ describe('engine', () => {
     expect(r.judgement!.verdict).toBe('✗ Incorrect');
   });
 
-  it('reports an unavailable backend with its reason instead of crashing', async () => {
-    const results = await runSuites({ suites: [as(linearSuite('Test_Unavailable') as unknown as SuiteSpec)], backends: ['tensorflow'], quick: true, config, command: 'test' });
-    expect(results.backends[0].available).toBe(false);
-    expect(results.backends[0].reason).toMatch(/tfjs-node/);
-    expect(results.patterns[0].results).toEqual([]);
+  it('refuses a requested backend that is unavailable, naming it and its reason (unusable input, exit 2)', async () => {
+    await expect(runSuites({ suites: [as(linearSuite('Test_Unavailable') as unknown as SuiteSpec)], backends: ['tensorflow'], quick: true, config, command: 'test', backendsSource: '--backends' }))
+      .rejects.toThrow(/--backends: tensorflow is unavailable here \(.*tfjs-node/);
   });
 });
 

@@ -67,3 +67,9 @@ describe('sampling.cache in the config', () => {
     expect(() => mergeConfig(defaultConfig, { sampling: { cache: 'lukewarm' as 'cold' } })).toThrow(/sampling\.cache must be "warm" or "cold" \(got "lukewarm"\)/);
   });
 });
+
+describe('fields earlier versions took', () => {
+  it('are refused with what to do instead, not as unknown', () => {
+    expect(() => mergeConfig(defaultConfig, { sampling: { tinybenchMs: 400 } as never })).toThrow(/field "sampling\.tinybenchMs" was removed: the tinybench cross-check is gone/);
+  });
+});

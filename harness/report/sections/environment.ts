@@ -74,6 +74,12 @@ export function deviceStateLines(m: ReportModel): string[] {
 export function environment(m: ReportModel): string {
   const out = ['## Machine and Backends', '', machineTable(m), '', backendsTable(m)];
   if (m.results.backends.length === 0) out.push('', 'No backend was selected for this run.');
+  const shards = m.results.shards ?? [];
+  if (shards.length) {
+    const same = new Set(shards.map((s) => `${s.machine.cpuModel}|${s.machine.cores}|${s.machine.gpu ?? ''}`)).size === 1;
+    out.push('', `**Shards.** This run was merged from ${shards.length} shards ${same ? 'on the same hardware' : 'on different hardware, so each shard\'s backends are reported apart (`<backend>@<label>`)'}: ` +
+      `${shards.map((s) => `${code(s.label)} on ${s.machine.hostname} (${s.machine.cpuModel}, ${s.machine.cores} cores${s.machine.gpu ? `, ${s.machine.gpu}` : ''})`).join('; ')}.`);
+  }
   const states = deviceStateLines(m);
   if (states.length) out.push('', '**GPU state** (nvidia-smi):', '', ...states);
   const evicted = m.results.backends.filter((b) => b.evictionMethod);

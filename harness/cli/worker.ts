@@ -1,0 +1,41 @@
+/**
+ * `fusebench __worker` (internal): the worker side of process-level repetition. It reads one job over IPC
+ * (a backend and a batch of planned sizes), measures each size in this fresh process, and sends each result back.
+ */
+import type { WorkerJob, WorkerMessage } from '../workers.ts';
+import { activateBackend } from '../activate.ts';
+import { loadSuiteFiles } from '../load.ts';
+import { measureSize } from '../measure.ts';
+
+function send(m: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(m, () => resolve()));
+}
+
+async function work(job: WorkerJob): Promise<void> {
+  const adapter = await activateBackend(job.backend);
+  const suites = await loadSuiteFiles([...new Set(job.items.map((i) => i.file))]);
+  for (const [index, item] of job.items.entries()) {
+    const suite = suites.find((s) => s.file === item.file && s.spec.id === item.id);
+    if (!suite) throw new Error(`${item.file} declares no suite "${item.id}"`);
+    await send({ kind: 'result', index, result: await measureSize(item.file, suite.spec, adapter, item.params, { config: job.config, quick: job.quick }) });
+  }
+  await adapter.teardown();
+}
+
+export async function main(): Promise<number> {
+  if (!process.send) {
+    console.error('fusebench __worker: internal command, run by fusebench itself over IPC');
+    return 2;
+  }
+  const job = await new Promise<WorkerJob>((resolve) => process.once('message', (m) => resolve(m as WorkerJob)));
+  try {
+    await work(job);
+    await send({ kind: 'done' });
+    return 0;
+  } catch (e) {
+    await send({ kind: 'error', message: (e as Error).message });
+    return 1;
+  } finally {
+    process.disconnect();
+  }
+}
