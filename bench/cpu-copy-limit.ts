@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { activateBackend } from '../harness/activate.ts';
 import { quantile } from '../harness/core/stats.ts';
 import { sampleVariants, type CallTimes } from '../harness/pipeline/sampler.ts';
-import { COPY_KERNEL_NAME } from '../kernels/ternary/spec.ts';
+import { FUSEBENCH_COPY } from '../kernels/names.ts';
 
 const outArg = process.argv.indexOf('--out');
 const outPath = outArg > 0 ? process.argv[outArg + 1] : undefined;
@@ -41,7 +41,7 @@ for (const n of SIZES) {
   const cHost = c.dataSync() as Int32Array;
   const variants: Record<string, () => void> = {
     fused: () => (tf.engine().runKernel('TernaryNotBinary', { a, b }, { op: 'tadd', validate: false }) as tf.Tensor).dispose(),
-    memcpy: () => (tf.engine().runKernel(COPY_KERNEL_NAME, { x: c }, {}) as tf.Tensor).dispose(),
+    memcpy: () => (tf.engine().runKernel(FUSEBENCH_COPY, { x: c }, {}) as tf.Tensor).dispose(),
     jsLoopCopy: () => void jsLoopCopy(cHost),
     tfjsAdd: () => tf.add(a, b).dispose(),
   };

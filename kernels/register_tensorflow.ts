@@ -11,6 +11,7 @@ import { sdpaTensorflowConfig } from './sdpa/tensorflow.ts';
 import { qktSoftmaxTensorflowConfig } from './qkt_softmax/tensorflow.ts';
 import { conv2dActTensorflowConfig } from './conv2d_act/tensorflow.ts';
 import { depthwiseConv2dActTensorflowConfig } from './depthwise_conv2d_act/tensorflow.ts';
+import { tensorflowKernelConfigs } from './ternary/tensorflow/kernels.ts';
 
 export const kernelConfigs: KernelConfig[] = [
   linearActTensorflowConfig,
@@ -20,4 +21,5 @@ export const kernelConfigs: KernelConfig[] = [
   qktSoftmaxTensorflowConfig,
   conv2dActTensorflowConfig,
   depthwiseConv2dActTensorflowConfig,
+  ...tensorflowKernelConfigs(),
 ];

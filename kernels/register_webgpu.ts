@@ -1,15 +1,11 @@
-/**
- * fusebench's WGSL kernels for tfjs-backend-webgpu, registered by kernels/registry.ts after the backend.
- * The ternary family lives in kernels/ternary/webgpu/ and is listed here too, so one file names every
- * kernel the webgpu backend gets.
- */
+/** Every fusebench kernel for tfjs-backend-webgpu, registered by kernels/registry.ts after the backend. */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { addReluConfig } from './add_relu/webgpu.ts';
 import { layerNormConfig } from './layer_norm/webgpu.ts';
 import { linearActConfig } from './linear_act/webgpu.ts';
 import { qktSoftmaxConfig } from './qkt_softmax/webgpu.ts';
 import { sdpaConfig } from './sdpa/webgpu.ts';
-import { webgpuTernaryKernelConfigs } from './ternary/webgpu/kernels.ts';
+import { ternaryWebgpuConfigs } from './ternary/webgpu/kernels.ts';
 
 export const kernelConfigs: KernelConfig[] = [
   linearActConfig,
@@ -17,5 +13,5 @@ export const kernelConfigs: KernelConfig[] = [
   addReluConfig,
   sdpaConfig,
   qktSoftmaxConfig,
-  ...webgpuTernaryKernelConfigs(),
+  ...ternaryWebgpuConfigs,
 ];

@@ -83,7 +83,6 @@ export async function cudaDeviceInfo(): Promise<DeviceInfo> {
     driver: f.driverVersion,
     nvrtc: f.nvrtcVersion,
     cublasLt: f.cublasLtVersion,
-    geluEpilogue: 'gelu (exact erf): cuBLASLt bias epilogue + one erf-GELU pass; gelu_tanh: cuBLASLt GELU_BIAS epilogue, one kernel',
     libnvrtc: f.libraries.nvrtc ?? '',
     libcublasLt: f.libraries.cublasLt ?? '',
   };

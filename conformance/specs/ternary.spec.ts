@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ALL_ENVS, describeWithFlags } from '@tensorflow/tfjs-core/dist/jasmine_util';
-import { BINARY_OPS, COPY_KERNEL_NAME, PHASE_42_COMPOSITIONS } from '../../kernels/ternary/spec.ts';
+import { BINARY_OPS, PHASE_42_COMPOSITIONS } from '../../kernels/ternary/spec.ts';
+import { FUSEBENCH_COPY } from '../../kernels/names.ts';
 import { refBinaryArray, refFused3Array, refNotBinaryArray, refUnaryArray } from '../../kernels/ternary/reference.ts';
 import { expectErrorNaming, expectExact, itKernel, rng, runKernel, tensorOf, trits } from '../spec-helpers.ts';
 
@@ -44,11 +45,11 @@ describeWithFlags('ternary kernels', ALL_ENVS, () => {
     }
   });
 
-  itKernel(COPY_KERNEL_NAME, 'copies int32 and float32 tensors of odd sizes', async () => {
+  itKernel(FUSEBENCH_COPY, 'copies int32 and float32 tensors of odd sizes', async () => {
     for (const shape of [[1], [5], [4099]]) {
       const x = trits(shape, rng(60));
-      await expectExact(runKernel(COPY_KERNEL_NAME, { x: tensorOf(x) }), shape, x.data);
-      await expectExact(runKernel(COPY_KERNEL_NAME, { x: tf.range(0, shape[0]!, 1, 'float32') }), shape, Array.from({ length: shape[0]! }, (_, i) => i));
+      await expectExact(runKernel(FUSEBENCH_COPY, { x: tensorOf(x) }), shape, x.data);
+      await expectExact(runKernel(FUSEBENCH_COPY, { x: tf.range(0, shape[0]!, 1, 'float32') }), shape, Array.from({ length: shape[0]! }, (_, i) => i));
     }
   });
 

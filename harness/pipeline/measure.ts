@@ -15,8 +15,8 @@ import { sampleVariants, timedCall, timingModeFor, type MultiSamples, type Named
 import { amdahlParts, bootstrapStatistic, opCoverage } from './math.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../core/stats.ts';
 import { fusebenchCopy, type TernaryOpOptions } from '../../kernels/ternary/ops.ts';
-import { COPY_KERNEL_NAME } from '../../kernels/ternary/spec.ts';
 import { kernelNames as launchNames, profileKernels } from '../kernel-profile.ts';
+import { FUSEBENCH_COPY } from '../../kernels/names.ts';
 
 export interface PipelineMeasureOptions {
   readonly config: FusebenchConfig;
@@ -125,7 +125,7 @@ export async function measurePipelineSize(
     // 3. Copy sources: a copy reads and writes each element once, so it moves the fused kernel's bytes
     //    when it copies (inputs + 1) / 2 times the elements.
     const mode = timingModeFor(adapter);
-    const hasCopy = tf.getKernel(COPY_KERNEL_NAME, tf.getBackend()) !== undefined;
+    const hasCopy = tf.getKernel(FUSEBENCH_COPY, tf.getBackend()) !== undefined;
     const groupInfo: Array<{ g: GroupStep; elements: number; bytesFused: number; bytesUnfused: number; copyElements: number; copySrc?: tf.Tensor }> = [];
     for (const g of plan.groups) {
       const elements = sizeOf(env[g.out].shape);

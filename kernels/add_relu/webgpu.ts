@@ -5,11 +5,11 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, FLAT_MAIN, flatDispatch, requireFloat32, requireInput, sizeOf, type WebGPUProgram,
+  asWebGPUBackend, FLAT_MAIN, flatDispatch, sizeOf, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
-import { sameShape } from '../common/shape_checks.ts';
+import { requireInput, sameShape } from '../common/shape_checks.ts';
+import { ADD_RELU } from '../names.ts';
 
-export const ADD_RELU = 'FusebenchAddRelu';
 const WORKGROUP_X = 256;
 
 export function addReluWgsl(components: 1 | 4): string {
@@ -51,10 +51,8 @@ export class AddReluProgram implements WebGPUProgram {
 const addReluKernelFunc: KernelFunc = ({ inputs, backend }) => {
   const gpu = asWebGPUBackend(backend, ADD_RELU);
   const named = inputs as Record<string, TensorInfo | undefined>;
-  const a = requireInput(ADD_RELU, named, 'a');
-  const b = requireInput(ADD_RELU, named, 'b');
-  requireFloat32(ADD_RELU, 'a', a);
-  requireFloat32(ADD_RELU, 'b', b);
+  const a = requireInput(named, 'a', ADD_RELU);
+  const b = requireInput(named, 'b', ADD_RELU);
   // Elementwise: every rank runs as one flat vector, so one pipeline serves all shapes.
   const shape = [sameShape(a, b, ADD_RELU)];
   const view = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });

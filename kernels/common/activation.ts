@@ -1,9 +1,18 @@
 /**
- * Epilogue activations shared by the JavaScript kernels (cpu and wasm). Each is applied to one float32 value
- * in a kernel's store, so no intermediate tensor is written.
+ * FusebenchLinearAct's activations: the one list and parser every backend uses, and the epilogues of the
+ * JavaScript kernels (cpu and wasm), each applied to one float32 value in a kernel's store, so no
+ * intermediate tensor is written.
  */
 
-export type Activation = 'linear' | 'relu' | 'gelu' | 'gelu_tanh' | 'silu';
+export const ACTIVATIONS = ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** The attr `activation` of a call (absent means 'linear'); anything else is an error naming the attr. */
+export function parseActivation(v: unknown, kernel: string): Activation {
+  const act = v ?? 'linear';
+  if (typeof act === 'string' && (ACTIVATIONS as readonly string[]).includes(act)) return act as Activation;
+  throw new Error(`${kernel}: attr "activation" must be one of ${ACTIVATIONS.join(', ')} (got ${JSON.stringify(act)})`);
+}
 
 /** Integer codes so the hot loops branch on a small int rather than compare strings. */
 export const ACT_LINEAR = 0;
@@ -13,13 +22,12 @@ export const ACT_SILU = 3;
 export const ACT_GELU_TANH = 4;
 
 export function activationCode(activation: unknown, kernel: string): number {
-  switch (activation ?? 'linear') {
+  switch (parseActivation(activation, kernel)) {
     case 'linear': return ACT_LINEAR;
     case 'relu': return ACT_RELU;
     case 'gelu': return ACT_GELU;
     case 'silu': return ACT_SILU;
     case 'gelu_tanh': return ACT_GELU_TANH;
-    default: throw new Error(`${kernel}: attr "activation" must be 'linear', 'relu', 'gelu', 'gelu_tanh' or 'silu' (got ${String(activation)})`);
   }
 }
 

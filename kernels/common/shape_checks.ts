@@ -4,11 +4,16 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
+/** The float32 input `name` of a kernel call (the one input check every backend's fused float kernels use). */
 export function requireInput(inputs: Readonly<Record<string, TensorInfo | undefined>>, name: string, kernel: string): TensorInfo {
   const t = inputs[name];
   if (t === undefined || t === null) throw new Error(`${kernel}: input "${name}" is missing`);
-  if (t.dtype !== 'float32') throw new Error(`${kernel}: input "${name}" must be float32 (got ${t.dtype})`);
+  requireFloat32(t, name, kernel);
   return t;
+}
+
+export function requireFloat32(t: TensorInfo, name: string, kernel: string): void {
+  if (t.dtype !== 'float32') throw new Error(`${kernel}: input "${name}" must be float32 (got ${t.dtype})`);
 }
 
 export function requireRank(t: TensorInfo, rank: number, name: string, kernel: string): void {

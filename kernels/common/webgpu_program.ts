@@ -42,16 +42,6 @@ export function asWebGPUBackend(backend: unknown, kernel: string): WebGPUBackend
   return b as WebGPUBackend;
 }
 
-export function requireInput(kernel: string, inputs: Readonly<Record<string, TensorInfo | undefined>>, name: string): TensorInfo {
-  const t = inputs[name];
-  if (!t) throw new WebGPUKernelInputError(`${kernel}: input "${name}" is missing`);
-  return t;
-}
-
-export function requireFloat32(kernel: string, name: string, t: TensorInfo): void {
-  if (t.dtype !== 'float32') throw new WebGPUKernelInputError(`${kernel}: input "${name}" has dtype ${t.dtype}; float32 is required`);
-}
-
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**

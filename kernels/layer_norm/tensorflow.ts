@@ -17,7 +17,7 @@ export function layerNormTensorflow(args: { inputs: Record<string, TensorInfo>; 
   layerNormDims(x, gamma, beta, LAYER_NORM);
   const epsilon = layerNormEpsilon(attrs?.epsilon, LAYER_NORM);
   const node = nodeBackendOf(backend, LAYER_NORM);
-  const plan = tensorflowPlan(node.binding, 'FusebenchLayerNorm');
+  const plan = tensorflowPlan(node.binding, LAYER_NORM);
   if (plan.kind === 'fused' && (x.shape.length === 2 || x.shape.length === 3)) {
     return node.executeSingleOutput(plan.op.op, layerNormAttrs(node.binding, plan.op, epsilon), [x, gamma, beta]);
   }

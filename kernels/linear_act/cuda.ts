@@ -6,16 +6,15 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../../backends/cuda/backend.ts';
+import type { ElementwiseOp } from '../../backends/cuda/codegen/elementwise.ts';
 import { runMatmul } from '../../backends/cuda/ops/matmul.ts';
-import { applyActivation } from '../../backends/cuda/ops/activation.ts';
+import { runElementwise } from '../../backends/cuda/ops/elementwise.ts';
 import { LINEAR_ACT } from '../names.ts';
 import { linearActDims, requireInput } from '../common/shape_checks.ts';
-
-export const LINEAR_ACTIVATIONS = ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const;
-export type LinearActivation = (typeof LINEAR_ACTIVATIONS)[number];
+import { parseActivation, type Activation } from '../common/activation.ts';
 
 /** How each activation runs on cuda: in the cuBLASLt epilogue (one kernel) or as one extra pass. */
-export const LINEAR_ACT_PATH: Readonly<Record<LinearActivation, string>> = {
+export const LINEAR_ACT_PATH: Readonly<Record<Activation, string>> = {
   linear: 'cuBLASLt BIAS epilogue (1 kernel)',
   relu: 'cuBLASLt RELU_BIAS epilogue (1 kernel)',
   gelu_tanh: 'cuBLASLt GELU_BIAS epilogue, tanh approximation (1 kernel)',
@@ -23,13 +22,11 @@ export const LINEAR_ACT_PATH: Readonly<Record<LinearActivation, string>> = {
   silu: 'cuBLASLt BIAS epilogue + SiLU pass (2 kernels)',
 };
 
-export function parseLinearActivation(v: unknown): LinearActivation {
-  const act = v ?? 'linear';
-  if (!(LINEAR_ACTIVATIONS as readonly unknown[]).includes(act)) {
-    throw new Error(`${LINEAR_ACT}: attr "activation" must be ${LINEAR_ACTIVATIONS.join(', ')} (got ${String(act)})`);
-  }
-  return act as LinearActivation;
-}
+/** The extra pass of the activations cuBLASLt has no epilogue for (the contract's exact erf GELU, and SiLU). */
+export const EPILOGUE_PASS: Readonly<Record<'gelu' | 'silu', ElementwiseOp>> = {
+  gelu: { expr: '(0.5f * a * (1.f + erff(a * 0.70710678118654752f)))', arity: 1 },
+  silu: { expr: '(a / (1.f + expf(-a)))', arity: 1 },
+};
 
 const linearAct: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as CudaBackend;
@@ -37,11 +34,14 @@ const linearAct: KernelFunc = ({ inputs, backend, attrs }) => {
   const w = requireInput(inputs as Record<string, TensorInfo>, 'b', LINEAR_ACT);
   const bias = requireInput(inputs as Record<string, TensorInfo>, 'bias', LINEAR_ACT);
   linearActDims(a, w, bias, LINEAR_ACT);
-  const act = parseLinearActivation(attrs?.activation);
+  const act = parseActivation(attrs?.activation, LINEAR_ACT);
   const epilogue = act === 'relu' ? 'relu' : act === 'gelu_tanh' ? 'geluTanh' : 'none';
   const out = runMatmul(b, { a, b: w, transposeA: false, transposeB: false, bias, act: epilogue, name: LINEAR_ACT });
-  if (act === 'gelu' || act === 'silu') return applyActivation(b, out, act);
-  return out;
+  if (act !== 'gelu' && act !== 'silu') return out;
+  // A new output, not in place: the template's pointers are __restrict__.
+  const y = runElementwise(b, { name: act, op: EPILOGUE_PASS[act], inputs: [out], outDtype: 'float32' });
+  b.disposeIntermediate(out);
+  return y;
 };
 
 export const linearActCudaConfig: KernelConfig = { kernelName: LINEAR_ACT, backendName: 'cuda', kernelFunc: linearAct };

@@ -10,13 +10,12 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, PLAIN_MAIN, requireFloat32, requireInput, WebGPUKernelInputError, type WebGPUProgram,
+  asWebGPUBackend, PLAIN_MAIN, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
-import { linearActDims } from '../common/shape_checks.ts';
+import { linearActDims, requireInput } from '../common/shape_checks.ts';
+import { LINEAR_ACT } from '../names.ts';
+import { parseActivation, type Activation } from '../common/activation.ts';
 
-export const LINEAR_ACT = 'FusebenchLinearAct';
-export const ACTIVATIONS = ['linear', 'relu', 'gelu', 'gelu_tanh', 'silu'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
 
 export const TILE = 64;
 
@@ -179,20 +178,14 @@ export class LinearActProgram implements WebGPUProgram {
   }
 }
 
-export function parseActivation(v: unknown): Activation {
-  if (typeof v === 'string' && (ACTIVATIONS as readonly string[]).includes(v)) return v as Activation;
-  throw new WebGPUKernelInputError(`${LINEAR_ACT}: attr "activation" must be one of ${ACTIVATIONS.join(', ')} (got ${JSON.stringify(v)})`);
-}
-
 const linearActKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const gpu = asWebGPUBackend(backend, LINEAR_ACT);
   const named = inputs as Record<string, TensorInfo | undefined>;
-  const a = requireInput(LINEAR_ACT, named, 'a');
-  const b = requireInput(LINEAR_ACT, named, 'b');
-  const bias = requireInput(LINEAR_ACT, named, 'bias');
-  for (const [n, t] of [['a', a], ['b', b], ['bias', bias]] as const) requireFloat32(LINEAR_ACT, n, t);
+  const a = requireInput(named, 'a', LINEAR_ACT);
+  const b = requireInput(named, 'b', LINEAR_ACT);
+  const bias = requireInput(named, 'bias', LINEAR_ACT);
   const { m, k, n } = linearActDims(a, b, bias, LINEAR_ACT);
-  const activation = parseActivation((attrs as Record<string, unknown> | undefined)?.activation);
+  const activation = parseActivation((attrs as Record<string, unknown> | undefined)?.activation, LINEAR_ACT);
   return gpu.runWebGPUProgram(new LinearActProgram(m, k, n, activation), [a, b, bias], 'float32');
 };
 

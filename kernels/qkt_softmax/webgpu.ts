@@ -19,11 +19,11 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  asWebGPUBackend, PLAIN_MAIN, requireDispatchFits, requireFloat32, requireInput, type ProgramUniform, type WebGPUProgram,
+  asWebGPUBackend, PLAIN_MAIN, requireDispatchFits, type ProgramUniform, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
-import { attentionDims, attentionScale } from '../common/shape_checks.ts';
+import { attentionDims, attentionScale, requireInput } from '../common/shape_checks.ts';
+import { QKT_SOFTMAX } from '../names.ts';
 
-export const QKT_SOFTMAX = 'FusebenchQKTSoftmax';
 /** Query rows per workgroup (16 invocation rows × 2). */
 export const QKT_ROWS = 32;
 /** Keys per tile (16 invocation columns × 4). */
@@ -219,9 +219,8 @@ export class QktSoftmaxProgram implements WebGPUProgram {
 const qktSoftmaxKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const gpu = asWebGPUBackend(backend, QKT_SOFTMAX);
   const named = inputs as Record<string, TensorInfo | undefined>;
-  const q = requireInput(QKT_SOFTMAX, named, 'q');
-  const k = requireInput(QKT_SOFTMAX, named, 'k');
-  for (const [n, t] of [['q', q], ['k', k]] as const) requireFloat32(QKT_SOFTMAX, n, t);
+  const q = requireInput(named, 'q', QKT_SOFTMAX);
+  const k = requireInput(named, 'k', QKT_SOFTMAX);
   const { bh, s: seq, d } = attentionDims({ q, k }, QKT_SOFTMAX);
   const scale = attentionScale((attrs as Record<string, unknown> | undefined)?.scale, d, QKT_SOFTMAX);
   const program = new QktSoftmaxProgram(bh, seq, d);

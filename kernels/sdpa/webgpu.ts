@@ -11,14 +11,13 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
-  asWebGPUBackend, requireDispatchFits, requireFloat32, requireInput, WebGPUKernelInputError, type ProgramUniform, type WebGPUProgram,
+  asWebGPUBackend, requireDispatchFits, WebGPUKernelInputError, type ProgramUniform, type WebGPUProgram,
 } from '../common/webgpu_program.ts';
-import { attentionDims, attentionScale } from '../common/shape_checks.ts';
+import { attentionDims, attentionScale, requireFloat32, requireInput } from '../common/shape_checks.ts';
+import { SDPA } from '../names.ts';
 import { SdpaRowProgram } from './webgpu_rows.ts';
 import { SdpaTiledProgram, sdpaTiling } from './webgpu_tiled.ts';
 import { SdpaBlockedProgram, sdpaBlocking } from './webgpu_blocked.ts';
-
-export const SDPA = 'FusebenchSDPA';
 
 /**
  * The tiled kernel is the default. FUSEBENCH_WEBGPU_SDPA=rows selects the row kernel everywhere (comparisons);
@@ -58,7 +57,7 @@ export function sdpaProgram(bh: number, seq: number, d: number, deviceBudgetByte
 
 /** Checks q, k, v and runs FusebenchSDPA's program on `gpu`. */
 export function runSdpa(gpu: WebGPUBackend, q: TensorInfo, k: TensorInfo, v: TensorInfo, attrs: Readonly<Record<string, unknown>> | undefined, choice: SdpaProgramChoice = defaultSdpaChoice()): TensorInfo {
-  for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) requireFloat32(SDPA, n, t);
+  for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) requireFloat32(t, n, SDPA);
   const { bh, s: seq, d } = attentionDims({ q, k, v }, SDPA);
   const scale = attentionScale(attrs?.scale, d, SDPA);
   const uniforms: ProgramUniform[] = [{ type: 'float32', data: [scale] }];
@@ -70,7 +69,7 @@ export function runSdpa(gpu: WebGPUBackend, q: TensorInfo, k: TensorInfo, v: Ten
 const sdpaKernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const gpu = asWebGPUBackend(backend, SDPA);
   const named = inputs as Record<string, TensorInfo | undefined>;
-  return runSdpa(gpu, requireInput(SDPA, named, 'q'), requireInput(SDPA, named, 'k'), requireInput(SDPA, named, 'v'), attrs as Record<string, unknown> | undefined);
+  return runSdpa(gpu, requireInput(named, 'q', SDPA), requireInput(named, 'k', SDPA), requireInput(named, 'v', SDPA), attrs as Record<string, unknown> | undefined);
 };
 
 export const sdpaConfig: KernelConfig = { kernelName: SDPA, backendName: 'webgpu', kernelFunc: sdpaKernelFunc };

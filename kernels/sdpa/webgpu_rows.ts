@@ -12,8 +12,8 @@
  * kernels took 0.52 ms.
  */
 import { PLAIN_MAIN, WebGPUKernelInputError, type WebGPUProgram } from '../common/webgpu_program.ts';
+import { SDPA } from '../names.ts';
 
-const SDPA = 'FusebenchSDPA';
 export const QUERIES_PER_WORKGROUP = 32;
 /** Floats of K and V tiles that fit the WebGPU core limit of 16 KiB of workgroup memory. */
 const TILE_FLOATS = 4096;

@@ -1,10 +1,11 @@
 /**
  * Ternary ops: real tfjs ops that dispatch through `engine().runKernel` to the kernel registered for the
- * active backend (kernels/ternary/register_<backend>.ts). A backend without them fails with tfjs's own
+ * active backend (kernels/register_<backend>.ts). A backend without them fails with tfjs's own
  * "kernel not registered" error; nothing falls back.
  */
 import { cast, engine, matMul, sign, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { COPY_KERNEL_NAME, type BinaryOp } from './spec.ts';
+import type { BinaryOp } from './spec.ts';
+import { FUSEBENCH_COPY, TERNARY_BINARY, TERNARY_FUSED3, TERNARY_NOT_BINARY, TERNARY_UNARY } from '../names.ts';
 
 export interface TernaryOpOptions {
   /** Check inputs for values outside {−1, 0, 1}; default: the global setting (see validate.ts). */
@@ -15,11 +16,11 @@ const extra = (opts?: TernaryOpOptions): { validate?: boolean } => (opts?.valida
 
 /** tnot(x) = −x. */
 export function tnot(x: Tensor, opts?: TernaryOpOptions): Tensor {
-  return engine().runKernel('TernaryUnary', { x }, { op: 'tnot', ...extra(opts) }) as Tensor;
+  return engine().runKernel(TERNARY_UNARY, { x }, { op: 'tnot', ...extra(opts) }) as Tensor;
 }
 
 export function ternaryBinary(op: BinaryOp, a: Tensor, b: Tensor, opts?: TernaryOpOptions): Tensor {
-  return engine().runKernel('TernaryBinary', { a, b }, { op, ...extra(opts) }) as Tensor;
+  return engine().runKernel(TERNARY_BINARY, { a, b }, { op, ...extra(opts) }) as Tensor;
 }
 
 /** tadd(a, b) = clamp(a + b, −1, 1). */
@@ -31,12 +32,12 @@ export const tmax = (a: Tensor, b: Tensor, opts?: TernaryOpOptions): Tensor => t
 
 /** tnot(op(a, b)) in one pass; Phase 4.1 is op = 'tadd'. */
 export function tnotBinary(op: BinaryOp, a: Tensor, b: Tensor, opts?: TernaryOpOptions): Tensor {
-  return engine().runKernel('TernaryNotBinary', { a, b }, { op, ...extra(opts) }) as Tensor;
+  return engine().runKernel(TERNARY_NOT_BINARY, { a, b }, { op, ...extra(opts) }) as Tensor;
 }
 
 /** outer(inner(a, b), c) in one pass: the Phase 4.2 binary→binary family. */
 export function ternaryFused3(inner: BinaryOp, outer: BinaryOp, a: Tensor, b: Tensor, c: Tensor, opts?: TernaryOpOptions): Tensor {
-  return engine().runKernel('TernaryFused3', { a, b, c }, { inner, outer, ...extra(opts) }) as Tensor;
+  return engine().runKernel(TERNARY_FUSED3, { a, b, c }, { inner, outer, ...extra(opts) }) as Tensor;
 }
 
 /**
@@ -44,7 +45,7 @@ export function ternaryFused3(inner: BinaryOp, outer: BinaryOp, a: Tensor, b: Te
  * Identity kernel shares the buffer and copies nothing.
  */
 export function fusebenchCopy(x: Tensor): Tensor {
-  return engine().runKernel(COPY_KERNEL_NAME, { x }, {}) as Tensor;
+  return engine().runKernel(FUSEBENCH_COPY, { x }, {}) as Tensor;
 }
 
 /**

@@ -16,6 +16,7 @@
  * Every ternary kernel also takes an optional boolean attr `validate`: when true (or absent and validation is
  * on, see validate.ts) inputs outside {−1, 0, 1} throw TernaryValueError. All inputs must be int32, same shape.
  */
+import { TERNARY_BINARY, TERNARY_FUSED3, TERNARY_NOT_BINARY, TERNARY_UNARY } from '../names.ts';
 
 export type UnaryOp = 'tnot';
 export type BinaryOp = 'tadd' | 'tmul' | 'tmin' | 'tmax';
@@ -63,9 +64,8 @@ export const BINARY_TABLE: Readonly<Record<BinaryOp, BinaryOpSpec>> = {
   tmax: { formula: 'max(a, b)', apply: (a, b) => max(a, b) },
 };
 
-export type TernaryKernelName = 'TernaryUnary' | 'TernaryBinary' | 'TernaryNotBinary' | 'TernaryFused3';
-export const TERNARY_KERNEL_NAMES: readonly TernaryKernelName[] = ['TernaryUnary', 'TernaryBinary', 'TernaryNotBinary', 'TernaryFused3'];
-export const COPY_KERNEL_NAME = 'FusebenchCopy';
+export type TernaryKernelName = typeof TERNARY_UNARY | typeof TERNARY_BINARY | typeof TERNARY_NOT_BINARY | typeof TERNARY_FUSED3;
+export const TERNARY_KERNEL_NAMES: readonly TernaryKernelName[] = [TERNARY_UNARY, TERNARY_BINARY, TERNARY_NOT_BINARY, TERNARY_FUSED3];
 
 /** Input names of each kernel, in the order of `Expr` input indices. */
 export const KERNEL_INPUTS: Readonly<Record<TernaryKernelName, readonly string[]>> = {
@@ -77,9 +77,9 @@ export const KERNEL_INPUTS: Readonly<Record<TernaryKernelName, readonly string[]
 
 /** The attrs that pick one variant of a kernel (never `validate`). */
 export type VariantAttrs =
-  | { readonly kernel: 'TernaryUnary'; readonly op: UnaryOp }
-  | { readonly kernel: 'TernaryBinary' | 'TernaryNotBinary'; readonly op: BinaryOp }
-  | { readonly kernel: 'TernaryFused3'; readonly inner: BinaryOp; readonly outer: BinaryOp };
+  | { readonly kernel: typeof TERNARY_UNARY; readonly op: UnaryOp }
+  | { readonly kernel: typeof TERNARY_BINARY | typeof TERNARY_NOT_BINARY; readonly op: BinaryOp }
+  | { readonly kernel: typeof TERNARY_FUSED3; readonly inner: BinaryOp; readonly outer: BinaryOp };
 
 /** One generated kernel variant: a stable name, its inputs and its expression. */
 export interface KernelVariant {
@@ -114,12 +114,12 @@ function pickUnary(kernel: string, attr: string, v: unknown): UnaryOp {
 export function variantAttrs(kernel: TernaryKernelName, attrs: Readonly<Record<string, unknown>> | undefined): VariantAttrs {
   const a = attrs ?? {};
   switch (kernel) {
-    case 'TernaryUnary':
+    case TERNARY_UNARY:
       return { kernel, op: pickUnary(kernel, 'op', a.op) };
-    case 'TernaryBinary':
-    case 'TernaryNotBinary':
+    case TERNARY_BINARY:
+    case TERNARY_NOT_BINARY:
       return { kernel, op: pickBinary(kernel, 'op', a.op) };
-    case 'TernaryFused3':
+    case TERNARY_FUSED3:
       return { kernel, inner: pickBinary(kernel, 'inner', a.inner), outer: pickBinary(kernel, 'outer', a.outer) };
   }
 }
@@ -128,17 +128,17 @@ export function variantAttrs(kernel: TernaryKernelName, attrs: Readonly<Record<s
 export function variantOf(v: VariantAttrs): KernelVariant {
   const [x, a, b, c] = [input(0), input(0), input(1), input(2)];
   switch (v.kernel) {
-    case 'TernaryUnary':
+    case TERNARY_UNARY:
       return { id: `TernaryUnary_${v.op}`, kernel: v.kernel, inputs: KERNEL_INPUTS[v.kernel], expr: UNARY_TABLE[v.op].apply(x), formula: UNARY_TABLE[v.op].formula, attrsText: `op=${v.op}` };
-    case 'TernaryBinary':
+    case TERNARY_BINARY:
       return { id: `TernaryBinary_${v.op}`, kernel: v.kernel, inputs: KERNEL_INPUTS[v.kernel], expr: BINARY_TABLE[v.op].apply(a, b), formula: BINARY_TABLE[v.op].formula, attrsText: `op=${v.op}` };
-    case 'TernaryNotBinary':
+    case TERNARY_NOT_BINARY:
       return {
         id: `TernaryNotBinary_${v.op}`, kernel: v.kernel, inputs: KERNEL_INPUTS[v.kernel], attrsText: `op=${v.op}`,
         expr: UNARY_TABLE.tnot.apply(BINARY_TABLE[v.op].apply(a, b)),
         formula: `tnot(${v.op}(a, b)) = −(${BINARY_TABLE[v.op].formula})`,
       };
-    case 'TernaryFused3':
+    case TERNARY_FUSED3:
       return {
         id: `TernaryFused3_${v.inner}_${v.outer}`, kernel: v.kernel, inputs: KERNEL_INPUTS[v.kernel], attrsText: `inner=${v.inner}, outer=${v.outer}`,
         expr: BINARY_TABLE[v.outer].apply(BINARY_TABLE[v.inner].apply(a, b), c),
@@ -149,10 +149,10 @@ export function variantOf(v: VariantAttrs): KernelVariant {
 
 /** Every variant a backend must provide: 1 unary + 4 binary + 4 not∘binary + 16 binary→binary. */
 export function allVariants(): KernelVariant[] {
-  const out: KernelVariant[] = UNARY_OPS.map((op) => variantOf({ kernel: 'TernaryUnary', op }));
-  for (const op of BINARY_OPS) out.push(variantOf({ kernel: 'TernaryBinary', op }));
-  for (const op of BINARY_OPS) out.push(variantOf({ kernel: 'TernaryNotBinary', op }));
-  for (const [inner, outer] of PHASE_42_COMPOSITIONS) out.push(variantOf({ kernel: 'TernaryFused3', inner, outer }));
+  const out: KernelVariant[] = UNARY_OPS.map((op) => variantOf({ kernel: TERNARY_UNARY, op }));
+  for (const op of BINARY_OPS) out.push(variantOf({ kernel: TERNARY_BINARY, op }));
+  for (const op of BINARY_OPS) out.push(variantOf({ kernel: TERNARY_NOT_BINARY, op }));
+  for (const [inner, outer] of PHASE_42_COMPOSITIONS) out.push(variantOf({ kernel: TERNARY_FUSED3, inner, outer }));
   return out;
 }
 
@@ -213,15 +213,19 @@ export function evalExpr(e: Expr, inputs: readonly number[]): number {
   });
 }
 
-const variantCache = new Map<string, KernelVariant>();
+/** Variants by kernel, then by the attrs that pick them (op, inner, outer): nested maps, no key string per call. */
+const variantCache = new Map<TernaryKernelName, Map<unknown, Map<unknown, Map<unknown, KernelVariant>>>>();
 
 /** `variantOf(variantAttrs(kernel, attrs))`, memoised: kernels call this on every launch. */
 export function variantFor(kernel: TernaryKernelName, attrs: Readonly<Record<string, unknown>> | undefined): KernelVariant {
-  const key = `${kernel}|${String(attrs?.op)}|${String(attrs?.inner)}|${String(attrs?.outer)}`;
-  let v = variantCache.get(key);
-  if (!v) {
-    v = variantOf(variantAttrs(kernel, attrs));
-    variantCache.set(key, v);
-  }
+  const op = attrs?.op, inner = attrs?.inner, outer = attrs?.outer;
+  let byOp = variantCache.get(kernel);
+  if (!byOp) variantCache.set(kernel, (byOp = new Map()));
+  let byInner = byOp.get(op);
+  if (!byInner) byOp.set(op, (byInner = new Map()));
+  let byOuter = byInner.get(inner);
+  if (!byOuter) byInner.set(inner, (byOuter = new Map()));
+  let v = byOuter.get(outer);
+  if (!v) byOuter.set(outer, (v = variantOf(variantAttrs(kernel, attrs))));
   return v;
 }

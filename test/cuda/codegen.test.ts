@@ -11,6 +11,16 @@ import { promisify } from 'node:util';
 import { generatedSourceCatalog } from '../../backends/cuda/codegen/catalog.ts';
 import { elementwiseSource, FLOAT_OPS } from '../../backends/cuda/codegen/elementwise.ts';
 import { sdpaCudaCatalog } from '../../kernels/sdpa/cuda_source.ts';
+import { layerNormCudaCatalog } from '../../kernels/layer_norm/cuda.ts';
+import { ADD_RELU_OP } from '../../kernels/add_relu/cuda.ts';
+import { EPILOGUE_PASS } from '../../kernels/linear_act/cuda.ts';
+
+/** The fused kernels' own sources (kernels/<k>/cuda.ts), beside the backend's catalog. */
+function fusedKernelSources(): { source: string; entry: string }[] {
+  const ew = (name: string, op: (typeof EPILOGUE_PASS)['gelu']) =>
+    elementwiseSource({ name, op, inDtypes: new Array(op.arity).fill('float32'), outDtype: 'float32', modes: new Array(op.arity).fill('flat'), rank: 0, wide: false, vec4: true });
+  return [...sdpaCudaCatalog(), ...layerNormCudaCatalog(), ew('addRelu', ADD_RELU_OP), ew('gelu', EPILOGUE_PASS.gelu), ew('silu', EPILOGUE_PASS.silu)];
+}
 
 function hasNvcc(): boolean {
   try {
@@ -33,15 +43,15 @@ describe('cuda codegen', () => {
     expect(() => elementwiseSource({ name: 'Add', op: FLOAT_OPS.Add!, inDtypes: ['float32', 'float32'], outDtype: 'float32', modes: ['flat', 'strided'], rank: 2, wide: false, vec4: true })).toThrow(/vec4/);
   });
 
-  it('names each FusebenchSDPA variant uniquely', () => {
-    const entries = sdpaCudaCatalog().map((e) => e.entry);
+  it('names each fused kernel variant uniquely', () => {
+    const entries = fusedKernelSources().map((e) => e.entry);
     expect(new Set(entries).size).toBe(entries.length);
   });
 
   it.skipIf(!hasNvcc())('compiles every generated source (the backend\'s and the fused kernels\') to PTX for sm_90 with nvcc', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fusebench-cuda-'));
     try {
-      const catalog = [...generatedSourceCatalog(), ...sdpaCudaCatalog()];
+      const catalog = [...generatedSourceCatalog(), ...fusedKernelSources()];
       const failures: string[] = [];
       // Each source in its own namespace (extern "C" names stay global), two files compiled in parallel:
       // nvcc's start-up, not the kernels, dominates the time of one file per source.

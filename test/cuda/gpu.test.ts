@@ -136,6 +136,9 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     await compare([randf([2, 8, 8, 6]), randf([3, 3, 6, 4]), randf([4])], (x, f, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }), tol);
     await compare([randf([2, 9, 9, 5]), randf([3, 3, 5, 2])], (x, f) => tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), tol);
     await compare([randf([1, 8, 8, 4]), randf([3, 3, 4, 1]), randf([4])], (x, f, b) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu6' }), tol);
+    // Four channels per thread (C % 4 = 0, multiplier 1) and the scalar kernel (C = 6), with bias and ReLU in the store.
+    await compare([randf([2, 9, 7, 12]), randf([3, 3, 12, 1]), randf([12])], (x, f, b) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }), tol);
+    await compare([randf([1, 10, 9, 6]), randf([3, 3, 6, 1]), randf([6])], (x, f, b) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias: b, activation: 'relu' }), tol);
     await compare([randf([2, 4, 4, 6]), randf([6]), randf([6]), randf([6]), randf([6])], (x, m, v, o, s) => tf.batchNorm(x, m, tf.add(tf.abs(v), 0.1), o, s, 1e-3), tol);
   });
 
@@ -157,6 +160,14 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
       for (const outer of ['tadd', 'tmul', 'tmin', 'tmax']) await compare([trits(), trits(), trits()], (a, b, c) => runKernelOp('TernaryFused3', { a, b, c }, { inner: op, outer, validate: false }));
     }
     await compare([trits()], (x) => runKernelOp('TernaryUnary', { x }, { op: 'tnot' }));
+  }, 300_000);
+
+  it('FusebenchLayerNorm on every kernel shape (warp, block, loop; float4 and scalar) at odd sizes', async () => {
+    const { runKernelOp } = await import('./kernel-call.ts');
+    const tol = { atol: 1e-4, rtol: 1e-4 };
+    for (const [rows, d] of [[3, 1], [6, 77], [9, 768], [5, 1000], [2, 1537], [3, 1540], [2, 8192], [2, 40001]]) {
+      await compare([randf([rows!, d!], 3), randf([d!]), randf([d!])], (x, gamma, beta) => runKernelOp('FusebenchLayerNorm', { x, gamma, beta }, { epsilon: 1e-5 }), tol);
+    }
   }, 300_000);
 
   it('FusebenchSDPA on every path at odd sizes (partial tiles, one key, head dims 7, 33, 100, 128, 160)', async () => {

@@ -1,6 +1,6 @@
 /** The pure-JS building blocks: activations and row softmax. */
 import { describe, expect, it } from 'vitest';
-import { activate, ACT_RELU, activationCode, erfApprox } from '../../kernels/common/activation.ts';
+import { activate, ACT_RELU, activationCode, erfApprox, parseActivation } from '../../kernels/common/activation.ts';
 import { softmaxRowsInPlace } from '../../kernels/common/softmax_rows.ts';
 import * as ref from '../../harness/core/reference.ts';
 import { seededRandom } from '../../harness/core/stats.ts';
@@ -23,6 +23,12 @@ describe('activations', () => {
 
   it('names a bad activation', () => {
     expect(() => activationCode('swish', 'K')).toThrow(/K: attr "activation" must be/);
+  });
+
+  it('FusebenchLinearAct accepts the contract activations (absent is linear, gelu_tanh included) on every backend, and names a bad one', () => {
+    expect(parseActivation(undefined, 'K')).toBe('linear');
+    expect(parseActivation('gelu_tanh', 'K')).toBe('gelu_tanh');
+    expect(() => parseActivation('tanh', 'K')).toThrow(/K: attr "activation" must be one of linear, relu, gelu, gelu_tanh, silu \(got "tanh"\)/);
   });
 });
 

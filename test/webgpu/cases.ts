@@ -159,7 +159,8 @@ function linearCases(): KernelCase[] {
 }
 
 function layerNormCases(): KernelCase[] {
-  const shapes: Array<[number[], boolean, boolean]> = [[[4, 128, 768], false, true], [[8, 768], true, false], [[3, 50], true, false], [[2, 5000], true, false], [[70000, 8], false, false]];
+  // vec4 cached (768, 5000), f32 cached (50), f32 re-read (4099), vec4 re-read (16388), many short rows (70000×8).
+  const shapes: Array<[number[], boolean, boolean]> = [[[4, 128, 768], false, true], [[8, 768], true, false], [[3, 50], true, false], [[2, 5000], true, false], [[2, 4099], true, false], [[2, 16388], true, false], [[70000, 8], false, false]];
   return shapes.map(([shape, small, timed]) => {
     const d = shape[shape.length - 1]!;
     return {

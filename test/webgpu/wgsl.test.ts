@@ -7,7 +7,8 @@ import { allVariants, BINARY_OPS, PHASE_42_COMPOSITIONS, variantOf, type KernelV
 import { REF_BINARY, refTnot } from '../../kernels/ternary/reference.ts';
 import { bindingName, ternaryBody, ternaryWgsl } from '../../kernels/ternary/webgpu/codegen.ts';
 import { TernaryProgram } from '../../kernels/ternary/webgpu/kernels.ts';
-import { ACTIVATIONS, ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/linear_act/webgpu.ts';
+import { ACTIVATION_WGSL, ERFC_WGSL, LinearActProgram, linearActWgsl } from '../../kernels/linear_act/webgpu.ts';
+import { ACTIVATIONS } from '../../kernels/common/activation.ts';
 import { layerNormShape, layerNormWgsl } from '../../kernels/layer_norm/webgpu.ts';
 import { defaultSdpaChoice, sdpaProgram } from '../../kernels/sdpa/webgpu.ts';
 import { SdpaRowProgram, sdpaRowShape, sdpaRowWgsl } from '../../kernels/sdpa/webgpu_rows.ts';
@@ -162,20 +163,22 @@ describe('linear-activation WGSL', () => {
 });
 
 describe('LayerNorm and SDPA WGSL', () => {
-  it('sizes the LayerNorm workgroup to the row and caches up to 16 elements per invocation', () => {
-    expect(layerNormShape(4)).toEqual({ workgroup: 32, perInvocation: 1 });
-    expect(layerNormShape(50)).toEqual({ workgroup: 64, perInvocation: 1 });
-    expect(layerNormShape(768)).toEqual({ workgroup: 256, perInvocation: 3 });
-    expect(layerNormShape(4096)).toEqual({ workgroup: 256, perInvocation: 16 });
-    expect(layerNormShape(5000)).toEqual({ workgroup: 256, perInvocation: 0 });
-    for (const d of [4, 768, 5000]) {
+  it('sizes the LayerNorm workgroup to the row (about 4 vec4 per invocation when D % 4 = 0) and caches up to 16 values per invocation', () => {
+    expect(layerNormShape(4)).toEqual({ workgroup: 32, perInvocation: 1, components: 4 });
+    expect(layerNormShape(50)).toEqual({ workgroup: 64, perInvocation: 1, components: 1 });
+    expect(layerNormShape(768)).toEqual({ workgroup: 64, perInvocation: 3, components: 4 });
+    expect(layerNormShape(4096)).toEqual({ workgroup: 256, perInvocation: 4, components: 4 });
+    expect(layerNormShape(4099)).toEqual({ workgroup: 256, perInvocation: 0, components: 1 });
+    expect(layerNormShape(16384)).toEqual({ workgroup: 256, perInvocation: 16, components: 4 });
+    expect(layerNormShape(16388)).toEqual({ workgroup: 256, perInvocation: 0, components: 4 });
+    for (const d of [4, 50, 768, 4099, 16388]) {
       const code = layerNormWgsl(layerNormShape(d));
       expect(code).not.toMatch(LEFTOVERS);
       expect(code).toContain('inverseSqrt(variance + uniforms.epsilon)');
       // two-pass variance: Σ(x − mean)², never E[x²] − mean²
-      expect(code).toMatch(/let d = (xs\[p\]|X\[base \+ i\]) - mean; sq \+= d \* d;/);
+      expect(code).toMatch(/let d = (xs\[p\]|X\[base \+ i\]) - (mean|vec4<f32>\(mean\)); sq \+= (d \* d|dot\(d, d\));/);
     }
-    expect(layerNormWgsl(layerNormShape(5000))).not.toContain('var xs');
+    expect(layerNormWgsl(layerNormShape(4099))).not.toContain('var xs');
   });
 
   it('tiles the SDPA row kernel\'s keys to fit 16 KiB and rejects a head dimension that cannot fit', () => {
@@ -289,7 +292,7 @@ describe('WGSL loop-local variables (Dawn on Vulkan zeroes them once, not per it
     const sources: Array<[string, string]> = [
       ...allVariants().map((v) => [v.id, ternaryWgsl(v, 4)] as [string, string]),
       ...ACTIVATIONS.map((a) => [`linear ${a}`, linearActWgsl({ activation: a, vec4A: true, vec4B: true })] as [string, string]),
-      ...[4, 768, 5000].map((d) => [`layerNorm ${d}`, layerNormWgsl(layerNormShape(d))] as [string, string]),
+      ...[4, 50, 768, 4099, 16388].map((d) => [`layerNorm ${d}`, layerNormWgsl(layerNormShape(d))] as [string, string]),
       ...[33, 64, 600].map((d) => [`sdpa rows ${d}`, sdpaRowWgsl(sdpaRowShape(d))] as [string, string]),
       ...[[33, 16384], [64, 32768], [128, 32768], [236, 32768]].map(([d, b]) => [`sdpa tiled ${d}`, sdpaTiledWgsl(sdpaTiling(d!, b!)!)] as [string, string]),
       ...[true, false].map((v) => [`qktSoftmax vec4=${v}`, qktSoftmaxWgsl({ vec4In: v, vec4Out: v })] as [string, string]),

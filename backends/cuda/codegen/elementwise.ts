@@ -19,7 +19,7 @@ export interface ElementwiseOp {
 
 const f = (expr: string, arity: 1 | 2 | 3 = 1): ElementwiseOp => ({ expr, arity });
 
-/** Float32 ops, by tfjs kernel name (and fusebench's own names in lower case). */
+/** Float32 ops, by tfjs kernel name. Fused kernels (kernels/) bring their own ElementwiseOp. */
 export const FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Identity: f('a'),
   Relu: f('fb_relu(a)'),
@@ -41,8 +41,6 @@ export const FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Elu: f('(a >= 0.f ? a : expf(a) - 1.f)'),
   LeakyRelu: f('(a < 0.f ? p0 * a : a)'),
   ClipByValue: f('(a < p0 ? p0 : (a > p1 ? p1 : a))'),
-  gelu: f('fb_gelu(a)'),
-  silu: f('fb_silu(a)'),
   Add: f('(a + b)', 2),
   Sub: f('(a - b)', 2),
   Mul: f('(a * b)', 2),
@@ -52,12 +50,11 @@ export const FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   SquaredDifference: f('((a - b) * (a - b))', 2),
   Pow: f('powf(a, b)', 2),
   Prelu: f('(a < 0.f ? b * a : a)', 2),
-  addRelu: f('fb_relu(a + b)', 2),
 };
 
 /**
- * Int32 ops computed exactly on integers, including the ternary (trit) family of the kernel contract. Other
- * float ops on int32 inputs go through `intViaFloat` (tfjs-backend-cpu computes them in doubles and stores int32).
+ * Int32 ops computed exactly on integers. Other float ops on int32 inputs go through `intViaFloat`
+ * (tfjs-backend-cpu computes them in doubles and stores int32).
  */
 export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Identity: f('a'),
@@ -76,24 +73,7 @@ export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Maximum: f('fb_max(a, b)', 2),
   SquaredDifference: f('((a - b) * (a - b))', 2),
   Pow: f('fb_ipow(a, b)', 2),
-  tnot: f('(-a)'),
-  tadd: f('fb_tadd(a, b)', 2),
-  tmul: f('fb_tmul(a, b)', 2),
-  tmin: f('fb_tmin(a, b)', 2),
-  tmax: f('fb_tmax(a, b)', 2),
 };
-
-export const TERNARY_BINARY = ['tadd', 'tmul', 'tmin', 'tmax'] as const;
-export type TernaryBinaryOp = (typeof TERNARY_BINARY)[number];
-
-/** tnot(op(a, b)) in one pass. */
-export function ternaryNotBinary(op: TernaryBinaryOp): ElementwiseOp {
-  return { expr: `(-fb_${op}(a, b))`, arity: 2 };
-}
-/** outer(inner(a, b), c) in one pass. */
-export function ternaryFused3(inner: TernaryBinaryOp, outer: TernaryBinaryOp): ElementwiseOp {
-  return { expr: `fb_${outer}(fb_${inner}(a, b), c)`, arity: 3 };
-}
 
 /**
  * A float op applied to int32 inputs with an int32 result, as tfjs-backend-cpu does it: each input converted to

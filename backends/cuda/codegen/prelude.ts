@@ -12,9 +12,6 @@ __device__ __forceinline__ int fb_max(int a, int b) { return a > b ? a : b; }
 __device__ __forceinline__ float fb_relu(float a) { return a < 0.f ? 0.f : a; }
 __device__ __forceinline__ int fb_relu(int a) { return a < 0 ? 0 : a; }
 __device__ __forceinline__ float fb_sigmoid(float a) { return 1.f / (1.f + expf(-a)); }
-/* Exact GELU, the erf form: 0.5 x (1 + erf(x / sqrt 2)). */
-__device__ __forceinline__ float fb_gelu(float a) { return 0.5f * a * (1.f + erff(a * 0.70710678118654752f)); }
-__device__ __forceinline__ float fb_silu(float a) { return a / (1.f + expf(-a)); }
 /*
  * float -> int32 as JavaScript stores a number in an Int32Array (ToInt32), which is what tfjs-backend-cpu's int32
  * results are: truncation; NaN and ±Infinity give 0; larger values wrap modulo 2^32 (a C cast would saturate).
@@ -34,10 +31,6 @@ __device__ __forceinline__ int fb_ipow(int a, int b) {
   while (e) { if (e & 1u) r *= base; base *= base; e >>= 1; }
   return (int)r;
 }
-__device__ __forceinline__ int fb_tadd(int a, int b) { int s = a + b; return s > 1 ? 1 : (s < -1 ? -1 : s); }
-__device__ __forceinline__ int fb_tmul(int a, int b) { return a * b; }
-__device__ __forceinline__ int fb_tmin(int a, int b) { return a < b ? a : b; }
-__device__ __forceinline__ int fb_tmax(int a, int b) { return a > b ? a : b; }
 
 __device__ __forceinline__ float fb_warp_sum(float v) {
   for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);

@@ -1,7 +1,6 @@
 /**
- * Kernels over the rows of a [rows, cols] view: reductions (Sum, Max, Mean), Softmax on the last axis
- * and LayerNorm. One block per row, one launch per call; the row is re-read from L1/L2, never from a
- * materialised intermediate.
+ * Kernels over the rows of a [rows, cols] view: reductions (Sum, Max, Mean) and Softmax on the last axis.
+ * One launch per call; the row is re-read from L1/L2, never from a materialised intermediate.
  */
 import { PRELUDE } from './prelude.ts';
 import type { ElemDtype } from './elementwise.ts';
@@ -18,8 +17,17 @@ export function rowThreads(cols: number): number {
 /** Rows short enough to be reduced by one thread each (avoids a mostly idle block per row). */
 export const THREAD_PER_ROW_MAX_COLS = 32;
 
-/** out[r] = reduce(in[r*cols .. r*cols+cols)); params: out, in, rows, cols (both 64-bit). */
+const reduceSources = new Map<string, { source: string; entry: string }>();
+
+/** out[r] = reduce(in[r*cols .. r*cols+cols)); params: out, in, rows, cols (both 64-bit). Built once per signature. */
 export function reduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boolean): { source: string; entry: string } {
+  const key = `${op}|${dtype}|${threadPerRow}`;
+  let s = reduceSources.get(key);
+  if (!s) reduceSources.set(key, (s = buildReduceSource(op, dtype, threadPerRow)));
+  return s;
+}
+
+function buildReduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boolean): { source: string; entry: string } {
   const T = dtype === 'float32' ? 'float' : 'int';
   const init = op === 'max' ? (dtype === 'float32' ? '-__int_as_float(0x7f800000)' : '(-2147483647 - 1)') : '(T)0';
   const combine = op === 'max' ? 'fb_max(acc, v)' : 'acc + v';
@@ -130,31 +138,6 @@ extern "C" __global__ void ${entry}(float* out, const float* in, unsigned long l
   s = fb_block_sum(s, scratch);
   const float inv = 1.f / s;
   for (int c = threadIdx.x; c < cols; c += blockDim.x) y[c] = ${smem ? 'cache[c]' : 'expf(x[c] * scale - m)'} * inv;
-}
-`;
-  return { source, entry };
-}
-
-/**
- * LayerNorm over each row with biased variance, two-pass (mean, then squared deviations) for accuracy.
- * Params: out, x, gamma, beta, cols, epsilon.
- */
-export function layerNormSource(): { source: string; entry: string } {
-  const entry = 'fb_layernorm_rows';
-  const source = `${PRELUDE}
-extern "C" __global__ void ${entry}(float* __restrict__ out, const float* __restrict__ in, const float* __restrict__ gamma,
-                                    const float* __restrict__ beta, unsigned long long cols, float eps) {
-  __shared__ float scratch[32];
-  const float* x = in + (unsigned long long)blockIdx.x * cols;
-  float* y = out + (unsigned long long)blockIdx.x * cols;
-  float s = 0.f;
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) s += x[c];
-  const float mean = fb_block_sum(s, scratch) / (float)cols;
-  float q = 0.f;
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) { float d = x[c] - mean; q += d * d; }
-  const float var = fb_block_sum(q, scratch) / (float)cols;
-  const float inv = 1.f / sqrtf(var + eps);
-  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) y[c] = (x[c] - mean) * inv * gamma[c] + beta[c];
 }
 `;
   return { source, entry };

@@ -70,7 +70,8 @@ export interface ConvPlan {
 /** Workspace for one convolution call, from the device pool; released right after the (stream-ordered) launch. */
 export interface Workspace {
   acquire(bytes: number): DevicePtr;
-  release(ptr: DevicePtr): void;
+  /** `bytes`: what the block's acquire asked for. */
+  release(ptr: DevicePtr, bytes: number): void;
 }
 
 /** Algorithms FindEx may try at most, with this much workspace. */
@@ -175,7 +176,7 @@ export class Cudnn {
       try {
         this.call('cudnnFindConvolutionForwardAlgorithmEx', this.handle, p.x, xPtr, p.w, wPtr, p.conv, p.y, yPtr, requested, count, perf, ws, FIND_WORKSPACE_BYTES);
       } finally {
-        this.ws.release(ws);
+        this.ws.release(ws, FIND_WORKSPACE_BYTES);
       }
       let found = false;
       for (let i = 0; i < count[0] && !found; i++) {
@@ -206,7 +207,7 @@ export class Cudnn {
         this.call('cudnnConvolutionBiasActivationForward', this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, ws, p.workspaceBytes, this.zero, p.y, y, p.bias, bias, p.act, p.y, y);
       }
     } finally {
-      if (ws) this.ws.release(ws);
+      if (ws) this.ws.release(ws, p.workspaceBytes);
     }
   }
 

@@ -33,6 +33,8 @@ export class Driver {
   private readonly u64Out: [number | bigint] = [0];
   private readonly handleOut: [Handle] = [null];
   private readonly intOut: [number] = [0];
+  /** cuLaunchKernel in its own field: `f` holds ~35 functions, and a lookup in it costs on the hot path. */
+  private readonly launchKernel: Fn;
 
   constructor(private readonly lib: KoffiLib) {
     const decl = (proto: string): void => {
@@ -73,6 +75,7 @@ export class Driver {
     decl('int cuEventSynchronize(CUevent ev)');
     decl('int cuEventQuery(CUevent ev)');
     decl('int cuEventDestroy_v2(CUevent ev)');
+    this.launchKernel = this.f.cuLaunchKernel!;
     // cuEventElapsedTime_v2 exists from driver 12.8 on; the CUDA 13 header maps the name to it.
     try {
       decl('int cuEventElapsedTime_v2(_Out_ float *ms, CUevent start, CUevent end)');
@@ -196,7 +199,7 @@ export class Driver {
   }
   /** `fn` is a CUfunction's address and `params` the address of a native void*[] built by Launcher; `name` only serves the error message. */
   launch(fn: number, name: string, gx: number, gy: number, gz: number, bx: number, by: number, bz: number, smem: number, params: number): void {
-    const code = this.f.cuLaunchKernel!(fn, gx, gy, gz, bx, by, bz, smem, 0, params, 0) as number;
+    const code = this.launchKernel(fn, gx, gy, gz, bx, by, bz, smem, 0, params, 0) as number;
     if (code !== 0) this.check(`cuLaunchKernel(${name}, grid ${gx}x${gy}x${gz}, block ${bx}x${by}x${bz}, smem ${smem})`, code);
   }
   eventCreate(): Handle {

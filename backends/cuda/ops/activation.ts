@@ -7,7 +7,7 @@ import type { CudaBackend } from '../backend.ts';
 import { FLOAT_OPS } from '../codegen/elementwise.ts';
 import { runElementwise } from './elementwise.ts';
 
-export type TfjsActivation = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'sigmoid' | 'elu' | 'gelu' | 'silu';
+export type TfjsActivation = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'sigmoid' | 'elu';
 
 /** Whether `bias` can be the epilogue's per-column vector for an output whose last axis is `n`. */
 export function isColumnBias(bias: TensorInfo | undefined, n: number): boolean {
@@ -30,12 +30,6 @@ export function applyActivation(b: CudaBackend, x: TensorInfo, act: TfjsActivati
       break;
     case 'elu':
       out = runElementwise(b, { name: 'Elu', op: FLOAT_OPS.Elu!, inputs: [x], outDtype: 'float32' });
-      break;
-    case 'gelu':
-      out = runElementwise(b, { name: 'gelu', op: FLOAT_OPS.gelu!, inputs: [x], outDtype: 'float32' });
-      break;
-    case 'silu':
-      out = runElementwise(b, { name: 'silu', op: FLOAT_OPS.silu!, inputs: [x], outDtype: 'float32' });
       break;
     case 'leakyrelu':
       out = runElementwise(b, { name: 'LeakyRelu', op: FLOAT_OPS.LeakyRelu!, inputs: [x], outDtype: 'float32', params: [leakyAlpha ?? 0.2] });

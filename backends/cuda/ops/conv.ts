@@ -130,7 +130,7 @@ function conv2dNchw(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAt
   return out;
 }
 
-/** Times both paths on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */
+/** Times both paths' device time on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */
 function chooseConvPath(b: CudaBackend, info: backend_util.Conv2DInfo, bias: TensorInfo | undefined, viaCudnn: () => TensorInfo, viaIm2col: () => TensorInfo): ConvChoice {
   const why = cudnnIneligible(info, bias);
   if (why) return { path: 'im2col', reason: why };
@@ -138,7 +138,7 @@ function chooseConvPath(b: CudaBackend, info: backend_util.Conv2DInfo, bias: Ten
   const best = (f: () => TensorInfo): number => {
     b.disposeIntermediate(f());
     let ms = Infinity;
-    for (let i = 0; i < 3; i++) ms = Math.min(ms, b.rt.timeGpu(() => b.disposeIntermediate(f())));
+    for (let i = 0; i < 3; i++) ms = Math.min(ms, b.rt.timeDevice(() => b.disposeIntermediate(f())));
     return ms;
   };
   let cudnnMs: number;
@@ -223,9 +223,15 @@ export function runDepthwise(b: CudaBackend, x: TensorInfo, filter: TensorInfo, 
   const total = util.sizeFromShape(out.shape);
   const foldAct = biasInKernel || !bias;
   if (total > 0) {
-    const { source, entry } = depthwiseSource(foldAct ? inKernelAct : 0, biasInKernel);
-    b.rt.launcher.launch(b.rt.compiler.kernel(source, entry), [Math.min(Math.ceil(total / 256), 1 << 20)], [256], [
-      arg.ptr(b.ptr(out)), arg.ptr(b.ptr(x)), arg.ptr(b.ptr(filter)), arg.ptr(biasInKernel ? b.ptr(bias!) : 0), arg.u64(total), struct(params(info, filter.shape[3]!)),
+    const mult = filter.shape[3]!;
+    const ptrs = [b.ptr(out), b.ptr(x), b.ptr(filter), biasInKernel ? b.ptr(bias!) : 0];
+    // Four channels per thread (float4) where the layout allows; 32-bit indices where every index fits.
+    const vec4 = mult === 1 && info.outChannels % 4 === 0 && ptrs.every((p) => p % 16 === 0);
+    const work = vec4 ? total / 4 : total;
+    const wide = Math.max(total, util.sizeFromShape(x.shape)) > 2 ** 31 - 1;
+    const { source, entry } = depthwiseSource(foldAct ? inKernelAct : 0, biasInKernel, vec4, wide);
+    b.rt.launcher.launch(b.rt.compiler.kernel(source, entry), [Math.min(Math.ceil(work / 256), 1 << 20)], [256], [
+      arg.ptr(ptrs[0]!), arg.ptr(ptrs[1]!), arg.ptr(ptrs[2]!), arg.ptr(ptrs[3]!), arg.idx(work, wide), struct(params(info, mult)),
     ]);
   }
   if (bias && !biasInKernel) out = addBias(b, out, bias);

@@ -46,8 +46,13 @@ function broadcastShape(inputs: readonly TensorInfo[]): readonly number[] {
   return inputs.map((t) => t.shape).reduce((a, b) => backend_util.assertAndGetBroadcastShape(a, b));
 }
 
-/** Kernels per op expression, then per short signature key (dtypes, modes, rank, index width, vector width). */
-const kernelsByExpr = new Map<string, Map<string, Kernel>>();
+/**
+ * Kernels by op expression, then call name, then signature code (input dtypes and modes, output dtype, rank,
+ * index width, vector width packed in a small integer): no string is built per call.
+ */
+const kernelsByExpr = new Map<string, Map<string, Map<number, Kernel>>>();
+const MODES: readonly InputMode[] = ['flat', 'scalar', 'strided'];
+const OUT_CODE: Readonly<Record<string, number>> = { float32: 0, int32: 1, bool: 2 };
 
 export function runElementwise(backend: CudaBackend, call: ElementwiseCall): TensorInfo {
   const { inputs } = call;
@@ -56,16 +61,15 @@ export function runElementwise(backend: CudaBackend, call: ElementwiseCall): Ten
   const n = util.sizeFromShape(outShape as number[]);
   if (n === 0) return out;
   const k = inputs.length;
-  const modes: InputMode[] = new Array(k);
+  // Per input, 3 bits: the mode (0 flat, 1 scalar, 2 strided) and whether it is int32/bool on the device.
+  let code = 0;
   let strided = false;
-  let key = '';
   for (let i = 0; i < k; i++) {
     const t = inputs[i]!;
     const size = util.sizeFromShape(t.shape);
-    const m: InputMode = size === 1 ? 'scalar' : call.layout ? 'strided' : size === n && util.arraysEqual(t.shape, outShape as number[]) ? 'flat' : 'strided';
-    modes[i] = m;
-    if (m === 'strided') strided = true;
-    key += `${t.dtype === 'float32' ? 'f' : 'i'}${m[0]}`;
+    const m = size === 1 ? 1 : call.layout ? 2 : size === n && util.arraysEqual(t.shape, outShape as number[]) ? 0 : 2;
+    if (m === 2) strided = true;
+    code |= ((t.dtype === 'float32' ? 0 : 4) | m) << (3 * i);
   }
   if (strided && outShape.length > MAX_RANK) {
     throw new Error(`not implemented on cuda: ${call.name} ${call.layout ? 'with a strided layout' : 'with broadcasting'} at rank ${outShape.length} (max ${MAX_RANK})`);
@@ -73,16 +77,19 @@ export function runElementwise(backend: CudaBackend, call: ElementwiseCall): Ten
   const wide = n > NARROW_LIMIT;
   const vec4 = !strided && n % 4 === 0;
   const rank = strided ? outShape.length : 0;
-  key += `>${call.outDtype}|${call.name}|${rank}|${+wide}|${+vec4}`;
-  let byKey = kernelsByExpr.get(call.op.expr);
-  if (!byKey) kernelsByExpr.set(call.op.expr, (byKey = new Map()));
-  let kernel = byKey.get(key);
+  code |= ((OUT_CODE[call.outDtype] ?? 3) << 9) | (rank << 11) | (+wide << 14) | (+vec4 << 15);
+  let byName = kernelsByExpr.get(call.op.expr);
+  if (!byName) kernelsByExpr.set(call.op.expr, (byName = new Map()));
+  let byCode = byName.get(call.name);
+  if (!byCode) byName.set(call.name, (byCode = new Map()));
+  let kernel = byCode.get(code);
   if (!kernel) {
     const inDtypes = inputs.map((t) => deviceDtype(t.dtype, call.name));
     const outDtype = deviceDtype(call.outDtype, call.name);
+    const modes = inputs.map((_, i) => MODES[(code >> (3 * i)) & 3]!);
     const { source, entry } = elementwiseSource({ name: call.name, op: call.op, inDtypes, outDtype, modes, rank, wide, vec4 });
     kernel = backend.rt.compiler.kernel(source, entry);
-    byKey.set(key, kernel);
+    byCode.set(code, kernel);
   }
   // Argument slots, in the order of elementwiseSource's parameters, written without per-launch allocations.
   const L = backend.rt.launcher;
@@ -96,7 +103,7 @@ export function runElementwise(backend: CudaBackend, call: ElementwiseCall): Ten
   if (strided) {
     L.setDims(slot++, outShape, wide);
     for (let i = 0; i < k; i++) {
-      if (modes[i] !== 'strided') continue;
+      if (((code >> (3 * i)) & 3) !== 2) continue;
       L.setDims(slot++, call.layout ? call.layout.strides[i]! : broadcastStrides(inputs[i]!.shape, outShape), wide);
     }
   }

@@ -31,7 +31,11 @@ export function cacheKey(source: string, options: readonly string[], nvrtcVersio
 
 export class KernelCompiler {
   private readonly modules = new Map<string, Handle>();
-  private readonly kernels = new Map<string, Kernel>();
+  /**
+   * By entry name, then by source text: no key string is built per call, and a source the caller keeps (the
+   * generators memoise theirs) hashes once, since V8 caches a string's hash in the string.
+   */
+  private readonly kernels = new Map<string, Map<string, Kernel>>();
   readonly stats: CompileStats = { nvrtcCompiles: 0, diskHits: 0, memoryHits: 0, compileMs: 0 };
   readonly options: readonly string[];
   readonly dir: string;
@@ -49,8 +53,9 @@ export class KernelCompiler {
 
   /** The kernel `entry` of `source`, compiled at most once per process and once per machine. */
   kernel(source: string, entry: string, fileName = 'fusebench.cu'): Kernel {
-    const memoKey = `${entry}\0${source}`;
-    const hit = this.kernels.get(memoKey);
+    let bySource = this.kernels.get(entry);
+    if (!bySource) this.kernels.set(entry, (bySource = new Map()));
+    const hit = bySource.get(source);
     if (hit) {
       this.stats.memoryHits++;
       return hit;
@@ -63,7 +68,7 @@ export class KernelCompiler {
     }
     const fn = this.driver.getFunction(mod, entry);
     const k: Kernel = { fn, addr: this.driver.address(fn), name: entry };
-    this.kernels.set(memoKey, k);
+    bySource.set(source, k);
     return k;
   }
 

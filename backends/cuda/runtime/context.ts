@@ -80,7 +80,7 @@ export class CudaRuntime {
     this.workspace = ws.ptr;
     this.timerStart = driver.eventCreate();
     this.timerEnd = driver.eventCreate();
-    this.lt = new CublasLt(libs.cublasLt!.lib, this.workspace, LT_WORKSPACE_BYTES, (f) => this.timeGpu(f));
+    this.lt = new CublasLt(libs.cublasLt!.lib, this.workspace, LT_WORKSPACE_BYTES, (f) => this.timeDevice(f));
     this.compiler = new KernelCompiler(driver, nvrtc, nvrtcVersion, `sm_${major}${minor}`);
     this.launcher = new Launcher(driver);
     this.facts = {
@@ -138,6 +138,16 @@ export class CudaRuntime {
     this.driver.memsetD32(this.evictBuffer, ++this.evictStamp, this.evictionBytes / 4);
   }
 
+  /**
+   * Device milliseconds of what `f` launches, with the stream held until it is all queued (stream-hold.ts), so
+   * host time between launches is not in it: what autotuning must compare (cuBLASLt candidates, cuDNN vs
+   * im2col), since with plain events a small GEMM's figure is mostly cublasLtMatmul's host work. Falls back to
+   * plain events when the hold timed out (`f` blocked on the stream).
+   */
+  timeDevice(f: () => void): number {
+    return this.hold.time(f) ?? this.timeGpu(f);
+  }
+
   /** GPU milliseconds between CUDA events recorded before and after `f` on the default stream (waits for the end event). */
   timeGpu(f: () => void): number {
     this.driver.eventRecord(this.timerStart);
@@ -156,7 +166,7 @@ export class CudaRuntime {
       if (process.env.FUSEBENCH_CUDA_CONV === 'im2col') return null;
       try {
         const l = loadCudaLibrary('cudnn');
-        const lib = new Cudnn(l.lib, { acquire: (b) => this.pool.acquire(b), release: (p) => this.pool.release(p) });
+        const lib = new Cudnn(l.lib, { acquire: (b) => this.pool.acquire(b), release: (p, b) => this.pool.release(p, b) });
         this.cudnnState = { lib, status: `cuDNN ${lib.versionString()} (${l.path}, ${l.source})` };
       } catch (e) {
         this.cudnnState = { lib: null, status: `cuDNN unavailable: ${(e as Error).message.split('\n')[0]}` };

@@ -30,21 +30,37 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** One size class: its cached blocks and how many of its blocks are handed out. */
+interface SizeClass {
+  readonly free: number[];
+  live: number;
+}
+
 export class DevicePool {
-  private readonly free = new Map<number, number[]>();
-  private readonly live = new Map<number, number>();
+  /**
+   * By size class (a small integer: a fast Map key). No map by block address: an address is a heap number in
+   * V8, and a Map keyed by one cost ~0.2 µs per acquire + release, a tenth of a tfjs op's host time.
+   */
+  private readonly classes = new Map<number, SizeClass>();
   private inUse = 0;
   private cached = 0;
   private allocs = 0;
+  private liveBlocks = 0;
 
   constructor(private readonly raw: RawAllocator) {}
+
+  private classOf(size: number): SizeClass {
+    let c = this.classes.get(size);
+    if (!c) this.classes.set(size, (c = { free: [], live: 0 }));
+    return c;
+  }
 
   /** A block of at least `bytes`; 0 bytes gives the null pointer (empty tensors own nothing). */
   acquire(bytes: number): number {
     const size = sizeClass(bytes);
     if (size === 0) return 0;
-    const list = this.free.get(size);
-    let ptr = list?.pop();
+    const c = this.classOf(size);
+    let ptr = c.free.pop();
     if (ptr !== undefined) {
       this.cached -= size;
     } else {
@@ -56,31 +72,35 @@ export class DevicePool {
       }
       this.allocs++;
     }
-    this.live.set(ptr, size);
+    c.live++;
+    this.liveBlocks++;
     this.inUse += size;
     return ptr;
   }
 
-  release(ptr: number): void {
+  /** Returns a block; `bytes` is what its acquire asked for (the caller knows it; the pool keeps no map by address). */
+  release(ptr: number, bytes: number): void {
     if (ptr === 0) return;
-    const size = this.live.get(ptr);
-    if (size === undefined) throw new Error(`cuda pool: release of unknown block 0x${ptr.toString(16)}`);
-    this.live.delete(ptr);
+    const size = sizeClass(bytes);
+    const c = this.classes.get(size);
+    if (!c || c.live === 0) throw new Error(`cuda pool: release of unknown block 0x${ptr.toString(16)} (${bytes} bytes): no block of that size class is handed out`);
+    c.live--;
+    this.liveBlocks--;
     this.inUse -= size;
     this.cached += size;
-    let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
-    list.push(ptr);
+    c.free.push(ptr);
   }
 
   /** Returns every cached block to the device. */
   trim(): void {
-    for (const list of this.free.values()) for (const p of list) this.raw.free(p);
-    this.free.clear();
+    for (const c of this.classes.values()) {
+      for (const p of c.free) this.raw.free(p);
+      c.free.length = 0;
+    }
     this.cached = 0;
   }
 
   stats(): PoolStats {
-    return { inUseBytes: this.inUse, cachedBytes: this.cached, liveBlocks: this.live.size, deviceAllocs: this.allocs };
+    return { inUseBytes: this.inUse, cachedBytes: this.cached, liveBlocks: this.liveBlocks, deviceAllocs: this.allocs };
   }
 }

@@ -1,7 +1,8 @@
 /** The cpu (JavaScript) implementations of the ternary kernels and of the copy yardstick. */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { COPY_KERNEL_NAME, KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantFor, type TernaryKernelName } from '../spec.ts';
+import { KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantFor, type TernaryKernelName } from '../spec.ts';
+import { FUSEBENCH_COPY } from '../../names.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
 import { compileJs } from './codegen.ts';
 
@@ -36,11 +37,10 @@ const copyKernelFunc: KernelFunc = ({ inputs, backend }) => {
   return cpu.makeTensorInfo(x.shape, x.dtype, values.slice());
 };
 
-export function cpuKernelConfigs(): KernelConfig[] {
-  return [
-    ...TERNARY_KERNEL_NAMES.map((k) => ({
-      kernelName: k, backendName: 'cpu', kernelFunc: cpuKernelFunc(k),
-    })),
-    { kernelName: COPY_KERNEL_NAME, backendName: 'cpu', kernelFunc: copyKernelFunc },
-  ];
-}
+/** The family's four kernels and the copy yardstick on this backend (listed in kernels/register_<backend>.ts). */
+export const ternaryCpuConfigs: KernelConfig[] = [
+  ...TERNARY_KERNEL_NAMES.map((k) => ({
+    kernelName: k, backendName: 'cpu', kernelFunc: cpuKernelFunc(k),
+  })),
+  { kernelName: FUSEBENCH_COPY, backendName: 'cpu', kernelFunc: copyKernelFunc },
+];

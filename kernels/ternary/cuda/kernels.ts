@@ -7,7 +7,9 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../../../backends/cuda/backend.ts';
 import { runElementwise } from '../../../backends/cuda/ops/elementwise.ts';
-import { COPY_KERNEL_NAME, KERNEL_INPUTS, TERNARY_KERNEL_NAMES, printExpr, variantAttrs, variantOf, type ExprPrinter, type TernaryKernelName } from '../spec.ts';
+import { KERNEL_INPUTS, TERNARY_KERNEL_NAMES, printExpr, variantFor, type ExprPrinter, type KernelVariant, type TernaryKernelName } from '../spec.ts';
+import type { ElementwiseOp } from '../../../backends/cuda/codegen/elementwise.ts';
+import { FUSEBENCH_COPY } from '../../names.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
 
 const NAMES = ['a', 'b', 'c'];
@@ -23,18 +25,26 @@ export const cudaPrinter: ExprPrinter<string> = {
   neg: (x) => `(-${x})`,
 };
 
+/** Each variant's expression printed once (the variants are memoised, so they key a WeakMap). */
+const ops = new WeakMap<KernelVariant, ElementwiseOp>();
+function opOf(v: KernelVariant): ElementwiseOp {
+  let op = ops.get(v);
+  if (!op) ops.set(v, (op = { expr: printExpr(v.expr, cudaPrinter), arity: v.inputs.length as 1 | 2 | 3 }));
+  return op;
+}
+
 function kernelFunc(kernel: TernaryKernelName): KernelFunc {
   const names = KERNEL_INPUTS[kernel];
   return ({ inputs, backend, attrs }) => {
     const b = backend as CudaBackend;
     const infos = names.map((n) => (inputs as Record<string, TensorInfo | undefined>)[n]);
     checkInputs(kernel, names, infos);
-    const variant = variantOf(variantAttrs(kernel, attrs as Record<string, unknown>));
+    const variant = variantFor(kernel, attrs as Record<string, unknown>);
     const ts = infos as TensorInfo[];
     if (shouldValidate(attrs as Record<string, unknown>)) ts.forEach((t, i) => checkTrits(b.readSync(t.dataId) as Int32Array, kernel, names[i]!));
     return runElementwise(b, {
       name: variant.id,
-      op: { expr: printExpr(variant.expr, cudaPrinter), arity: ts.length as 1 | 2 | 3 },
+      op: opOf(variant),
       inputs: ts,
       outDtype: 'int32',
     });
@@ -50,9 +60,8 @@ const copy: KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
-export function cudaTernaryKernelConfigs(): KernelConfig[] {
-  return [
-    ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'cuda', kernelFunc: kernelFunc(k) })),
-    { kernelName: COPY_KERNEL_NAME, backendName: 'cuda', kernelFunc: copy },
-  ];
-}
+/** The family's four kernels and the copy yardstick on this backend (listed in kernels/register_<backend>.ts). */
+export const ternaryCudaConfigs: KernelConfig[] = [
+  ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'cuda', kernelFunc: kernelFunc(k) })),
+  { kernelName: FUSEBENCH_COPY, backendName: 'cuda', kernelFunc: copy },
+];

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { COPY_KERNEL_NAME, KERNEL_INPUTS, printExpr, TERNARY_KERNEL_NAMES, variantFor, type TernaryKernelName } from '../spec.ts';
+import { KERNEL_INPUTS, printExpr, TERNARY_KERNEL_NAMES, variantFor, type TernaryKernelName } from '../spec.ts';
+import { FUSEBENCH_COPY } from '../../names.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
 import { asTensor, attrs as tfAttrs, nodeBackendOf } from '../../common/tf_exec.ts';
 
@@ -34,7 +35,7 @@ export function tensorflowKernelFunc(kernel: TernaryKernelName): KernelFunc {
 }
 
 const copyKernelFunc = (({ inputs, backend }: { inputs: Record<string, TensorInfo>; backend: unknown }): TensorInfo => {
-  const node = nodeBackendOf(backend, COPY_KERNEL_NAME);
+  const node = nodeBackendOf(backend, FUSEBENCH_COPY);
   const x = inputs.x;
   return node.executeSingleOutput('DeepCopy', [tfAttrs(node.binding).type('T', x.dtype)], [x]);
 }) as unknown as KernelFunc;
@@ -42,6 +43,6 @@ const copyKernelFunc = (({ inputs, backend }: { inputs: Record<string, TensorInf
 export function tensorflowKernelConfigs(): KernelConfig[] {
   return [
     ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'tensorflow', kernelFunc: tensorflowKernelFunc(k) })),
-    { kernelName: COPY_KERNEL_NAME, backendName: 'tensorflow', kernelFunc: copyKernelFunc },
+    { kernelName: FUSEBENCH_COPY, backendName: 'tensorflow', kernelFunc: copyKernelFunc },
   ];
 }

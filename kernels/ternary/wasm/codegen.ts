@@ -4,7 +4,8 @@
  * printed as i32x4 instructions: a 4-lane loop, then the same expression one lane at a time for the n mod 4
  * tail (v128.load32_zero / v128.store32_lane), so the generator has a single printer.
  */
-import { COPY_KERNEL_NAME, allVariants, printExpr, type ExprPrinter, type KernelVariant } from '../spec.ts';
+import { allVariants, printExpr, type ExprPrinter, type KernelVariant } from '../spec.ts';
+import { FUSEBENCH_COPY, TERNARY_UNARY } from '../../names.ts';
 import { encodeModule, I32, i32Params, loopWhileBelow, memarg, memoryCopy, op, s32, simdOp, type WasmFunction } from '../../common/wasm_encoder.ts';
 
 /** Bytecode of one variant's expression; `load` is the instruction that reads one input at (ptr + i). */
@@ -71,12 +72,12 @@ export function variantFunction(v: KernelVariant, reverse = false): WasmFunction
 /** copy(src, out, n): memory.copy of n 4-byte values (the engine's native memmove, front to back). */
 export function copyFunction(): WasmFunction {
   const body = [op.localGet, 1, op.localGet, 0, op.localGet, 2, op.i32Const, 2, op.i32Shl, ...memoryCopy];
-  return { exportName: COPY_KERNEL_NAME, params: i32Params(3), locals: [], body };
+  return { exportName: FUSEBENCH_COPY, params: i32Params(3), locals: [], body };
 }
 
 /** The identity expression run through the variant loop from the end down: the copy used when memmove would alias. */
 export const COPY_VARIANT: KernelVariant = {
-  id: COPY_KERNEL_NAME, kernel: 'TernaryUnary', inputs: ['x'], expr: { kind: 'input', index: 0 }, formula: 'x', attrsText: 'copy',
+  id: FUSEBENCH_COPY, kernel: TERNARY_UNARY, inputs: ['x'], expr: { kind: 'input', index: 0 }, formula: 'x', attrsText: 'copy',
 };
 
 /** The whole module: every variant of the table plus the copy. */

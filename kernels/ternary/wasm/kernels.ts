@@ -3,7 +3,8 @@
  * tfjs-backend-wasm's own memory, so they read and write tensors in place on its heap like its C++ kernels.
  */
 import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { COPY_KERNEL_NAME, KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantFor, type TernaryKernelName } from '../spec.ts';
+import { KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantFor, type TernaryKernelName } from '../spec.ts';
+import { FUSEBENCH_COPY } from '../../names.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
 import { REVERSE_SUFFIX, ternaryWasmModuleBytes } from './codegen.ts';
 
@@ -51,7 +52,7 @@ function warmUp(backend: WasmBackendLike, fns: Record<string, WasmFn>): void {
       for (const [name, fn] of Object.entries(fns)) {
         const arity = fn.length;
         const ptrs = Array.from({ length: arity - 1 }, (_, i) => ptr + 4 * n * i);
-        if (name.startsWith(COPY_KERNEL_NAME)) fn(ptr, ptr + 4 * n, n);
+        if (name.startsWith(FUSEBENCH_COPY)) fn(ptr, ptr + 4 * n, n);
         else fn(...ptrs, n);
       }
     }
@@ -124,14 +125,13 @@ const copyKernelFunc: KernelFunc = ({ inputs, backend }) => {
   if (n > 0) {
     const [src, dst] = [offsetOf(wb, x), offsetOf(wb, out)];
     // memory.copy (the engine's memmove) front to back, unless that direction would alias: then the generated loop back to front.
-    fns[runBackwards([src], dst) ? `${COPY_KERNEL_NAME}${REVERSE_SUFFIX}` : COPY_KERNEL_NAME](src, dst, n);
+    fns[runBackwards([src], dst) ? `${FUSEBENCH_COPY}${REVERSE_SUFFIX}` : FUSEBENCH_COPY](src, dst, n);
   }
   return out;
 };
 
-export function wasmKernelConfigs(): KernelConfig[] {
-  return [
-    ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'wasm', kernelFunc: wasmKernelFunc(k) })),
-    { kernelName: COPY_KERNEL_NAME, backendName: 'wasm', kernelFunc: copyKernelFunc },
-  ];
-}
+/** The family's four kernels and the copy yardstick on this backend (listed in kernels/register_<backend>.ts). */
+export const ternaryWasmConfigs: KernelConfig[] = [
+  ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'wasm', kernelFunc: wasmKernelFunc(k) })),
+  { kernelName: FUSEBENCH_COPY, backendName: 'wasm', kernelFunc: copyKernelFunc },
+];

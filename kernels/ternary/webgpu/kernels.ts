@@ -8,7 +8,8 @@
  * dtype and shape are always checked.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { COPY_KERNEL_NAME, KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantAttrs, variantOf, type KernelVariant, type TernaryKernelName } from '../spec.ts';
+import { KERNEL_INPUTS, TERNARY_KERNEL_NAMES, variantAttrs, variantOf, type KernelVariant, type TernaryKernelName } from '../spec.ts';
+import { FUSEBENCH_COPY } from '../../names.ts';
 import { checkInputs, checkTrits, shouldValidate } from '../validate.ts';
 import { asWebGPUBackend, FLAT_MAIN, flatDispatch, sizeOf, type WebGPUProgram } from '../../common/webgpu_program.ts';
 import { bindingName, ternaryWgsl, type TernaryComponents } from './codegen.ts';
@@ -91,18 +92,17 @@ export function webgpuTernaryKernelFunc(kernel: TernaryKernelName): KernelFunc {
 }
 
 const copyKernelFunc: KernelFunc = ({ inputs, backend }) => {
-  const gpu = asWebGPUBackend(backend, COPY_KERNEL_NAME);
+  const gpu = asWebGPUBackend(backend, FUSEBENCH_COPY);
   const x = (inputs as Record<string, TensorInfo | undefined>).x;
-  if (!x) throw new Error(`${COPY_KERNEL_NAME}: input "x" is missing`);
-  if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`${COPY_KERNEL_NAME}: input "x" has dtype ${x.dtype}; float32 or int32 is required`);
+  if (!x) throw new Error(`${FUSEBENCH_COPY}: input "x" is missing`);
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`${FUSEBENCH_COPY}: input "x" has dtype ${x.dtype}; float32 or int32 is required`);
   const n = sizeOf(x.shape);
   const out = gpu.runWebGPUProgram(new CopyProgram(n), [flat(x, n)], x.dtype);
   return { dataId: out.dataId, shape: [...x.shape], dtype: x.dtype };
 };
 
-export function webgpuTernaryKernelConfigs(): KernelConfig[] {
-  return [
-    ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'webgpu', kernelFunc: webgpuTernaryKernelFunc(k) })),
-    { kernelName: COPY_KERNEL_NAME, backendName: 'webgpu', kernelFunc: copyKernelFunc },
-  ];
-}
+/** The family's four kernels and the copy yardstick on this backend (listed in kernels/register_<backend>.ts). */
+export const ternaryWebgpuConfigs: KernelConfig[] = [
+  ...TERNARY_KERNEL_NAMES.map((k) => ({ kernelName: k, backendName: 'webgpu', kernelFunc: webgpuTernaryKernelFunc(k) })),
+  { kernelName: FUSEBENCH_COPY, backendName: 'webgpu', kernelFunc: copyKernelFunc },
+];

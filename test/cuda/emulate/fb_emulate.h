@@ -84,6 +84,13 @@ inline float __shfl_xor_sync(unsigned, float v, int mask) {
   w.bar.arrive_and_wait();
   return r;
 }
+inline int __shfl_xor_sync(unsigned m, int v, int mask) {  // through the float slots, bit for bit
+  float f;
+  std::memcpy(&f, &v, 4);
+  f = __shfl_xor_sync(m, f, mask);
+  std::memcpy(&v, &f, 4);
+  return v;
+}
 
 /* Thread-block clusters: the rank, the barrier, and another block's shared memory at the same offset. */
 inline unsigned fb_cluster_rank() { return fb_emu::clusterRank; }
