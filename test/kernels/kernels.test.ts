@@ -201,7 +201,7 @@ describe('the fused-path table (kernels/ops.ts)', () => {
     expect(ops.fusedPathFor('matMulTransposeB', 'tensorflow')).toBe('tfjs fused kernel');
     const lines = ops.describeFusedPaths('matMulBiasRelu');
     expect(lines.map((l) => l.split(':')[0])).toEqual(['cpu', 'wasm', 'tensorflow', 'other backends (webgpu, cuda)']);
-    expect(lines[2]).toMatch(/^tensorflow: fusebench kernel, one TF op, _FusedMatMul \[BiasAdd, Relu\] \(needs list attrs.*else composed of TF ops BatchMatMulV2, Add, Relu$/);
+    expect(lines[2]).toMatch(/^tensorflow: fusebench kernel, one TF op, _MklNativeFusedMatMul \[BiasAdd, Relu\] \(needs list attrs.*else _FusedMatMul \[BiasAdd, Relu\].*else composed of TF ops BatchMatMulV2, Add, Relu$/);
     expect(ops.describeFusedPaths('matMulBiasGeluTanh')[2]).toMatch(/GeluApproximate/);
     expect(ops.describeFusedPaths('sdpa')[2]).toMatch(/^tensorflow: fusebench kernel, composed of TF ops Mul .*Softmax, BatchMatMulV2 \(TensorFlow has no fused attention op on CPU\)$/);
   });

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   for (auto& v : bias) v = uni();
   for (size_t i = 0; i < total; ++i) out[i] = std::numeric_limits<float>::quiet_NaN();
   const size_t work = vec4 ? total / 4 : total;
-  fb_emulate_launch(FB_ENTRY, dim3{static_cast<unsigned>((work + 255) / 256), 1, 1}, 256, 0, out.data(), static_cast<const float*>(x.data()),
+  fb_emulate_launch(FB_ENTRY, dim3{static_cast<unsigned>((work + 255) / 256), 1, 1}, 256, 0, 1u, out.data(), static_cast<const float*>(x.data()),
                     static_cast<const float*>(f.data()), static_cast<const float*>(hasBias ? bias.data() : nullptr), static_cast<U>(work), p);
   double maxAbs = 0;
   size_t bad = 0, guards = 0;

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   for (int c = 0; c < d; ++c) { g[off + c] = 1.f + 0.5f * uni(); b[off + c] = 0.1f * uni(); }
   for (size_t i = 0; i < n; ++i) out[off + i] = std::numeric_limits<float>::quiet_NaN();
   const float eps = 1e-5f;
-  fb_emulate_launch(FB_ENTRY, dim3{static_cast<unsigned>((rows + rpb - 1) / rpb), 1, 1}, threads, 0,
+  fb_emulate_launch(FB_ENTRY, dim3{static_cast<unsigned>((rows + rpb - 1) / rpb), 1, 1}, threads, 0, 1u,
                     out.data() + off, static_cast<const float*>(x.data() + off), static_cast<const float*>(g.data() + off),
                     static_cast<const float*>(b.data() + off), static_cast<unsigned>(rows), d, eps);
   double maxAbs = 0;
