@@ -47,24 +47,133 @@ export function bootstrapRatioOfMedians(
   if (n === 0 || n !== denominator.length) {
     throw new Error(`bootstrap needs paired samples of equal, non-zero length (got ${n} and ${denominator.length})`);
   }
-  const resamples = opts.resamples ?? 2000;
-  const confidence = opts.confidence ?? 0.95;
-  const rand = seededRandom(opts.seed ?? 0x5eed);
   const ratio = median(numerator) / median(denominator);
-  const ratios = new Float64Array(resamples);
-  const a = new Array<number>(n);
-  const b = new Array<number>(n);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) {
-      const j = Math.floor(rand() * n);
-      a[i] = numerator[j];
-      b[i] = denominator[j];
+  const replicates = bootstrapReplicates([[numerator, denominator]], (m) => m[0]![0]! / m[0]![1]!, opts.resamples ?? 2000, opts.seed ?? 0x5eed);
+  return percentileInterval(ratio, replicates, opts.confidence ?? 0.95);
+}
+
+/** The geometric mean; NaN for no values (a mean of nothing is not a number). */
+export function geomean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+}
+
+/** Amdahl's law: the whole speeds up by 1 / ((1 − c) + c / s) when a share c of its time speeds up by s. */
+export function amdahl(coverage: number, speedup: number): number {
+  if (!(coverage >= 0 && coverage <= 1)) throw new Error(`amdahl: coverage must be in [0, 1] (got ${coverage})`);
+  if (!(speedup > 0)) throw new Error(`amdahl: speedup must be positive (got ${speedup})`);
+  return 1 / (1 - coverage + coverage / speedup);
+}
+
+/** Several disjoint sped-up regions: 1 / ((1 − Σc) + Σ c/s). */
+export function amdahlParts(parts: ReadonlyArray<{ readonly coverage: number; readonly speedup: number }>): number {
+  const c = parts.reduce((a, p) => a + p.coverage, 0);
+  if (c > 1 + 1e-12) throw new Error(`amdahl: coverages add up to ${c} > 1`);
+  return 1 / (1 - Math.min(1, c) + parts.reduce((a, p) => a + p.coverage / p.speedup, 0));
+}
+
+/** The k-th smallest value (0-based), rearranging `v` in place (Hoare's selection; exact, not approximate). */
+function select(v: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = v.length - 1;
+  while (lo < hi) {
+    const pivot = v[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        const t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        j--;
+      }
     }
-    ratios[r] = median(a) / median(b);
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return v[k];
   }
-  const sorted = Array.from(ratios).sort((x, y) => x - y);
+  return v[k];
+}
+
+/** Median with type-7 interpolation, as `median` computes it, without sorting; rearranges `values`. */
+export function medianInPlace(values: Float64Array): number {
+  const n = values.length;
+  const pos = (n - 1) / 2;
+  const lo = Math.floor(pos);
+  const a = select(values, lo);
+  if (lo === pos) return a;
+  // The next order statistic is the minimum of the upper part, which select left to the right of `lo`.
+  let b = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < n; i++) if (values[i] < b) b = values[i];
+  return a + (b - a) * (pos - lo);
+}
+
+/**
+ * Bootstrap replicates of any statistic of medians. `blocks[b][v][r]` is series v of block b in round r: the
+ * series of one block were sampled in the same rounds, so a resample takes whole rounds of a block (every series
+ * of a round stays together); blocks are resampled independently (different sizes, or different suites).
+ * `statistic` gets the medians as `[block][series]`. Replicate r is the statistic of resample r.
+ */
+export function bootstrapReplicates(
+  blocks: ReadonlyArray<ReadonlyArray<readonly number[]>>,
+  statistic: (medians: ReadonlyArray<readonly number[]>) => number,
+  resamples: number,
+  seed: number,
+): Float64Array {
+  const rounds = blocks.map((series, b) => {
+    const n = series[0]?.length ?? 0;
+    if (series.some((s) => s.length !== n)) throw new Error(`bootstrap: the series of block ${b} need the same number of rounds`);
+    return n;
+  });
+  const out = new Float64Array(resamples);
+  if (rounds.some((n) => n === 0)) return out.fill(Number.NaN);
+  const rand = seededRandom(seed);
+  const buffers = blocks.map((series, b) => series.map(() => new Float64Array(rounds[b]!)));
+  const medians = blocks.map((series) => series.map(() => 0));
+  for (let r = 0; r < resamples; r++) {
+    blocks.forEach((series, b) => {
+      const n = rounds[b]!;
+      const bufs = buffers[b]!;
+      for (let i = 0; i < n; i++) {
+        const j = Math.floor(rand() * n);
+        for (let v = 0; v < series.length; v++) bufs[v]![i] = series[v]![j]!;
+      }
+      for (let v = 0; v < series.length; v++) medians[b]![v] = medianInPlace(bufs[v]!);
+    });
+    out[r] = statistic(medians);
+  }
+  return out;
+}
+
+/** A point estimate with the percentile interval of its (finite) bootstrap replicates. */
+export function percentileInterval(point: number, replicates: ArrayLike<number>, confidence: number): RatioInterval {
+  const finite = Array.from(replicates).filter(Number.isFinite);
+  if (finite.length === 0) return { ratio: point, lo: Number.NaN, hi: Number.NaN };
   const tail = (1 - confidence) / 2;
-  return { ratio, lo: quantile(sorted, tail), hi: quantile(sorted, 1 - tail) };
+  return { ratio: point, lo: quantile(finite, tail), hi: quantile(finite, 1 - tail) };
+}
+
+/** The statistic of the medians of `blocks` with its percentile bootstrap interval (see bootstrapReplicates). */
+export function bootstrapStatistic(
+  blocks: ReadonlyArray<ReadonlyArray<readonly number[]>>,
+  statistic: (medians: ReadonlyArray<readonly number[]>) => number,
+  opts: { resamples?: number; confidence?: number; seed?: number } = {},
+): RatioInterval {
+  const point = statistic(blocks.map((series) => series.map((s) => median(s))));
+  return percentileInterval(point, bootstrapReplicates(blocks, statistic, opts.resamples ?? 2000, opts.seed ?? 0x5eed), opts.confidence ?? 0.95);
+}
+
+/** FNV-1a of a name: seeds derived from what a figure belongs to, never from the clock, so reports re-render identically. */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
 }
 
 /** One process's paired rounds: `a[i]` and `b[i]` ran back to back in round i. */
