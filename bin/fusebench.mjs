@@ -15,5 +15,5 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   console.error(`fusebench: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = e?.name === 'UsageError' || e?.name === 'SuiteDeclarationError' ? 2 : 1;
+  process.exitCode = e?.name === 'UsageError' || e?.name === 'SuiteDeclarationError' || e?.name === 'PipelineDeclarationError' ? 2 : 1;
 }

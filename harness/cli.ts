@@ -3,7 +3,7 @@
  * Exit 2 means the input could not be used (bad flag, missing file, schema violation).
  */
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }>> = {
-  run: { summary: 'run suites: fusebench run [--backends cpu,wasm] [--patterns ids|families] [--quick] [--out DIR] [files…]', load: () => import('./cli/run.ts') },
+  run: { summary: 'run suites and pipelines: fusebench run [--backends cpu,wasm] [--patterns ids|families] [--quick] [--out DIR] [files…]', load: () => import('./cli/run.ts') },
   backends: { summary: 'list backends, available or not, with reasons and install hints', load: () => import('./cli/backends.ts') },
   baseline: { summary: 'write a baseline: fusebench baseline --from results.json [--from more.json …] --out FILE [--force]', load: () => import('./cli/baseline.ts') },
   gate: { summary: 'gate a run against a baseline: fusebench gate --baseline B --current C [--max-regression 5%] [--alpha 0.05] [--times auto|off] [--comment out.md]', load: () => import('./cli/gate.ts') },
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     return await (await entry.load()).main(rest);
   } catch (e) {
     // Input that cannot be used (a bad flag, a bad suite declaration, an unknown pattern) exits 2.
-    if (e instanceof Error && (e.name === 'UsageError' || e.name === 'SuiteDeclarationError')) {
+    if (e instanceof Error && (e.name === 'UsageError' || e.name === 'SuiteDeclarationError' || e.name === 'PipelineDeclarationError')) {
       console.error(`fusebench ${command}: ${e.message}`);
       return 2;
     }

@@ -1,9 +1,9 @@
-/** Finds and imports suite files; importing a file registers its suite through defineSuite. */
+/** Finds and imports bench files; importing a file registers its suites (defineSuite) and pipelines (definePipeline). */
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import type { RegisteredSuite } from './core/types.ts';
-import { registeredSuites } from './core/suite.ts';
+import type { RegisteredPipeline, RegisteredSuite } from './core/types.ts';
+import { registeredPipelines, registeredSuites } from './core/declare.ts';
 import { UsageError } from './core/errors.ts';
 import { OWN_EXTENSION, ensureTypeScriptLoader } from './core/typescript.ts';
 
@@ -18,8 +18,14 @@ export function findSuiteFiles(dir: string = SUITES_DIR): string[] {
     .sort();
 }
 
-/** Imports suite files (default: the built-in ones) and returns the suites they declared, in file order. */
-export async function loadSuiteFiles(files?: readonly string[]): Promise<RegisteredSuite[]> {
+/** What a set of bench files declares: suites and pipelines, each in file order. */
+export interface LoadedBenchFiles {
+  readonly suites: RegisteredSuite[];
+  readonly pipelines: RegisteredPipeline[];
+}
+
+/** Imports bench files (default: the built-in ones) and returns the suites and pipelines they declared, in file order. */
+export async function loadBenchFiles(files?: readonly string[]): Promise<LoadedBenchFiles> {
   const paths = (files && files.length > 0 ? files : findSuiteFiles()).map((f) => resolve(f));
   for (const path of paths) {
     if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`suite file not found: ${path}`);
@@ -33,7 +39,12 @@ export async function loadSuiteFiles(files?: readonly string[]): Promise<Registe
   }
   const wanted = new Set(paths);
   const order = new Map(paths.map((p, i) => [p, i]));
-  return registeredSuites()
-    .filter((s) => wanted.has(s.file))
-    .sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.spec.id.localeCompare(b.spec.id));
+  const inOrder = <T extends { readonly file: string; readonly spec: { readonly id: string } }>(xs: T[]): T[] =>
+    xs.filter((s) => wanted.has(s.file)).sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.spec.id.localeCompare(b.spec.id));
+  return { suites: inOrder(registeredSuites()), pipelines: inOrder(registeredPipelines()) };
+}
+
+/** Imports suite files (default: the built-in ones) and returns the suites they declared, in file order. */
+export async function loadSuiteFiles(files?: readonly string[]): Promise<RegisteredSuite[]> {
+  return (await loadBenchFiles(files)).suites;
 }

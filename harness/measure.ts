@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type {
-  AnalyticCost, BackendAdapter, ErrorStats, HostInputs, SizeParams, SizeResult, SuiteSpec, Tensors, Tolerance, VariantStats,
+  AnalyticCost, BackendAdapter, ErrorStats, HostInputs, ProfiledStats, SizeParams, SizeResult, SuiteSpec, Tensors, TimingStats, Tolerance, VariantStats,
 } from './core/types.ts';
 import { SuiteDeclarationError } from './core/errors.ts';
 import { compareWithReference } from './core/correctness.ts';
@@ -12,6 +12,7 @@ import { sampleInterleaved, type InterleavedSamples, type IssueCall, type Sampli
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
 import { judge } from './core/verdicts.ts';
 import { relativeHalfWidth } from './processes.ts';
+import type { FusebenchConfig } from './core/config.ts';
 import { bytesAllocated, kernelNames, profileKernels } from './kernel-profile.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
@@ -22,7 +23,6 @@ const STOP_CHECK_RESAMPLES = 200;
 
 /** Kernels one device-time measurement may queue while the stream is held (CUDA's queue holds about 1,000). */
 const MAX_QUEUED_KERNELS = 512;
-import type { FusebenchConfig } from './core/config.ts';
 
 export interface MeasureOptions {
   readonly config: FusebenchConfig;
@@ -41,7 +41,7 @@ export function toTensors(host: HostInputs): Tensors {
   return out;
 }
 
-export function toleranceFor(spec: SuiteSpec, p: SizeParams, config: FusebenchConfig): Tolerance {
+export function toleranceFor(spec: Pick<SuiteSpec, 'tolerance'>, p: SizeParams, config: FusebenchConfig): Tolerance {
   const t = spec.tolerance;
   if (t === undefined) return config.tolerance;
   return typeof t === 'function' ? t(p) : t;
@@ -53,7 +53,7 @@ export interface Profiled {
 }
 
 /** Kernel names and bytes allocated by one call, each kernel counted once (kernel-profile.ts); the scope disposes everything. */
-async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
+export async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
   tf.engine().startScope();
   try {
     const { kernels } = await profileKernels(fn);
@@ -63,25 +63,33 @@ async function profileCall(fn: () => tf.Tensor): Promise<Profiled> {
   }
 }
 
-function variantStats(samples: number[], latency: number[], calls: number, prof: Profiled, flops: number, bytes: number, deviceMs?: number): VariantStats {
-  const med = median(samples);
+/** One variant's timing from the interleaved samples: variant `i`'s throughput, latency, K and device time. */
+export function timingStats(samples: InterleavedSamples, i: number): TimingStats {
+  const throughput = samples.throughput[i]!;
+  const device = samples.device[i];
   return {
-    throughputMs: med,
-    callsPerSample: calls,
-    p10Ms: quantile(samples, 0.1),
-    p90Ms: quantile(samples, 0.9),
-    samplesMs: samples,
-    latencyMs: median(latency),
-    ...(deviceMs === undefined ? {} : { deviceMs }),
-    kernels: prof.kernels,
-    bytesAllocated: prof.bytesAllocated,
-    gflops: flops / (med * 1e6),
-    gbps: bytes / (med * 1e6),
+    throughputMs: median(throughput),
+    callsPerSample: samples.callsPerSample[i]!,
+    p10Ms: quantile(throughput, 0.1),
+    p90Ms: quantile(throughput, 0.9),
+    samplesMs: throughput,
+    latencyMs: median(samples.latency[i]!),
+    ...(device === undefined ? {} : { deviceMs: device }),
   };
 }
 
+/** Variant `i`'s timing with its profile. */
+export function profiledStats(samples: InterleavedSamples, i: number, prof: Profiled): ProfiledStats {
+  return { ...timingStats(samples, i), kernels: prof.kernels, bytesAllocated: prof.bytesAllocated };
+}
+
+function variantStats(samples: InterleavedSamples, i: number, prof: Profiled, flops: number, bytes: number): VariantStats {
+  const t = profiledStats(samples, i, prof);
+  return { ...t, gflops: flops / (t.throughputMs * 1e6), gbps: bytes / (t.throughputMs * 1e6) };
+}
+
 /** Async read: synchronous reads are unavailable on some GPU backends in Node (webgpu needs OffscreenCanvas). */
-async function readValues(t: tf.Tensor): Promise<Float64Array> {
+export async function readValues(t: tf.Tensor): Promise<Float64Array> {
   return Float64Array.from((await t.data()) as ArrayLike<number>);
 }
 
@@ -115,27 +123,58 @@ export function buildSizeState(spec: SuiteSpec, p: SizeParams, rng: () => number
 }
 
 /**
- * One size being measured, between its correctness check and its result: the variants ready to call, what the
- * correctness check found and what tf.profile saw. `end()` releases everything and says whether tensors leaked.
+ * One plan item being measured, between its correctness check and its result: what a front end needs to sample
+ * it (the variants, by name, ready to call, and the sampling plan), then `finish` to build the result from the
+ * samples and `end` to release everything (a failed result if any tensor was left behind). A suite has two
+ * variants (unfused, fused); a pipeline has more (see measure-pipeline.ts). The same shape either way, so every
+ * front end drives both alike.
  */
-export interface SizeSession {
+export interface Session<R> {
+  /** Variant names, in sampling order. */
+  readonly names: readonly string[];
+  /** Each variant as a benchmark function: one call, returning what it computed. */
+  readonly calls: ReadonlyArray<() => tf.Tensor>;
+  /** The variants as the sampler drives them. */
+  readonly variants: readonly IssueCall[];
+  /** The sampling plan (the sampler's rules from the config, the launch budget from the profile). */
+  readonly plan: SamplingPlan;
+  finish(samples: InterleavedSamples): R;
+  /** Disposes the item's tensors; a failed result if any tensor was left behind. */
+  end(result: R): R;
+  /** A failed result of this item, for an error that stopped its sampling. */
+  failed(e: unknown): R;
+}
+
+/** A suite at one size, being measured. */
+export interface SizeSession extends Session<SizeResult> {
   readonly base: Pick<SizeResult, 'backend' | 'size' | 'params' | 'magnitude' | 'cost'>;
   readonly unfused: () => tf.Tensor;
   readonly fused: () => tf.Tensor;
   readonly correctness: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
   readonly profiles: readonly [Profiled, Profiled];
-  /** The sampling plan for this size (the sampler's rules from the config, the launch budget from the profile). */
-  readonly plan: SamplingPlan;
-  /** The two variants as the sampler drives them. */
-  readonly variants: readonly [IssueCall, IssueCall];
-  /** Builds the size's result from the samples. */
-  finish(samples: InterleavedSamples): SizeResult;
-  /** Disposes the size's tensors; a failed result if any tensor was left behind. */
-  end(result: SizeResult): SizeResult;
+}
+
+/** The sampling plan of a run's config; a device-time measurement holds the stream until every call is queued, so it stays well inside the launch queue. */
+export function samplingPlan(config: FusebenchConfig, quick: boolean, launchesPerCall: number): SamplingPlan {
+  const s = config.sampling;
+  return {
+    rounds: quick ? s.quickRounds : s.rounds,
+    minRounds: s.minRounds,
+    warmup: s.warmup,
+    warmupMs: s.warmupMs,
+    minSampleMs: s.minSampleMs,
+    maxSeconds: s.maxSecondsPerSize,
+    cache: s.cache,
+    deviceReps: s.deviceReps,
+    maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / Math.max(1, launchesPerCall))),
+    // Adaptive stopping within the process: every few rounds, a quick bootstrap of variant 0 (unfused) over variant 1 (fused).
+    stop: (t) => t[0]!.length % STOP_CHECK_EVERY === 0 &&
+      relativeHalfWidth(bootstrapRatioOfMedians(t[0]!, t[1]!, { resamples: STOP_CHECK_RESAMPLES })) <= s.targetHalfWidth,
+  };
 }
 
 /** A variant as the sampler drives it: issue a call, release its output later. */
-function issueOf(fn: () => tf.Tensor): IssueCall {
+export function issueOf(fn: () => tf.Tensor): IssueCall {
   return () => {
     const out = fn();
     return () => out.dispose();
@@ -190,31 +229,18 @@ export async function openSize(
 
     // 3. The sampling plan: interleaved, fenced, K calls per sample, nothing read back.
     const s = opts.config.sampling;
-    const launches = Math.max(1, profU.kernels.length, profF.kernels.length);
-    const plan: SamplingPlan = {
-      rounds: opts.quick ? s.quickRounds : s.rounds,
-      minRounds: s.minRounds,
-      warmup: s.warmup,
-      warmupMs: s.warmupMs,
-      minSampleMs: s.minSampleMs,
-      maxSeconds: s.maxSecondsPerSize,
-      cache: s.cache,
-      deviceReps: s.deviceReps,
-      // A device-time measurement holds the stream until every call is queued: stay well inside the launch queue.
-      maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / launches)),
-      // Adaptive stopping within the process: every few rounds, a quick bootstrap of the rounds so far.
-      stop: (t) => t[0]!.length % STOP_CHECK_EVERY === 0 &&
-        relativeHalfWidth(bootstrapRatioOfMedians(t[0]!, t[1]!, { resamples: STOP_CHECK_RESAMPLES })) <= s.targetHalfWidth,
-    };
+    const plan = samplingPlan(opts.config, opts.quick, Math.max(profU.kernels.length, profF.kernels.length));
     return {
-      base, unfused, fused, correctness, profiles: [profU, profF], plan, variants: [issueOf(unfused), issueOf(fused)], end,
+      base, unfused, fused, correctness, profiles: [profU, profF], plan, end,
+      names: ['unfused', 'fused'], calls: [unfused, fused], variants: [issueOf(unfused), issueOf(fused)],
+      failed: (e) => failedResult(base, e),
       finish: (samples) => {
         const [uSamples, fSamples] = samples.throughput as [number[], number[]];
-        const u = variantStats(uSamples, samples.latency[0]!, samples.callsPerSample[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
-        const f = variantStats(fSamples, samples.latency[1]!, samples.callsPerSample[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
+        const u = variantStats(samples, 0, profU, cost.flops, cost.bytesUnfused);
+        const f = variantStats(samples, 1, profF, cost.flops, cost.bytesFused);
         const speedup = bootstrapRatioOfMedians(uSamples, fSamples, { resamples: s.bootstrapResamples, confidence: s.confidence });
         const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
-        const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind]);
+        const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind], opts.config);
         return { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, stoppedBy: samples.stoppedBy };
       },
     };
@@ -233,17 +259,31 @@ export function failedResult(base: SizeSession['base'], e: unknown): SizeResult 
   return { ...base, status: 'failed', error: `${err.name}: ${err.message}`.slice(0, 600) };
 }
 
+/** How a front end takes an open session's samples (the one sampler, directly or through vitest's bench.compare). */
+export type Sampling = (session: Session<unknown>) => Promise<InterleavedSamples>;
+
+/** The one sampler, on a backend: every variant of the session, interleaved and fenced. */
+export const sampleOn = (adapter: BackendAdapter): Sampling => (s) => sampleInterleaved(adapter, s.variants, s.plan);
+
+/** Samples an open session and builds its result; everything is released either way. A result passes through. */
+export async function sampleSession<R>(session: Session<R> | R, sample: Sampling): Promise<R> {
+  if (!isSession(session)) return session;
+  let result: R;
+  try {
+    result = session.finish(await sample(session as Session<unknown>));
+  } catch (e) {
+    result = session.failed(e);
+  }
+  return session.end(result);
+}
+
+export function isSession<R>(x: Session<R> | R): x is Session<R> {
+  return x !== null && typeof x === 'object' && 'finish' in x;
+}
+
 /** Correctness, profile, interleaved fenced timing and the result of one suite at one size on one backend. */
 export async function measureSize(
   file: string, spec: SuiteSpec, adapter: BackendAdapter, p: SizeParams, opts: MeasureOptions,
 ): Promise<SizeResult> {
-  const session = await openSize(file, spec, adapter, p, opts);
-  if (!('finish' in session)) return session;
-  let result: SizeResult;
-  try {
-    result = session.finish(await sampleInterleaved(adapter, session.variants, session.plan));
-  } catch (e) {
-    result = failedResult(session.base, e);
-  }
-  return session.end(result);
+  return sampleSession(await openSize(file, spec, adapter, p, opts), sampleOn(adapter));
 }

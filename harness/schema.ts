@@ -1,11 +1,12 @@
 /**
  * Validates results.json documents against schemas/results.schema.json (ajv), then checks what a schema
- * cannot express (every result names a listed backend; paired samples have equal lengths; lo ≤ ratio ≤ hi).
+ * cannot express (every result names a listed backend; paired samples have equal lengths; lo ≤ ratio ≤ hi; a
+ * pipeline's stages and groups name each other).
  * Errors name the document and the JSON path of each fault:
  *   `results.json: /patterns/0/results/2/speedup/lo must be number`
  * The document is validated as it will be written: after a JSON round trip (see json-schema.ts).
  */
-import type { Interval, PatternResult, RunResults } from './core/types.ts';
+import type { Interval, PatternResult, PipelineResult, PipelineSizeResult, RunResults } from './core/types.ts';
 import { DocumentValidationError, documentProblems, readJsonDocument, schemaValidator } from './json-schema.ts';
 
 export const RESULTS_SCHEMA_FILE = new URL('../schemas/results.schema.json', import.meta.url);
@@ -47,6 +48,68 @@ export function patternProblems(p: PatternResult, at: string, backends: Readonly
   return problems;
 }
 
+/**
+ * lo ≤ hi only: a percentile-bootstrap interval of a statistic of medians (coverage, Amdahl, a sum over stages)
+ * may not contain its own point estimate, so lo ≤ ratio ≤ hi would refuse honest runs.
+ */
+function boundsProblem(at: string, x: Interval | undefined): string | undefined {
+  return x === undefined || x.lo <= x.hi ? undefined : `${at} must satisfy lo ≤ hi (got ${x.lo}, ${x.hi})`;
+}
+
+/** Cross-field faults of one measured pipeline size at `at`. */
+function pipelineSizeProblems(r: PipelineSizeResult, at: string): string[] {
+  if (r.status !== 'ok') return [];
+  const problems: string[] = [];
+  // Every variant is sampled once per round: rounds pair by index across all of them.
+  const rounds = r.unfused!.samplesMs.length;
+  const series: Array<[string, readonly number[]]> = [
+    ['fused', r.fused!.samplesMs],
+    ...r.stages!.map((s, k): [string, readonly number[]] => [`stages/${k}/timing`, s.timing.samplesMs]),
+    ...r.groups!.flatMap((g, k): Array<[string, readonly number[]]> => [[`groups/${k}/kernel`, g.kernel.samplesMs], ...(g.copy ? [[`groups/${k}/copy/timing`, g.copy.timing.samplesMs] as [string, readonly number[]]] : [])]),
+  ];
+  for (const [path, xs] of series) {
+    if (xs.length !== rounds) problems.push(`${at}/${path}/samplesMs must pair with /unfused/samplesMs (${xs.length} vs ${rounds} rounds)`);
+  }
+  const labels = new Set(r.groups!.map((g) => g.label));
+  r.stages!.forEach((s, k) => {
+    if (s.group !== undefined && !labels.has(s.group)) problems.push(`${at}/stages/${k}/group "${s.group}" names no entry of ${at}/groups`);
+  });
+  const names = new Set(r.stages!.map((s) => s.name));
+  r.groups!.forEach((g, k) => g.stages.forEach((name, m) => {
+    if (!names.has(name)) problems.push(`${at}/groups/${k}/stages/${m} "${name}" names no entry of ${at}/stages`);
+  }));
+  if (r.judgement && !r.correctness!.fused.ok && r.judgement.verdict !== '✗ Incorrect') problems.push(`${at}/judgement/verdict must be "✗ Incorrect" when /correctness/fused/ok is false`);
+  const intervals: Array<[string, Interval | undefined]> = [
+    ['speedup', r.speedup], ['coverage/runtime', r.coverage?.runtime], ['amdahl/speedup', r.amdahl?.speedup], ['amdahl/predicted', r.amdahl?.predicted],
+    ...r.groups!.flatMap((g, k): Array<[string, Interval | undefined]> => [[`groups/${k}/speedup`, g.speedup], [`groups/${k}/copy/ratio`, g.copy?.ratio]]),
+  ];
+  for (const [path, x] of intervals) {
+    const bad = boundsProblem(`${at}/${path}`, x);
+    if (bad) problems.push(bad);
+  }
+  return problems;
+}
+
+/** Cross-field faults of one pipeline entry at JSON path `at`. */
+export function pipelineProblems(p: PipelineResult, at: string, backends: ReadonlySet<string>, backendsAt: string): string[] {
+  const problems: string[] = [];
+  if (p.predictions.cpu.min > p.predictions.cpu.max) problems.push(`${at}/predictions/cpu min exceeds max`);
+  if (p.predictions.gpu.min > p.predictions.gpu.max) problems.push(`${at}/predictions/gpu min exceeds max`);
+  p.results.forEach((r, j) => {
+    const rAt = `${at}/results/${j}`;
+    if (!backends.has(r.backend)) problems.push(`${rAt}/backend "${r.backend}" is not among ${backendsAt}`);
+    problems.push(...pipelineSizeProblems(r, rAt));
+  });
+  p.summary.forEach((s, k) => {
+    if (!p.results.some((r) => r.backend === s.backend)) problems.push(`${at}/summary/${k}/backend "${s.backend}" has no entry in ${at}/results`);
+    for (const [path, x] of [['speedup', s.speedup], ['predicted', s.predicted]] as const) {
+      const bad = boundsProblem(`${at}/summary/${k}/${path}`, x);
+      if (bad) problems.push(bad);
+    }
+  });
+  return problems;
+}
+
 /** Checks across fields that JSON Schema cannot state. */
 function crossChecks(doc: RunResults): string[] {
   const problems: string[] = [];
@@ -59,6 +122,11 @@ function crossChecks(doc: RunResults): string[] {
     if (ids.has(p.id)) problems.push(`/patterns/${i}/id "${p.id}" is listed twice`);
     ids.add(p.id);
     problems.push(...patternProblems(p, `/patterns/${i}`, backends, '/backends'));
+  });
+  (doc.pipelines ?? []).forEach((p, i) => {
+    if (ids.has(p.id)) problems.push(`/pipelines/${i}/id "${p.id}" is listed twice (or is also a pattern's id)`);
+    ids.add(p.id);
+    problems.push(...pipelineProblems(p, `/pipelines/${i}`, backends, '/backends'));
   });
   return problems;
 }

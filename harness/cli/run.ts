@@ -2,8 +2,8 @@
 import { resolve } from 'node:path';
 import { parseFlags } from './args.ts';
 import { UsageError } from '../core/errors.ts';
-import { loadSuiteFiles } from '../load.ts';
-import { selectSuites } from '../select.ts';
+import { loadBenchFiles } from '../load.ts';
+import { selectDeclared } from '../select.ts';
 import { runSuites } from '../run.ts';
 import { writeRunOutputs } from '../output.ts';
 import { loadConfig } from '../core/config.ts';
@@ -30,13 +30,14 @@ export async function main(argv: string[]): Promise<number> {
   const outDir = resolve(typeof values.out === 'string' ? values.out : env.out ?? DEFAULT_OUT);
   const cache = typeof values.cache === 'string' ? parseCache(values.cache, '--cache') : env.cache;
   const config = withCache(await loadConfig(), cache);
-  const all = await loadSuiteFiles(positionals);
-  if (all.length === 0) throw new UsageError(positionals.length ? `no suite declared in ${positionals.join(', ')}` : 'no suite files found under suites/');
+  const all = await loadBenchFiles(positionals);
+  if (all.suites.length + all.pipelines.length === 0) throw new UsageError(positionals.length ? `no suite or pipeline declared in ${positionals.join(', ')}` : 'no suite files found under suites/');
   const patterns = typeof values.patterns === 'string' ? values.patterns : env.patterns;
-  const suites = selectSuites(all, patterns, typeof values.patterns === 'string' ? '--patterns' : 'FUSEBENCH_PATTERNS');
+  const { suites, pipelines, added } = selectDeclared(all, patterns, typeof values.patterns === 'string' ? '--patterns' : 'FUSEBENCH_PATTERNS');
+  if (added.length) console.log(`also measuring ${added.join(', ')}: the micro suite(s) of the selected pipelines, whose speedups feed their Amdahl predictions`);
   const started = Date.now();
   const results = await runSuites({
-    suites, ...(backends ? { backends, backendsSource: typeof values.backends === 'string' ? '--backends' : 'FUSEBENCH_BACKENDS' } : {}), quick, config,
+    suites, pipelines, ...(backends ? { backends, backendsSource: typeof values.backends === 'string' ? '--backends' : 'FUSEBENCH_BACKENDS' } : {}), quick, config,
     ...(values.ceilings === true ? { ceilings: quick ? { budgetMs: 1500 } : {} } : {}),
     command: `fusebench run ${argv.join(' ')}`.trim(),
     onProgress: (line) => console.log(line),

@@ -222,3 +222,22 @@ export function hierarchicalRatioOfMedians(
   const tail = (1 - confidence) / 2;
   return { ratio, lo: quantile(sorted, tail), hi: quantile(sorted, 1 - tail) };
 }
+
+/** Replicates of median(a) / median(b) over paired rounds (the same resampling as bootstrapRatioOfMedians). */
+export function ratioReplicates(a: readonly number[], b: readonly number[], resamples: number, seed: number): Float64Array {
+  const n = Math.min(a.length, b.length);
+  return bootstrapReplicates([[a.slice(0, n), b.slice(0, n)]], (m) => m[0]![0]! / m[0]![1]!, resamples, seed);
+}
+
+/** Replicates of the geometric mean of several replicate sets (independent figures), replicate by replicate. */
+export function geomeanReplicates(sets: readonly Float64Array[]): Float64Array {
+  if (sets.length === 0) throw new Error('geometric mean of nothing');
+  const n = sets[0]!.length;
+  const out = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    let logSum = 0;
+    for (const s of sets) logSum += Math.log(s[r]!);
+    out[r] = Math.exp(logSum / sets.length);
+  }
+  return out;
+}

@@ -1,46 +1,12 @@
 /**
  * `defineSuite`: validates a declaration, records the file it came from, and registers it.
- * A front end (vitest, the CLI) subscribes to registrations; the core never imports vitest.
+ * A front end (vitest, the CLI) subscribes to registrations (declare.ts); the core never imports vitest.
  */
-import { fileURLToPath } from 'node:url';
 import type { BackendKind, RegisteredSuite, SizeParams, SuiteSpec } from './types.ts';
-
 import { SuiteDeclarationError } from './errors.ts';
+import { callerFile, idTakenBy, recordSuite } from './declare.ts';
 
-type Listener = (suite: RegisteredSuite) => void;
-const FRONT_END = Symbol.for('fusebench.frontEnd');
-interface FrontEndHolder {
-  [FRONT_END]?: Listener;
-}
-
-const registry = new Map<string, RegisteredSuite>();
-
-/** Lets a front end (e.g. the vitest glue) see every suite as it is declared. */
-export function setFrontEnd(listener: Listener | undefined): void {
-  (globalThis as FrontEndHolder)[FRONT_END] = listener;
-}
-
-export function registeredSuites(): RegisteredSuite[] {
-  return [...registry.values()];
-}
-
-/** Forgets every registration (tests, and the CLI between independent runs). */
-export function clearRegistry(): void {
-  registry.clear();
-}
-
-/** The file that called defineSuite, from the stack: the first frame outside this module. */
-function callerFile(): string {
-  const stack = new Error().stack ?? '';
-  const self = fileURLToPath(import.meta.url);
-  for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line.trim());
-    if (!m) continue;
-    const path = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
-    if (path !== self) return path;
-  }
-  return '<unknown file>';
-}
+export { clearRegistry, registeredSuites, setFrontEnd } from './declare.ts';
 
 const REQUIRED_FUNCTIONS = ['label', 'magnitude', 'inputs', 'unfused', 'fused', 'cost', 'reference'] as const;
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -97,15 +63,11 @@ function validate(spec: SuiteSpec, file: string): void {
  * Declares one fusion pattern. Throws `SuiteDeclarationError` naming the file and the field at fault.
  * Returns the spec unchanged so a file can `export default defineSuite({...})`.
  */
-export function defineSuite<P extends SizeParams>(spec: SuiteSpec<P>, file: string = callerFile()): SuiteSpec<P> {
+export function defineSuite<P extends SizeParams>(spec: SuiteSpec<P>, file: string = callerFile([import.meta.url])): SuiteSpec<P> {
   const generic = spec as unknown as SuiteSpec;
   validate(generic, file);
-  const existing = registry.get(spec.id);
-  if (existing && existing.file !== file) {
-    throw new SuiteDeclarationError(file, 'id', `"${spec.id}" is already declared in ${existing.file}`);
-  }
-  const registered: RegisteredSuite = { spec: generic, file };
-  registry.set(spec.id, registered);
-  (globalThis as FrontEndHolder)[FRONT_END]?.(registered);
+  const taken = idTakenBy(spec.id, file);
+  if (taken) throw new SuiteDeclarationError(file, 'id', `"${spec.id}" is already declared by ${taken}`);
+  recordSuite({ spec: generic, file });
   return spec;
 }

@@ -93,6 +93,71 @@ export interface RegisteredSuite {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pipelines: several stages end to end, some of them replaced by one fused kernel
+
+/** One stage of a pipeline: one op on named tensors. */
+export interface PipelineStage {
+  /** What the stage stands for in the application, e.g. "bias correction". */
+  readonly name: string;
+  /** The tensors it reads, in the order `run` takes them: pipeline inputs or outputs of earlier stages. */
+  readonly inputs: readonly string[];
+  /** The tensor it writes. */
+  readonly out: string;
+  readonly run: (...inputs: Tensor[]) => Tensor;
+}
+
+/** Consecutive stages that the fused pipeline runs as one kernel. */
+export interface FusedStages {
+  /** The fused kernel's label, e.g. "bias+activation". */
+  readonly fused: string;
+  /** The tensors the fused kernel reads, in the order `kernel` takes them: what the stages read from outside the group. */
+  readonly inputs: readonly string[];
+  /** One call computing what `stages` compute; it writes the last stage's output. */
+  readonly kernel: (...inputs: Tensor[]) => Tensor;
+  /** The unfused stages it replaces, in order (at least two). */
+  readonly stages: readonly PipelineStage[];
+}
+
+export type PipelineStep = PipelineStage | FusedStages;
+
+/** A declarative macro pipeline: what is measured end to end, never how. */
+export interface PipelineSpec<P extends SizeParams = SizeParams> {
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  /** The workload in prose, for the report. */
+  readonly description?: string;
+  readonly standsFor?: readonly string[];
+  readonly sizes: { readonly full: readonly P[]; readonly quick: readonly P[] };
+  readonly label: (p: P) => string;
+  /** One scalar that orders sizes, e.g. the elements each stage processes; matched against the micro suite's magnitudes. */
+  readonly magnitude: (p: P) => number;
+  readonly inputs: (p: P, rng: () => number) => HostInputs;
+  /** The stages in execution order; fused groups hold the stages they replace. The last stage's output is the result. */
+  readonly stages: readonly PipelineStep[];
+  /** Id of the micro suite (defineSuite) of the fused kernel alone: its speedup in the same run feeds the Amdahl prediction. */
+  readonly micro: string;
+  /** Expected end-to-end speedup ranges, with their sources. */
+  readonly predictions: Readonly<Record<BackendKind, Prediction>>;
+  /** Float64 reference of the pipeline's result over the host inputs. */
+  readonly reference: (x: Readonly<Record<string, Float64Array>>, p: P) => Float64Array;
+  /** `exact` for integer pipelines; default: the config's tolerance. */
+  readonly tolerance?: Tolerance | ((p: P) => Tolerance);
+  /**
+   * A real copy of a tensor's bytes on the device: the memory-bound yardstick each fused kernel is held against
+   * (tf.clone will not do: on some backends it shares the buffer). Absent: no yardstick.
+   */
+  readonly copy?: (x: Tensor) => Tensor;
+  /** Facts the report must state. */
+  readonly notes?: readonly string[];
+}
+
+export interface RegisteredPipeline {
+  readonly spec: PipelineSpec;
+  readonly file: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Backends
 
 export interface Availability {
@@ -148,7 +213,8 @@ export interface BackendAdapter {
 // ---------------------------------------------------------------------------------------------
 // Results (mirrored by schemas/results.schema.json)
 
-export interface VariantStats {
+/** How one variant timed: its throughput samples, their spread, its latency and device time. */
+export interface TimingStats {
   /**
    * Pipelined per-call time: each sample is K back-to-back calls then one fence, divided by K; this is the
    * median over samples. Verdicts, speedups, the gate, calibration and the cost model use it.
@@ -164,9 +230,18 @@ export interface VariantStats {
   readonly latencyMs: number;
   /** Device time per call (GPU work of K calls ÷ K, no host gaps), where the backend measures it. */
   readonly deviceMs?: number;
+}
+
+/** A variant's timing with what tf.profile saw of one call. */
+export interface ProfiledStats extends TimingStats {
   /** Kernel names launched by one call, from tf.profile. */
   readonly kernels: readonly string[];
+  /** Bytes of every tensor one call allocates, intermediates included. */
   readonly bytesAllocated: number;
+}
+
+/** A suite variant's timing and profile, and the throughput its analytic cost implies. */
+export interface VariantStats extends ProfiledStats {
   readonly gflops: number;
   readonly gbps: number;
 }
@@ -239,6 +314,115 @@ export interface PatternResult {
   readonly results: readonly SizeResult[];
 }
 
+/** One stage of a pipeline timed alone, on the intermediate the pipeline feeds it. */
+export interface PipelineStageResult {
+  readonly name: string;
+  /** The fused group it belongs to. */
+  readonly group?: string;
+  readonly timing: TimingStats;
+}
+
+/** One fused group of a pipeline at one size: its kernel alone against its stages alone, and against a plain copy. */
+export interface PipelineGroupResult {
+  readonly label: string;
+  readonly stages: readonly string[];
+  /** Elements of the group's output. */
+  readonly elements: number;
+  /** Bytes read and written by the group's stages (intermediates included) and by the fused kernel. */
+  readonly bytesUnfused: number;
+  readonly bytesFused: number;
+  /** The fused kernel alone, on the same inputs, in the same rounds. */
+  readonly kernel: TimingStats;
+  /** Kernel names launched by one call of the fused kernel, from tf.profile. */
+  readonly kernels: readonly string[];
+  /** Σ stage medians ÷ fused-kernel median: the fused kernel's speedup at this pipeline's size. */
+  readonly speedup: Interval;
+  /** A plain copy moving the fused kernel's bytes (reads + writes), in the same rounds; ratio = fused ÷ copy. */
+  readonly copy?: { readonly elements: number; readonly bytes: number; readonly timing: TimingStats; readonly ratio: Interval };
+}
+
+/** Amdahl's prediction of a pipeline's speedup, from its measured coverage and a micro speedup of the same run. */
+export interface AmdahlPrediction {
+  /** Where s comes from: the pipeline's micro suite at its nearest size, or (not in the run) the fused kernel alone inside the pipeline. */
+  readonly from: 'micro suite' | 'pipeline';
+  /** The micro suite's id and size, when `from` is 'micro suite'. */
+  readonly micro?: { readonly suite: string; readonly size: string };
+  /** s: the micro speedup, with its CI. */
+  readonly speedup: Interval;
+  /** 1 / ((1 − c) + c / s), bootstrapped over the pipeline's and the micro suite's rounds together. */
+  readonly predicted: Interval;
+  /** Measured − predicted, in percentage points of speedup. */
+  readonly deltaPts: number;
+}
+
+export interface PipelineSizeResult {
+  readonly backend: string;
+  readonly size: string;
+  readonly params: SizeParams;
+  readonly magnitude: number;
+  readonly status: 'ok' | 'failed';
+  readonly error?: string;
+  readonly correctness?: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
+  /** The whole pipeline, unfused and fused. */
+  readonly unfused?: ProfiledStats;
+  readonly fused?: ProfiledStats;
+  readonly stages?: readonly PipelineStageResult[];
+  readonly groups?: readonly PipelineGroupResult[];
+  readonly coverage?: {
+    /** Share of the stages inside fused groups. */
+    readonly ops: number;
+    /** Share of the stages fusion removes (a group of n stages removes n − 1). */
+    readonly opsRemoved: number;
+    /** Σ fused stages' medians ÷ the unfused pipeline's median: share of the measured unfused runtime. */
+    readonly runtime: Interval;
+  };
+  /** Unfused ÷ fused pipeline: the end-to-end (macro) speedup. */
+  readonly speedup?: Interval;
+  readonly judgement?: Judgement;
+  /** Σ stage-alone medians ÷ the unfused pipeline's median (≈ 1 when the stages add up to the pipeline). */
+  readonly stageSum?: number;
+  /** Added when the run's results are assembled (it needs the micro suite's results of the same run). */
+  readonly amdahl?: AmdahlPrediction;
+  readonly stoppedBy?: 'rounds' | 'budget' | 'converged';
+}
+
+/** A pipeline's figures over its sizes on one backend: the row of the Decision Matrix. */
+export interface PipelineSummary {
+  readonly backend: string;
+  /** Sizes measured with correct results (the others count nowhere). */
+  readonly sizes: number;
+  /** Geometric mean of the per-size macro speedups, with a joint bootstrap CI. */
+  readonly speedup: Interval;
+  /** Geometric mean of the per-size Amdahl predictions, with a joint bootstrap CI. */
+  readonly predicted?: Interval;
+  readonly deltaPts?: number;
+  /** Mean runtime coverage over sizes. */
+  readonly coverage: number;
+  /** Fused ÷ copy over every group and size: best and worst. */
+  readonly copy?: { readonly best: number; readonly worst: number };
+  /** The Decision Matrix row for expanding fusion at the point estimate, and at each end of the CI. */
+  readonly decision: { readonly point: Decision; readonly lo: Decision; readonly hi: Decision };
+  /** Sizes whose fused result was wrong; any makes the decision moot. */
+  readonly incorrect: readonly string[];
+}
+
+export interface PipelineResult {
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  readonly file: string;
+  readonly description?: string;
+  readonly standsFor: readonly string[];
+  /** Stages in order, with the fused group each belongs to. */
+  readonly stages: ReadonlyArray<{ readonly name: string; readonly group?: string }>;
+  readonly micro: string;
+  readonly predictions: Readonly<Record<BackendKind, Prediction>>;
+  readonly notes: readonly string[];
+  readonly results: readonly PipelineSizeResult[];
+  /** One per backend with results. */
+  readonly summary: readonly PipelineSummary[];
+}
+
 export interface MachineInfo {
   readonly hostname: string;
   readonly cpuModel: string;
@@ -291,6 +475,8 @@ export interface RunResults {
   };
   readonly backends: readonly BackendStatus[];
   readonly patterns: readonly PatternResult[];
+  /** Macro pipelines measured in the same run (absent in results written before pipelines were suites). */
+  readonly pipelines?: readonly PipelineResult[];
   /** A run merged from shards (vitest --shard, then --merge-reports): each shard's label and machine. */
   readonly shards?: ReadonlyArray<{ readonly label: string; readonly machine: MachineInfo }>;
 }

@@ -28,14 +28,18 @@ export function comparePrediction(speedup: number, p: Prediction): string {
 /**
  * Judges a speedup interval. A fused result outside tolerance is `✗ Incorrect` whatever its speed.
  * When the CI's two ends fall under different verdicts, the point verdict stands but is marked inconclusive.
+ * `thresholds`: the run's config (a measurement passes it, so it depends on no process-wide state).
  */
-export function judge(speedup: Interval, correct: boolean, prediction: Prediction): Judgement {
+export function judge(
+  speedup: Interval, correct: boolean, prediction: Prediction,
+  thresholds: { readonly verdicts: VerdictThresholds; readonly decisions: DecisionThresholds } = currentConfig(),
+): Judgement {
   const vsPrediction = comparePrediction(speedup.ratio, prediction);
   if (!correct) return { verdict: '✗ Incorrect', decision: 'Re-evaluate', vsPrediction };
-  const lo = verdictFor(speedup.lo);
-  const hi = verdictFor(speedup.hi);
-  const verdict = verdictFor(speedup.ratio);
-  const decision = decisionFor(speedup.ratio);
+  const lo = verdictFor(speedup.lo, thresholds.verdicts);
+  const hi = verdictFor(speedup.hi, thresholds.verdicts);
+  const verdict = verdictFor(speedup.ratio, thresholds.verdicts);
+  const decision = decisionFor(speedup.ratio, thresholds.decisions);
   return lo === hi ? { verdict, decision, vsPrediction } : { verdict, inconclusive: { lo, hi }, decision, vsPrediction };
 }
 

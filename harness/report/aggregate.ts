@@ -5,10 +5,10 @@
  * resampling each size's paired rounds independently, so the recorded samples are all it needs.
  * Seeds derive from names, never from the clock: the same results always render the same report.
  */
-import { bootstrapReplicates, geomean, hashSeed, medianInPlace, percentileInterval } from '../core/stats.ts';
+import { geomean, geomeanReplicates, hashSeed, medianInPlace, percentileInterval, ratioReplicates } from '../core/stats.ts';
 import type { SizeResult } from '../core/types.ts';
 
-export { geomean, hashSeed, medianInPlace };
+export { geomean, geomeanReplicates, hashSeed, medianInPlace };
 
 export interface Aggregate {
   readonly ratio: number;
@@ -20,23 +20,7 @@ export interface Aggregate {
 export type Replicates = Float64Array;
 
 /** Replicates of median(unfused)/median(fused), resampling paired rounds (same pairing as the per-size CI). */
-export function sizeReplicates(unfused: readonly number[], fused: readonly number[], resamples: number, seed: number): Replicates {
-  const n = Math.min(unfused.length, fused.length);
-  return bootstrapReplicates([[unfused.slice(0, n), fused.slice(0, n)]], (m) => m[0]![0]! / m[0]![1]!, resamples, seed);
-}
-
-/** Replicates of the geometric mean of several replicate sets, replicate by replicate. */
-export function geomeanReplicates(sets: readonly Replicates[]): Replicates {
-  if (sets.length === 0) throw new Error('geometric mean of nothing');
-  const n = sets[0].length;
-  const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let logSum = 0;
-    for (const s of sets) logSum += Math.log(s[r]);
-    out[r] = Math.exp(logSum / sets.length);
-  }
-  return out;
-}
+export const sizeReplicates = ratioReplicates;
 
 /** Point estimate plus the percentile interval of its replicates. */
 export function aggregateOf(point: number, replicates: Replicates, confidence: number): Aggregate {

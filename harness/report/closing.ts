@@ -8,5 +8,7 @@ import { verdictLine } from './sections/summary.ts';
 export function closingLines(results: RunResults, outDir: string, seconds?: number): string[] {
   const verdict = verdictLine(buildModel(results, currentConfig())).replace(/\*\*/g, '');
   const took = seconds === undefined ? '' : ` in ${seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${seconds.toFixed(1)} s`}`;
-  return [verdict, `fusebench: ${results.patterns.length} suite(s)${took}; report: ${join(outDir, 'REPORT.md')}`];
+  const pipelines = results.pipelines?.length ?? 0;
+  const what = `${results.patterns.length} suite(s)${pipelines ? ` and ${pipelines} pipeline(s)` : ''}`;
+  return [verdict, `fusebench: ${what}${took}; report: ${join(outDir, 'REPORT.md')}${pipelines ? `, ${join(outDir, 'MACRO-REPORT.md')}` : ''}`];
 }

@@ -8,12 +8,12 @@
  */
 import { resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import type { BackendStatus, MachineInfo, SizeResult } from '../core/types.ts';
+import type { BackendStatus, MachineInfo, PipelineSizeResult, SizeResult } from '../core/types.ts';
 import { loadConfig } from '../core/config.ts';
 import { writeRunOutputs } from '../output.ts';
 import { readEnv, withCache } from '../env.ts';
-import { assembleResults, type PatternHeader } from '../results.ts';
-import type { FusebenchTaskMeta } from './meta.ts';
+import { assembleResults, type PatternHeader, type PipelineHeader } from '../results.ts';
+import type { FusebenchPipelineMeta, FusebenchTaskMeta, ItemMeta } from './meta.ts';
 import { UsageError } from '../core/errors.ts';
 import { resolveBackends } from '../run.ts';
 import { closingLines } from '../report/closing.ts';
@@ -31,15 +31,20 @@ export function hardwareKey(m: MachineInfo): string {
   return `${m.cpuModel} × ${m.cores} | ${m.gpu ?? 'no GPU'}`;
 }
 
+/** A declared id and family: what FUSEBENCH_PATTERNS may name. */
+type Named = { readonly id: string; readonly family: string };
+
 interface Collected {
   readonly metas: ReadonlyArray<FusebenchTaskMeta & { readonly label: string }>;
-  readonly declared: readonly PatternHeader[];
+  readonly pipelines: ReadonlyArray<FusebenchPipelineMeta & { readonly label: string }>;
+  readonly declared: readonly Named[];
   readonly loadErrors: readonly string[];
 }
 
 function collect(modules: ReadonlyArray<TestModule>): Collected {
   const metas: Array<FusebenchTaskMeta & { label: string }> = [];
-  const declared: PatternHeader[] = [];
+  const pipelines: Array<FusebenchPipelineMeta & { label: string }> = [];
+  const declared: Named[] = [];
   const loadErrors: string[] = [];
   for (const mod of modules) {
     const label = mod.meta().__vitest_label__ ?? 'local';
@@ -50,20 +55,24 @@ function collect(modules: ReadonlyArray<TestModule>): Collected {
         metas.push({ ...meta.fusebench, label });
         declared.push(meta.fusebench.pattern);
       }
+      if (meta.fusebenchPipeline) {
+        pipelines.push({ ...meta.fusebenchPipeline, label });
+        declared.push(meta.fusebenchPipeline.pipeline);
+      }
       if (meta.fusebenchDeclared) declared.push(meta.fusebenchDeclared);
     }
   }
-  return { metas, declared, loadErrors };
+  return { metas, pipelines, declared, loadErrors };
 }
 
 /** Names in a FUSEBENCH_PATTERNS selector that match no declared pattern id or family. */
-export function unknownSelections(selector: string | undefined, declared: readonly PatternHeader[]): string[] {
+export function unknownSelections(selector: string | undefined, declared: readonly Named[]): string[] {
   return (selector ?? '').split(',').map((w) => w.trim())
     .filter((w) => w !== '' && w !== 'all' && !declared.some((p) => p.id === w || p.family === w));
 }
 
 /** Backends as the workers saw them; the status of an activated backend (device, overhead) wins over a detected one. */
-export function mergeBackends(metas: ReadonlyArray<Pick<FusebenchTaskMeta, 'backend' | 'backends'>>): BackendStatus[] {
+export function mergeBackends(metas: ReadonlyArray<Pick<ItemMeta, 'backend' | 'backends'>>): BackendStatus[] {
   const byName = new Map<string, BackendStatus>();
   for (const m of metas) for (const b of m.backends) if (!byName.has(b.name)) byName.set(b.name, b);
   for (const m of metas) {
@@ -74,7 +83,7 @@ export function mergeBackends(metas: ReadonlyArray<Pick<FusebenchTaskMeta, 'back
 }
 
 /** One shard's test, with its backend renamed `<backend>@<label>` so that its figures stay apart from other hardware's. */
-export function keptApart<M extends FusebenchTaskMeta & { readonly label: string }>(m: M): M {
+export function keptApart<M extends ItemMeta & { readonly label: string; readonly result: SizeResult | PipelineSizeResult }>(m: M): M {
   const rename = (b: BackendStatus): BackendStatus => ({ ...b, name: `${b.name}@${m.label}` });
   return { ...m, backend: rename(m.backend), backends: m.backends.map(rename), result: { ...m.result, backend: `${m.result.backend}@${m.label}` } };
 }
@@ -103,7 +112,7 @@ export default class FusebenchReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const env = readEnv();
-    const { metas, declared, loadErrors } = collect(testModules);
+    const { metas, pipelines: pipelineMetas, declared, loadErrors } = collect(testModules);
     if (loadErrors.length) {
       return fail(`${loadErrors.length} bench file(s) failed to load, so no report was written (the previous one is untouched):\n  ${loadErrors.join('\n  ')}`, 2);
     }
@@ -111,29 +120,38 @@ export default class FusebenchReporter implements Reporter {
     if (unknown.length) {
       const ids = [...new Set(declared.map((p) => p.id))].sort();
       const families = [...new Set(declared.map((p) => p.family))].sort();
-      return fail(`FUSEBENCH_PATTERNS: no pattern or family ${unknown.map((w) => `"${w}"`).join(', ')}; patterns: ${ids.join(', ')}; families: ${families.join(', ')}`, 2);
+      return fail(`FUSEBENCH_PATTERNS: no pattern, pipeline or family ${unknown.map((w) => `"${w}"`).join(', ')}; ids: ${ids.join(', ')}; families: ${families.join(', ')}`, 2);
     }
-    if (metas.length === 0) return;
+    const all: ReadonlyArray<ItemMeta & { readonly label: string }> = [...metas, ...pipelineMetas];
+    if (all.length === 0) return;
     const shards = new Map<string, ShardMachine>();
-    for (const m of metas) if (!shards.has(m.label)) shards.set(m.label, { label: m.label, machine: m.machine });
+    for (const m of all) if (!shards.has(m.label)) shards.set(m.label, { label: m.label, machine: m.machine });
     const apart = new Set([...shards.values()].map((s) => hardwareKey(s.machine))).size > 1;
     if (apart) {
       console.log(`\nfusebench: the shards ran on different hardware (${[...shards.values()].map((s) => `${s.label}: ${hardwareKey(s.machine)}`).join('; ')}); ` +
         'each shard\'s backends are reported apart as <backend>@<label>, never pooled');
     }
     const runs = apart ? metas.map((m) => keptApart(m)) : metas;
+    const pipelineRuns = apart ? pipelineMetas.map((m) => keptApart(m)) : pipelineMetas;
     const patterns = new Map<string, { header: PatternHeader; results: SizeResult[] }>();
     for (const m of runs) {
       let p = patterns.get(m.pattern.id);
       if (!p) patterns.set(m.pattern.id, (p = { header: m.pattern, results: [] }));
       p.results.push(m.result);
     }
+    const pipelines = new Map<string, { header: PipelineHeader; results: PipelineSizeResult[] }>();
+    for (const m of pipelineRuns) {
+      let p = pipelines.get(m.pipeline.id);
+      if (!p) pipelines.set(m.pipeline.id, (p = { header: m.pipeline, results: [] }));
+      p.results.push(m.result);
+    }
     const config = withCache(await loadConfig(), env.cache);
-    const quick = metas[0]!.quick;
+    const quick = all[0]!.quick;
     const first = [...shards.values()][0]!;
     const results = assembleResults({
       command: `vitest bench --run${quick ? ' (FUSEBENCH_QUICK=1)' : ''}${env.backends ? ` (FUSEBENCH_BACKENDS=${env.backends.join(',')})` : ''}${env.patterns ? ` (FUSEBENCH_PATTERNS=${env.patterns})` : ''}`,
-      quick, config, machine: first.machine, backends: mergeBackends(runs), patterns: [...patterns.values()],
+      quick, config, machine: first.machine, backends: mergeBackends([...runs, ...pipelineRuns]), patterns: [...patterns.values()],
+      pipelines: [...pipelines.values()],
       ...(shards.size > 1 ? { shards: [...shards.values()] } : {}),
     });
     const outDir = resolve(env.out ?? 'reports/latest');

@@ -49,7 +49,7 @@ describe('suite declaration errors name the file and the field', () => {
 
   it('a duplicate id from another file', () => {
     declare(linearSuite(), '/a.bench.ts');
-    expect(() => declare(linearSuite(), '/b.bench.ts')).toThrow('/b.bench.ts: suite field "id" "Test_Linear_Bias_ReLU" is already declared in /a.bench.ts');
+    expect(() => declare(linearSuite(), '/b.bench.ts')).toThrow('/b.bench.ts: suite field "id" "Test_Linear_Bias_ReLU" is already declared by a suite in /a.bench.ts');
   });
 
   it('unfused and fused outputs of different shapes (found when the suite first runs)', async () => {

@@ -10,14 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installedTensorflowPackage, kindOfPackage, tensorflowBackend } from '../../backends/tensorflow.ts';
 import { loadSuiteFiles } from '../../harness/load.ts';
 import { measureSize } from '../../harness/measure.ts';
-import { measurePipelineSize } from '../../harness/pipeline/measure.ts';
-import type { PipelineSpec } from '../../harness/pipeline/spec.ts';
+import { measurePipelineSize } from '../../harness/measure-pipeline.ts';
+import { loadBenchFiles } from '../../harness/load.ts';
 import { bytesAllocated, kernelNames, profileKernels } from '../../harness/kernel-profile.ts';
 import { launchCount } from '../../harness/core/launches.ts';
 import { tensorflowPlans, type TfPlan } from '../../kernels/common/tf_fused.ts';
 import type { TfBinding } from '../../kernels/common/tf_exec.ts';
-import imagePipeline from '../../suites/pipelines/image.pipeline.ts';
-import neuralPipeline from '../../suites/pipelines/neural-layer.pipeline.ts';
 import { checkSuite, TENSORFLOW_INSTALLED, useBackend } from '../suites/helpers.ts';
 import { fastConfig } from '../ternary/helpers.ts';
 
@@ -93,11 +91,14 @@ describe.runIf(TENSORFLOW_INSTALLED)('tensorflow backend (set up here)', () => {
 
   it('runs both macro pipelines at tiny sizes, exactly and without leaks', async () => {
     const opts = { config: fastConfig, quick: true, seed: 11 };
-    for (const [spec, p] of [[imagePipeline, { side: 16 }], [neuralPipeline, { neurons: 8 }]] as const) {
+    const { pipelines } = await loadBenchFiles();
+    const tiny: Record<string, Record<string, number>> = { TernaryImagePipeline: { side: 16 }, TernaryNeuralLayer: { neurons: 8 } };
+    expect(pipelines.map((x) => x.spec.id).sort()).toEqual(Object.keys(tiny));
+    for (const { file, spec } of pipelines) {
       const before = tf.memory().numTensors;
-      const r = await measurePipelineSize(spec as unknown as PipelineSpec, tensorflowBackend, p, opts);
+      const r = await measurePipelineSize(file, spec, tensorflowBackend, tiny[spec.id]!, opts);
       expect(r.status, r.error).toBe('ok');
-      expect(r.correctness!.ok).toBe(true);
+      expect(r.correctness!.fused.ok && r.correctness!.unfused.ok).toBe(true);
       expect(tf.memory().numTensors).toBe(before);
     }
   });
