@@ -3,6 +3,7 @@
  * same bytes there, in interleaved rounds at the macro pipelines' element counts.
  *   fused        TernaryNotBinary(tadd): reads a, b, writes tnot(tadd(a, b))            (12 bytes per element)
  *   memcpy       FusebenchCopy (TypedArray.slice) of 1.5 N int32: the MACRO-REPORT yardstick (12 bytes per element)
+ * Sampled by fusebench's one sampler (interleaved, K calls per sample; every variant here is synchronous, so no fence).
  *   js-loop copy the same 1.5 N int32 copied by a JavaScript element loop (out[i] = x[i])
  *   tfjs Add     tfjs-backend-cpu's own int32 Add of a and b: the backend's simplest 2-in-1-out kernel
  * Prints per-element ns and the ratios, and writes JSON with --out FILE (atomically).
@@ -13,7 +14,7 @@ import { writeFileAtomic } from '../harness/core/io.ts';
 import { cpus } from 'node:os';
 import { activateBackend } from '../harness/activate.ts';
 import { quantile } from '../harness/core/stats.ts';
-import { sampleVariants, type CallTimes } from '../harness/pipeline/sampler.ts';
+import { sampleInterleaved } from '../harness/core/sampler.ts';
 import { FUSEBENCH_COPY } from '../kernels/names.ts';
 
 const outArg = process.argv.indexOf('--out');
@@ -46,17 +47,11 @@ for (const n of SIZES) {
     tfjsAdd: () => tf.add(a, b).dispose(),
   };
   const names = Object.keys(variants);
-  // The macro study's rotating multi-variant sampler; every variant here is synchronous, so wall = compute.
-  const timed = (f: () => void) => async (): Promise<CallTimes> => {
-    const t0 = performance.now();
-    f();
-    const ms = performance.now() - t0;
-    return { wallMs: ms, computeMs: ms };
-  };
-  const samples = await sampleVariants(names.map((name) => ({ name, call: timed(variants[name]!) })), {
-    rounds: ROUNDS, minRounds: ROUNDS, warmup: WARMUP_CALLS, minSampleMs: MIN_SAMPLE_MS, maxSeconds: Infinity,
-  });
-  const ns = Object.fromEntries(names.map((k, i) => [k, (quantile(samples.wall[i]!, 0.5) * 1e6) / n]));
+  const samples = await sampleInterleaved({ async sync() {} }, names.map((name) => () => {
+    variants[name]!();
+    return () => {};
+  }), { rounds: ROUNDS, minRounds: ROUNDS, warmup: WARMUP_CALLS, minSampleMs: MIN_SAMPLE_MS, maxSeconds: Infinity, cache: 'warm' });
+  const ns = Object.fromEntries(names.map((k, i) => [k, (quantile(samples.throughput[i]!, 0.5) * 1e6) / n]));
   rows.push({ elements: n, ...ns, fusedOverMemcpy: ns.fused! / ns.memcpy!, fusedOverJsLoopCopy: ns.fused! / ns.jsLoopCopy!, tfjsAddOverMemcpy: ns.tfjsAdd! / ns.memcpy! });
   console.log(`${n} elements: ns/element fused ${ns.fused!.toFixed(2)}, memcpy ${ns.memcpy!.toFixed(2)}, js-loop copy ${ns.jsLoopCopy!.toFixed(2)}, tfjs Add ${ns.tfjsAdd!.toFixed(2)}; fused/memcpy ${(ns.fused! / ns.memcpy!).toFixed(2)}×, fused/js-loop copy ${(ns.fused! / ns.jsLoopCopy!).toFixed(2)}×, tfjs Add/memcpy ${(ns.tfjsAdd! / ns.memcpy!).toFixed(2)}×`);
   tf.dispose([a, b, c]);

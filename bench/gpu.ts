@@ -1,8 +1,8 @@
 /**
  * `npm run bench:gpu`: regenerates reports/gpu/<gpu>/<backend>/ on a machine with a GPU, for every GPU backend
  * available there (webgpu, cuda). For each backend it writes, atomically:
- *   REPORT.md, results.json, calibration-<backend>.json   every suite, with the roofline ceilings measured first
- *   MACRO-REPORT.md, MACRO-RESULTS.json                    the ternary macro study (pipelines + micro suite)
+ *   REPORT.md, results.json, calibration-<backend>.json   every suite and pipeline, with the roofline ceilings measured first
+ *   MACRO-REPORT.md                                        the macro pipelines of the same run (--skip-macro leaves them out)
  *   torch-reference.json                                   PyTorch eager, torch.compile and its fused ops at the same sizes
  *                                                          (measured once, compared with every GPU backend)
  *
@@ -15,15 +15,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../harness/core/config.ts';
-import { loadSuiteFiles } from '../harness/load.ts';
+import { loadBenchFiles } from '../harness/load.ts';
 import { runSuites } from '../harness/run.ts';
 import { writeRunOutputs } from '../harness/output.ts';
-import { runMacroStudy } from '../harness/pipeline/study.ts';
 import { parseTorchReference, renderTorchComparison } from '../harness/report/torch.ts';
 import { exportSizes } from './export-sizes.ts';
 import { detectAll } from '../backends/registry.ts';
 import { parseCache, withCache } from '../harness/env.ts';
-import { selectSuites } from '../harness/select.ts';
+import { selectDeclared } from '../harness/select.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +53,8 @@ const gpu = gpuName();
 const root = resolve(values.out!, slug(gpu));
 const command = `npx tsx bench/gpu.ts ${process.argv.slice(2).join(' ')}`.trim();
 const config = withCache(await loadConfig(), typeof values.cache === 'string' ? parseCache(values.cache, '--cache') : undefined);
-const suites = selectSuites(await loadSuiteFiles(), values.patterns, '--patterns');
+const all = await loadBenchFiles();
+const { suites, pipelines } = selectDeclared(values['skip-macro'] ? { ...all, pipelines: [] } : all, values.patterns, '--patterns');
 const statuses = await detectAll();
 const log = (line: string): void => console.log(line);
 
@@ -83,7 +83,7 @@ for (const backend of values.backends!.split(',')) {
   }
   const outDir = join(root, backend);
   const started = Date.now();
-  const results = await runSuites({ suites, backends: [backend], quick, config, command, ceilings: quick ? { budgetMs: 1500 } : {}, onProgress: log });
+  const results = await runSuites({ suites, pipelines, backends: [backend], quick, config, command, ceilings: quick ? { budgetMs: 1500 } : {}, onProgress: log });
   const extraSections: string[] = [];
   const extraFiles: Array<[string, string]> = [];
   if (!values['skip-torch']) {
@@ -97,9 +97,5 @@ for (const backend of values.backends!.split(',')) {
     }
   }
   writeRunOutputs(results, outDir, { hardware: gpu, extraSections, extraFiles });
-  log(`${backend}: suites done in ${((Date.now() - started) / 1000).toFixed(0)} s → ${outDir}`);
-  if (!values['skip-macro']) {
-    await runMacroStudy({ backends: [backend], quick, outDir, command, onProgress: log });
-    log(`${backend}: macro study written to ${outDir}`);
-  }
+  log(`${backend}: suites and pipelines done in ${((Date.now() - started) / 1000).toFixed(0)} s → ${outDir}`);
 }

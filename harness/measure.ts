@@ -1,6 +1,6 @@
 /**
  * Measures one suite at one size on one backend: correctness first, then interleaved timing.
- * Everything created is disposed; a leak is an error of the measurement, not a silent footnote.
+ * Everything created is disposed; a leak is an error of the measurement, never a quiet remark.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type {

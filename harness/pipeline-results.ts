@@ -101,7 +101,7 @@ function summarize(id: string, backend: string, sizes: readonly PipelineSizeResu
   if (ok.length === 0) return undefined;
   const { bootstrapResamples: resamples, confidence } = config.sampling;
   const point = geomean(ok.map((r) => r.speedup!.ratio));
-  const speedup = percentileInterval(point, geomeanReplicates(ok.map((r) => ratioReplicates(r.unfused!.samplesMs, r.fused!.samplesMs, resamples, hashSeed(`${id}|${r.backend}|${r.size}`)))), confidence);
+  const speedup = percentileInterval(point, geomeanReplicates(ok.map((r) => sizeSpeedupReplicates(id, r, resamples))), confidence);
   const predicted = ok.every((r) => predictions.has(r))
     ? percentileInterval(geomean(ok.map((r) => predictions.get(r)!.amdahl.predicted.ratio)), geomeanReplicates(ok.map((r) => predictions.get(r)!.replicates)), confidence)
     : undefined;
@@ -134,4 +134,25 @@ export function pipelineResult(header: PipelineHeader, results: readonly Pipelin
   const backends = [...new Set(withAmdahl.map((r) => r.backend))];
   const summary = backends.flatMap((b) => summarize(header.id, b, withAmdahl.filter((r) => r.backend === b), predictions, config) ?? []);
   return { ...header, results: withAmdahl, summary };
+}
+
+/** Per-size replicates of a pipeline's macro speedup, seeded as its summary seeds them. */
+const sizeSpeedupReplicates = (id: string, r: PipelineSizeResult, resamples: number): Float64Array =>
+  ratioReplicates(r.unfused!.samplesMs, r.fused!.samplesMs, resamples, hashSeed(`${id}|${r.backend}|${r.size}`));
+
+/**
+ * A backend's end-to-end figure over every pipeline it measured: the geometric mean over pipelines of each
+ * pipeline's geometric mean over its correct sizes (each pipeline weighs one, however many sizes it has), with a
+ * joint bootstrap CI; and the Decision Matrix row at the point estimate and at each end of the CI. Undefined when
+ * no pipeline has a correct size on the backend, or when a fused result was wrong (then no decision stands).
+ */
+export function backendOverall(pipelines: readonly PipelineResult[], backend: string, config: FusebenchConfig): { speedup: Interval; decision: PipelineSummary['decision']; pipelines: number } | undefined {
+  const measured = pipelines.map((p) => ({ p, ok: p.results.filter((r) => r.backend === backend && usable(r)) })).filter((x) => x.ok.length > 0);
+  if (measured.length === 0) return undefined;
+  const { bootstrapResamples: resamples, confidence } = config.sampling;
+  const point = geomean(measured.map(({ ok }) => geomean(ok.map((r) => r.speedup!.ratio))));
+  const replicates = geomeanReplicates(measured.map(({ p, ok }) => geomeanReplicates(ok.map((r) => sizeSpeedupReplicates(p.id, r, resamples)))));
+  const speedup = percentileInterval(point, replicates, confidence);
+  const d = config.decisions;
+  return { speedup, decision: { point: decisionFor(speedup.ratio, d), lo: decisionFor(speedup.lo, d), hi: decisionFor(speedup.hi, d) }, pipelines: measured.length };
 }

@@ -46,7 +46,7 @@ export const OP_SEQUENCES: Readonly<Record<string, string>> = {
   MatMul_Add_ReLU_MatMul_Add: 'MLP_2Layer',
 };
 
-/** The canonical token of one op name; unknown names keep their own spelling (ternary ops, user patterns). */
+/** The canonical token of one op name; unknown names keep their own spelling (fusebench's own ops, user patterns). */
 export function canonicalOp(op: string): string {
   const key = op.trim().replace(/[\s_\-.]/g, '').toLowerCase();
   return OP_ALIASES[key] ?? op.trim();

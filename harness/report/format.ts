@@ -116,3 +116,29 @@ export function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
   const flat = text.replace(/\s*\n\s*/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** A speedup difference in percentage points, `+12 pts` / `−30 pts` / `±0 pts` (from a difference of factors or of points). */
+export function pts(points: MaybeNumber): string {
+  if (!isFiniteNumber(points)) return 'n/a';
+  const n = Math.round(points);
+  return n > 0 ? `+${n} pts` : n < 0 ? `${MINUS}${-n} pts` : '±0 pts';
+}
+
+/** A speedup as a gain in words: `25% faster`, `12% slower`, `no change`. */
+export function gainWords(speedup: MaybeNumber): string {
+  if (!isFiniteNumber(speedup)) return 'not measured';
+  const faster = Math.round((speedup - 1) * 100);
+  if (faster > 0) return `${faster}% faster`;
+  const slower = Math.round((1 / speedup - 1) * 100);
+  return slower > 0 ? `${slower}% slower` : 'no change';
+}
+
+/** A share with its CI: `40% [31%, 52%]`. */
+export function percentWithCi(x: { readonly ratio: MaybeNumber; readonly lo: MaybeNumber; readonly hi: MaybeNumber }): string {
+  return `${percent(x.ratio)} [${percent(x.lo)}, ${percent(x.hi)}]`;
+}
+
+/** A Markdown bullet list. */
+export function bullets(lines: readonly string[]): string {
+  return lines.map((l) => `- ${l}`).join('\n');
+}

@@ -2,14 +2,15 @@
  * Reading the kernel lists that tf.profile recorded: which entries are real kernels, and who provides
  * the fused one. The report uses this to show when a backend's "fused" path is not one kernel.
  */
+import * as tfc from '@tensorflow/tfjs-core';
 import type { FusedImplementation, SizeResult } from '../core/types.ts';
 import { VIEW_KERNELS } from '../core/launches.ts';
 
 /** Kernels that only relabel a tensor's shape (the engine's own list): they move no data. */
 const SHAPE_ONLY = VIEW_KERNELS;
 
-/** Prefixes of the kernels fusebench registers itself (see kernels/README.md). */
-const FUSEBENCH_PREFIXES = ['Fusebench', 'Ternary'] as const;
+/** tfjs-core's own kernel names: it exports each as a constant named as its value (`Add = 'Add'`). */
+const TFJS_KERNELS: ReadonlySet<string> = new Set(Object.entries(tfc).filter(([k, v]) => typeof v === 'string' && k === v).map(([k]) => k));
 
 /**
  * tf.profile also records an op's scope as an entry named `<op>__op` (e.g. `fusedMatMul__op` around a
@@ -18,7 +19,8 @@ const FUSEBENCH_PREFIXES = ['Fusebench', 'Ternary'] as const;
 export const isOpWrapper = (name: string): boolean => name.endsWith('__op'); // results written before the engine dropped them
 export const isShapeOnly = (name: string): boolean => SHAPE_ONLY.has(name);
 export const isComputeKernel = (name: string): boolean => !isOpWrapper(name) && !isShapeOnly(name);
-export const isFusebenchKernel = (name: string): boolean => FUSEBENCH_PREFIXES.some((p) => name.startsWith(p));
+/** A kernel tfjs does not have: one fusebench (or the project) registered (see kernels/README.md). */
+export const isFusebenchKernel = (name: string): boolean => isComputeKernel(name) && !TFJS_KERNELS.has(name);
 
 export interface KernelBreakdown {
   /** Kernels that compute, in launch order. */

@@ -2,7 +2,9 @@
  * The layering rules of the source tree, as a pure function over "file → relative imports":
  * - harness/core/ is the ground floor: it imports nothing of ours outside harness/core/;
  * - backends/ and kernels/ import, of the harness, only harness/core/;
- * - backends/ imports nothing from kernels/ (a backend knows no fusebench kernel).
+ * - backends/ imports nothing from kernels/ (a backend knows no fusebench kernel);
+ * - studies/ (a study built on fusebench) reaches fusebench only as a user does, through `'fusebench'`: of ours it
+ *   imports, by relative path, nothing outside studies/.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -36,6 +38,9 @@ export function layerViolations(graph: ReadonlyMap<string, readonly string[]>): 
       }
       if (under(file, 'backends') && under(t, 'kernels')) {
         found.push({ file, imports: t, rule: 'backends/ imports nothing from kernels/' });
+      }
+      if (under(file, 'studies') && !under(t, 'studies')) {
+        found.push({ file, imports: t, rule: "studies/ uses fusebench through 'fusebench' only" });
       }
     }
   }

@@ -15,6 +15,29 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const start = readme.indexOf("```ts\nimport * as tf from '@tensorflow/tfjs-core';");
 const example = readme.slice(start + 6, readme.indexOf('```', start + 6));
 
+/** A user's pipeline: a square, then matmul + bias + relu, which tfjs runs fused as one _FusedMatMul. */
+const PIPELINE = `import * as tf from '@tensorflow/tfjs-core';
+import { definePipeline, ref, uniform } from 'fusebench';
+
+definePipeline({
+  id: 'Square_Linear', family: 'user-pipelines', title: 'Square then linear',
+  sizes: { full: [{ m: 16, k: 32, n: 16 }], quick: [{ m: 16, k: 32, n: 16 }] },
+  label: (p) => \`\${p.m}×\${p.k}→\${p.n}\`, magnitude: (p) => p.m * p.n,
+  inputs: (p, rng) => ({ x: uniform([p.m, p.k], rng), w: uniform([p.k, p.n], rng), b: uniform([p.n], rng) }),
+  stages: [
+    { name: 'square', inputs: ['x'], out: 'sq', run: (x) => tf.square(x) },
+    { fused: 'linear', inputs: ['sq', 'w', 'b'], kernel: (a, w, b) => tf.fused.matMul({ a, b: w, bias: b, activation: 'relu' }), stages: [
+      { name: 'matmul', inputs: ['sq', 'w'], out: 'mm', run: (a, w) => tf.matMul(a, w) },
+      { name: 'bias', inputs: ['mm', 'b'], out: 'biased', run: (y, b) => tf.add(y, b) },
+      { name: 'relu', inputs: ['biased'], out: 'out', run: (y) => tf.relu(y) },
+    ] },
+  ],
+  micro: 'Linear_Bias_ReLU',
+  predictions: { cpu: { min: 1, max: 1.3, source: 'a guess, for the test' }, gpu: { min: 1, max: 2, source: 'a guess, for the test' } },
+  reference: (x, p) => ref.map(ref.addBias(ref.matmul(x.x.map((v) => v * v), x.w, p.m, p.k, p.n), x.b), ref.relu),
+});
+`;
+
 /** Short sampling: these runs check behaviour, not speed. */
 const CONFIG = 'export default { sampling: { quickRounds: 6, minRounds: 4, warmup: 1, warmupMs: 0, minSampleMs: 1, bootstrapResamples: 200, deviceReps: 1 } };\n';
 
@@ -55,6 +78,21 @@ describe('npx vitest bench --run (vitest 5, fusebench provider)', () => {
     const r = vitest(['bench', '--run', file], env);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/Wrong_Linear at .* on cpu: the fused result is wrong: max abs error .* exceeds the tolerance \|got − want\| ≤ 0\.0001 \+ 0\.001·\|want\|/);
+  });
+
+  it('runs a user pipeline as one test per backend × size: bench.compare of all its variants, results.json and MACRO-REPORT.md', () => {
+    const { dir, out, env } = workspace();
+    const file = join(dir, 'Square_Linear.bench.ts');
+    writeFileSync(file, PIPELINE);
+    const r = vitest(['bench', '--run', file], env);
+    expect(r.code, r.out).toBe(0);
+    for (const name of ['unfused', 'fused', 'stage square', 'stage matmul', 'stage bias', 'stage relu', 'fused linear']) expect(r.out).toContain(name);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResults;
+    const p = results.pipelines!.find((x) => x.id === 'Square_Linear')!;
+    expect(p.results.map((x) => [x.backend, x.status])).toEqual([['cpu', 'ok']]);
+    expect(p.results[0]!.amdahl!.from).toBe('pipeline'); // its micro suite is not in this run
+    expect(p.summary[0]!.decision.point).toMatch(/Deploy|Re-evaluate/);
+    expect(readFileSync(join(out, 'MACRO-REPORT.md'), 'utf8')).toContain('## Benchmark 1: Square then linear');
   });
 
   it('runs two shards separately and merges their blobs into one report naming each shard', () => {

@@ -1,38 +1,43 @@
 /**
  * "Profile first, then fuse": ranks the adjacent producer → consumer kernel pairs of a recorded trace that
  * one elementwise kernel could replace, by their share of runtime and how often they occur, with the
- * Amdahl estimate of the end-to-end gain. Pure: works on a KernelTrace.
+ * Amdahl estimate of the end-to-end gain. Pure: works on a KernelTrace and what the declarations teach
+ * (see learn.ts): which fusebench kernels are elementwise, and which pairs a declared fused kernel replaces.
  */
 import type { KernelTrace, TraceEvent } from './trace.ts';
-import { amdahl } from './math.ts';
+import { amdahl } from '../core/stats.ts';
 
-/** Kernels that compute each output element from the same element of their inputs (so two can fuse into one pass). */
-export const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
-  'TernaryUnary', 'TernaryBinary', 'TernaryNotBinary', 'TernaryFused3',
+/** tfjs's own kernels that compute each output element from the same element of their inputs (two can fuse into one pass). */
+export const TFJS_ELEMENTWISE: ReadonlySet<string> = new Set([
   'Abs', 'Add', 'Sub', 'Mul', 'RealDiv', 'Neg', 'Maximum', 'Minimum', 'Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Prelu',
   'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square', 'SquaredDifference', 'Sign', 'Cast', 'ClipByValue',
   'Floor', 'Ceil', 'Round', 'Erf', 'Step', 'Softplus', 'Pow',
 ]);
 
-/** "TernaryBinary(tadd)", "Add". */
+/** What the declared suites and pipelines teach about kernels a trace may hold. */
+export interface FusionKnowledge {
+  /** Kernels beyond tfjs's own that are elementwise (seen inside a declared fusion, every input shaped like the output). */
+  readonly elementwise: ReadonlySet<string>;
+  /** Pair label (`producer → consumer`) → the fused kernel a declaration already runs for it, and where it is declared. */
+  readonly fused: ReadonlyMap<string, string>;
+}
+
+export const NO_KNOWLEDGE: FusionKnowledge = { elementwise: new Set(), fused: new Map() };
+
+/** "_FusedMatMul(relu)", "Add": the kernel with the string attrs that pick its variant. */
 export function eventLabel(e: TraceEvent): string {
   const parts = ['op', 'inner', 'outer', 'activation'].filter((k) => e.attrs[k] !== undefined).map((k) => e.attrs[k]);
   return parts.length ? `${e.kernel}(${parts.join(', ')})` : e.kernel;
 }
 
+/** The label of an adjacent pair. */
+export const pairLabel = (producer: TraceEvent, consumer: TraceEvent): string => `${eventLabel(producer)} → ${eventLabel(consumer)}`;
+
 const bytesPer = (dtype: string): number => (dtype === 'bool' ? 1 : 4);
 const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** The fusebench kernel that already implements a pair, if any. */
-export function existingFusedKernel(producer: TraceEvent, consumer: TraceEvent): string | undefined {
-  if (producer.kernel !== 'TernaryBinary') return undefined;
-  if (consumer.kernel === 'TernaryUnary' && consumer.attrs.op === 'tnot') return `TernaryNotBinary(op=${producer.attrs.op})`;
-  if (consumer.kernel === 'TernaryBinary') return `TernaryFused3(inner=${producer.attrs.op}, outer=${consumer.attrs.op})`;
-  return undefined;
-}
-
 export interface PairCandidate {
-  /** "TernaryBinary(tadd) → TernaryUnary(tnot)". */
+  /** "Add → Relu". */
   readonly pattern: string;
   readonly occurrences: number;
   /** Σ time of both kernels over occurrences ÷ total traced kernel time. */
@@ -53,9 +58,10 @@ export interface PatternAnalysis {
   readonly rejected: ReadonlyArray<{ readonly pattern: string; readonly reason: string }>;
 }
 
-function whyNot(p: TraceEvent, c: TraceEvent, events: readonly TraceEvent[], at: number, result: readonly number[]): string | undefined {
-  if (!ELEMENTWISE_KERNELS.has(p.kernel)) return `${p.kernel} is not elementwise`;
-  if (!ELEMENTWISE_KERNELS.has(c.kernel)) return `${c.kernel} is not elementwise`;
+function whyNot(p: TraceEvent, c: TraceEvent, events: readonly TraceEvent[], at: number, result: readonly number[], k: FusionKnowledge): string | undefined {
+  const elementwise = (kernel: string): boolean => TFJS_ELEMENTWISE.has(kernel) || k.elementwise.has(kernel);
+  if (!elementwise(p.kernel)) return `${p.kernel} is not elementwise`;
+  if (!elementwise(c.kernel)) return `${c.kernel} is not elementwise`;
   if (p.outputs.length !== 1) return 'producer has several outputs';
   const mid = p.outputs[0];
   if (!c.inputs.includes(mid)) return 'consumer does not read the producer\'s output';
@@ -67,7 +73,7 @@ function whyNot(p: TraceEvent, c: TraceEvent, events: readonly TraceEvent[], at:
   return undefined;
 }
 
-export function analyzeTrace(trace: KernelTrace): PatternAnalysis {
+export function analyzeTrace(trace: KernelTrace, knowledge: FusionKnowledge = NO_KNOWLEDGE): PatternAnalysis {
   const ev = trace.events;
   const totalMs = ev.reduce((a, e) => a + e.timeMs, 0);
   const groups = new Map<string, { occurrences: number; timeMs: number; bytesUnfused: number; bytesFused: number; fusedKernel?: string }>();
@@ -75,8 +81,8 @@ export function analyzeTrace(trace: KernelTrace): PatternAnalysis {
   for (let i = 0; i + 1 < ev.length; i++) {
     const p = ev[i];
     const c = ev[i + 1];
-    const pattern = `${eventLabel(p)} → ${eventLabel(c)}`;
-    const reason = whyNot(p, c, ev, i, trace.result);
+    const pattern = pairLabel(p, c);
+    const reason = whyNot(p, c, ev, i, trace.result, knowledge);
     if (reason) {
       rejected.push({ pattern, reason });
       continue;
@@ -92,7 +98,7 @@ export function analyzeTrace(trace: KernelTrace): PatternAnalysis {
     g.timeMs += p.timeMs + c.timeMs;
     g.bytesUnfused += unfused;
     g.bytesFused += fused;
-    const k = existingFusedKernel(p, c);
+    const k = knowledge.fused.get(pattern);
     if (k) g.fusedKernel = k;
     groups.set(pattern, g);
   }
