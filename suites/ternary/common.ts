@@ -2,7 +2,7 @@
  * Shared declarations of the ternary micro suites (sizes, costs, predictions, notes). Not a suite file:
  * the *.bench.ts files next to it declare the suites.
  */
-import type { AnalyticCost, Prediction, SizeParams, Tolerance } from '../../harness/core/types.ts';
+import type { AnalyticCost, Prediction, SizeParams, Tolerance } from 'fusebench';
 import type { TernaryOpOptions } from '../../kernels/ternary/ops.ts';
 import { BINARY_TABLE, UNARY_TABLE, input, opCount, type BinaryOp } from '../../kernels/ternary/spec.ts';
 

@@ -2,8 +2,7 @@
  * Phase 4.2: the 16 binary→binary compositions outer(inner(a, b), c), one suite each, generated from the op
  * table (kernels/ternary/spec.ts). Ids name the ops in execution order: Ternary_tmul_tadd = tadd(tmul(a, b), c).
  */
-import { defineSuite } from '../../harness/core/suite.ts';
-import { trits } from '../../harness/core/inputs.ts';
+import { defineSuite, trits } from 'fusebench';
 import { ternaryBinary, ternaryFused3 } from '../../kernels/ternary/ops.ts';
 import { refFused3Array } from '../../kernels/ternary/reference.ts';
 import { BINARY_TABLE, PHASE_42_COMPOSITIONS } from '../../kernels/ternary/spec.ts';

@@ -2,8 +2,7 @@
  * Phase 4.1: tnot(tadd(a, b)) fused into one pass — the study's micro claim (1.77×).
  * In the study's pipelines this is bias correction (tadd) followed by activation (tnot).
  */
-import { defineSuite } from '../../harness/core/suite.ts';
-import { trits } from '../../harness/core/inputs.ts';
+import { defineSuite, trits } from 'fusebench';
 import { tadd, tnot, tnotBinary } from '../../kernels/ternary/ops.ts';
 import { refNotBinaryArray } from '../../kernels/ternary/reference.ts';
 import {
