@@ -15,28 +15,9 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const start = readme.indexOf("```ts\nimport * as tf from '@tensorflow/tfjs-core';");
 const example = readme.slice(start + 6, readme.indexOf('```', start + 6));
 
-/** A user's pipeline: a square, then matmul + bias + relu, which tfjs runs fused as one _FusedMatMul. */
-const PIPELINE = `import * as tf from '@tensorflow/tfjs-core';
-import { definePipeline, ref, uniform } from 'fusebench';
-
-definePipeline({
-  id: 'Square_Linear', family: 'user-pipelines', title: 'Square then linear',
-  sizes: { full: [{ m: 16, k: 32, n: 16 }], quick: [{ m: 16, k: 32, n: 16 }] },
-  label: (p) => \`\${p.m}×\${p.k}→\${p.n}\`, magnitude: (p) => p.m * p.n,
-  inputs: (p, rng) => ({ x: uniform([p.m, p.k], rng), w: uniform([p.k, p.n], rng), b: uniform([p.n], rng) }),
-  stages: [
-    { name: 'square', inputs: ['x'], out: 'sq', run: (x) => tf.square(x) },
-    { fused: 'linear', inputs: ['sq', 'w', 'b'], kernel: (a, w, b) => tf.fused.matMul({ a, b: w, bias: b, activation: 'relu' }), stages: [
-      { name: 'matmul', inputs: ['sq', 'w'], out: 'mm', run: (a, w) => tf.matMul(a, w) },
-      { name: 'bias', inputs: ['mm', 'b'], out: 'biased', run: (y, b) => tf.add(y, b) },
-      { name: 'relu', inputs: ['biased'], out: 'out', run: (y) => tf.relu(y) },
-    ] },
-  ],
-  micro: 'Linear_Bias_ReLU',
-  predictions: { cpu: { min: 1, max: 1.3, source: 'a guess, for the test' }, gpu: { min: 1, max: 2, source: 'a guess, for the test' } },
-  reference: (x, p) => ref.map(ref.addBias(ref.matmul(x.x.map((v) => v * v), x.w, p.m, p.k, p.n), x.b), ref.relu),
-});
-`;
+/** The README's pipeline example, as a user copies it. */
+const pstart = readme.indexOf('<!-- readme:pipeline -->\n```ts\n');
+const PIPELINE = readme.slice(pstart + '<!-- readme:pipeline -->\n```ts\n'.length, readme.indexOf('```', pstart + 30));
 
 /** Short sampling: these runs check behaviour, not speed. */
 const CONFIG = 'export default { sampling: { quickRounds: 6, minRounds: 4, warmup: 1, warmupMs: 0, minSampleMs: 1, bootstrapResamples: 200, deviceReps: 1 } };\n';
