@@ -13,6 +13,8 @@ export { runSuites } from './run.ts';
 export { loadBenchFiles, loadSuiteFiles } from './load.ts';
 export { renderReport } from './report/markdown.ts';
 export { renderMacroReport } from './report/macro.ts';
+export * as format from './report/format.ts';
+export { table } from './report/table.ts';
 export type { MacroReportOptions } from './report/macro.ts';
 export { backendOverall } from './pipeline-results.ts';
 export { selectDeclared } from './select.ts';

@@ -25,17 +25,26 @@ export function intervalProblem(at: string, x: Interval): string | undefined {
   return x.lo <= x.ratio && x.ratio <= x.hi ? undefined : `${at} must satisfy lo ≤ ratio ≤ hi (got ${x.lo}, ${x.ratio}, ${x.hi})`;
 }
 
+/** Faults every entry shares, pattern or pipeline: its prediction ranges, and results filed under a listed backend. */
+function declarationProblems(p: PatternResult | PipelineResult, at: string, backends: ReadonlySet<string>, backendsAt: string): string[] {
+  const problems: string[] = [];
+  for (const kind of ['cpu', 'gpu'] as const) {
+    if (p.predictions[kind].min > p.predictions[kind].max) problems.push(`${at}/predictions/${kind} min exceeds max`);
+  }
+  p.results.forEach((r, j) => {
+    if (!backends.has(r.backend)) problems.push(`${at}/results/${j}/backend "${r.backend}" is not among ${backendsAt}`);
+  });
+  return problems;
+}
+
 /**
  * Cross-field faults of one pattern entry at JSON path `at`. `backends` are the backend names its results may
  * name, listed at `backendsAt` (results.json: every backend of the run; MACRO-RESULTS.json: the enclosing one).
  */
 export function patternProblems(p: PatternResult, at: string, backends: ReadonlySet<string>, backendsAt: string): string[] {
-  const problems: string[] = [];
-  if (p.predictions.cpu.min > p.predictions.cpu.max) problems.push(`${at}/predictions/cpu min exceeds max`);
-  if (p.predictions.gpu.min > p.predictions.gpu.max) problems.push(`${at}/predictions/gpu min exceeds max`);
+  const problems = declarationProblems(p, at, backends, backendsAt);
   p.results.forEach((r, j) => {
     const rAt = `${at}/results/${j}`;
-    if (!backends.has(r.backend)) problems.push(`${rAt}/backend "${r.backend}" is not among ${backendsAt}`);
     if (r.unfused && r.fused && r.unfused.samplesMs.length !== r.fused.samplesMs.length) {
       problems.push(`${rAt}/fused/samplesMs must pair with /unfused/samplesMs (${r.fused.samplesMs.length} vs ${r.unfused.samplesMs.length} rounds)`);
     }
@@ -92,14 +101,8 @@ function pipelineSizeProblems(r: PipelineSizeResult, at: string): string[] {
 
 /** Cross-field faults of one pipeline entry at JSON path `at`. */
 export function pipelineProblems(p: PipelineResult, at: string, backends: ReadonlySet<string>, backendsAt: string): string[] {
-  const problems: string[] = [];
-  if (p.predictions.cpu.min > p.predictions.cpu.max) problems.push(`${at}/predictions/cpu min exceeds max`);
-  if (p.predictions.gpu.min > p.predictions.gpu.max) problems.push(`${at}/predictions/gpu min exceeds max`);
-  p.results.forEach((r, j) => {
-    const rAt = `${at}/results/${j}`;
-    if (!backends.has(r.backend)) problems.push(`${rAt}/backend "${r.backend}" is not among ${backendsAt}`);
-    problems.push(...pipelineSizeProblems(r, rAt));
-  });
+  const problems = declarationProblems(p, at, backends, backendsAt);
+  p.results.forEach((r, j) => problems.push(...pipelineSizeProblems(r, `${at}/results/${j}`)));
   p.summary.forEach((s, k) => {
     if (!p.results.some((r) => r.backend === s.backend)) problems.push(`${at}/summary/${k}/backend "${s.backend}" has no entry in ${at}/results`);
     for (const [path, x] of [['speedup', s.speedup], ['predicted', s.predicted]] as const) {

@@ -15,9 +15,9 @@
  *     micro: 'Add_ReLU', predictions: {…}, reference: (x) => …,
  *   });
  */
-import type { FusedStages, PipelineSpec, PipelineStage, PipelineStep, SizeParams, BackendKind, Tolerance } from './types.ts';
+import type { FusedStages, PipelineSpec, PipelineStage, PipelineStep, SizeParams, Tolerance } from './types.ts';
 import { PipelineDeclarationError } from './errors.ts';
-import { callerFile, idTakenBy, recordPipeline } from './declare.ts';
+import { callerFile, checkCommonFields, ID_PATTERN, idTakenBy, recordPipeline, type Fail } from './declare.ts';
 
 export { registeredPipelines } from './declare.ts';
 
@@ -119,9 +119,7 @@ export function planPipeline(steps: readonly PipelineStep[], inputNames?: readon
   return { stages: flat, groups, fused, output };
 }
 
-const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
-
-function validateStage(s: PipelineStage, at: string, fail: (field: string, problem: string) => never): void {
+function validateStage(s: PipelineStage, at: string, fail: Fail): void {
   if (s === null || typeof s !== 'object') fail(at, 'must be a stage { name, inputs, out, run }');
   if (typeof s.name !== 'string' || s.name.length === 0) fail(`${at}.name`, 'is missing (a non-empty string)');
   if (!Array.isArray(s.inputs) || s.inputs.length === 0 || s.inputs.some((n) => typeof n !== 'string' || n.length === 0)) {
@@ -132,32 +130,18 @@ function validateStage(s: PipelineStage, at: string, fail: (field: string, probl
 }
 
 function validate(spec: PipelineSpec, file: string): void {
-  const fail = (field: string, problem: string): never => {
+  const fail: Fail = (field, problem) => {
     throw new PipelineDeclarationError(file, field, problem);
   };
   if (spec === null || typeof spec !== 'object') fail('(pipeline)', 'must be an object');
-  for (const field of ['id', 'family', 'title', 'micro'] as const) {
-    if (typeof spec[field] !== 'string' || spec[field].length === 0) fail(field, 'is missing (a non-empty string)');
-  }
-  if (!ID_PATTERN.test(spec.id)) fail('id', `"${spec.id}" must be letters, digits and underscores, starting with a letter`);
+  checkCommonFields(spec, fail);
+  if (typeof spec.micro !== 'string' || spec.micro.length === 0) fail('micro', 'is missing (a non-empty string)');
   if (!ID_PATTERN.test(spec.micro)) fail('micro', `"${spec.micro}" must be the id of a suite (letters, digits and underscores)`);
   for (const field of ['label', 'magnitude', 'inputs', 'reference'] as const) {
     if (typeof spec[field] !== 'function') fail(field, 'is missing (a function)');
   }
   if (spec.copy !== undefined && typeof spec.copy !== 'function') fail('copy', 'must be a function (a tensor → a copy of its bytes)');
   if (spec.description !== undefined && typeof spec.description !== 'string') fail('description', 'must be a string');
-  if (!spec.sizes || typeof spec.sizes !== 'object') fail('sizes', 'is missing ({ full: [...], quick: [...] })');
-  for (const set of ['full', 'quick'] as const) {
-    const sizes = spec.sizes[set];
-    if (!Array.isArray(sizes)) fail(`sizes.${set}`, 'is missing (an array of size parameters)');
-    if (sizes.length === 0) fail(`sizes.${set}`, 'is empty');
-    sizes.forEach((p: SizeParams, i: number) => {
-      if (p === null || typeof p !== 'object') fail(`sizes.${set}[${i}]`, 'must be an object of numbers');
-      for (const [k, v] of Object.entries(p)) {
-        if (typeof v !== 'number' || !Number.isFinite(v)) fail(`sizes.${set}[${i}].${k}`, `must be a finite number (got ${String(v)})`);
-      }
-    });
-  }
   if (!Array.isArray(spec.stages) || spec.stages.length === 0) fail('stages', 'must be a non-empty array of stages');
   spec.stages.forEach((step, i) => {
     if (step !== null && typeof step === 'object' && 'fused' in step) {
@@ -180,17 +164,6 @@ function validate(spec: PipelineSpec, file: string): void {
   } catch (e) {
     if (e instanceof PlanError) fail(e.field, e.message);
     throw e;
-  }
-  if (!spec.predictions || typeof spec.predictions !== 'object') fail('predictions', 'is missing ({ cpu: {...}, gpu: {...} })');
-  for (const kind of ['cpu', 'gpu'] as BackendKind[]) {
-    const p = spec.predictions[kind];
-    if (!p) fail(`predictions.${kind}`, 'is missing ({ min, max, source })');
-    if (!(p.min > 0) || !(p.max >= p.min)) fail(`predictions.${kind}`, `needs 0 < min ≤ max (got ${p.min}–${p.max})`);
-    if (typeof p.source !== 'string' || p.source.length === 0) fail(`predictions.${kind}.source`, 'is missing (where the prediction comes from)');
-  }
-  if (spec.tolerance !== undefined && typeof spec.tolerance !== 'function') {
-    const t = spec.tolerance;
-    if (!(t.atol >= 0) || !(t.rtol >= 0)) fail('tolerance', 'needs atol ≥ 0 and rtol ≥ 0');
   }
 }
 

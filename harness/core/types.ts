@@ -276,15 +276,19 @@ export interface Judgement {
   readonly vsPrediction: string;
 }
 
-export interface SizeResult {
+/** One measured size of a suite or a pipeline on one backend: where, what, and whether it ran and was right. */
+export interface MeasuredSize {
   readonly backend: string;
   readonly size: string;
   readonly params: SizeParams;
   readonly magnitude: number;
   readonly status: 'ok' | 'failed';
   readonly error?: string;
-  readonly cost: AnalyticCost;
   readonly correctness?: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
+}
+
+export interface SizeResult extends MeasuredSize {
+  readonly cost: AnalyticCost;
   readonly unfused?: VariantStats;
   readonly fused?: VariantStats;
   readonly speedup?: Interval;
@@ -355,14 +359,7 @@ export interface AmdahlPrediction {
   readonly deltaPts: number;
 }
 
-export interface PipelineSizeResult {
-  readonly backend: string;
-  readonly size: string;
-  readonly params: SizeParams;
-  readonly magnitude: number;
-  readonly status: 'ok' | 'failed';
-  readonly error?: string;
-  readonly correctness?: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
+export interface PipelineSizeResult extends MeasuredSize {
   /** The whole pipeline, unfused and fused. */
   readonly unfused?: ProfiledStats;
   readonly fused?: ProfiledStats;

@@ -3,12 +3,12 @@
  * question (Phase 4.2/4.3), the copy target, the study's claims checked against a run's results.json, and the
  * facts of int32 trit storage. Every figure comes from the results; the study's own figures appear as "Study".
  */
-import { backendOverall, defaultConfig, geomean, renderMacroReport } from 'fusebench';
+import { backendOverall, defaultConfig, format, geomean, renderMacroReport, table } from 'fusebench';
 import type { FusebenchConfig, Interval, MacroReportOptions, PipelineResult, RunResults } from 'fusebench';
 import { COPY_TARGET, IMAGE, MICRO, NEURAL, STUDY } from './claims.ts';
 
-const x = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
-const withCi = (i: Interval): string => `${x(i.ratio)} [${i.lo.toFixed(2)}, ${i.hi.toFixed(2)}]`;
+const x = format.times;
+const withCi = format.speedupWithCi;
 
 /** Whether a measured interval confirms a claimed speedup, contradicts it, or cannot tell. */
 function holds(measured: Interval | undefined, claimed: number): string {
@@ -32,22 +32,23 @@ export function studyComparison(results: RunResults, backend: string, config: Fu
   const neural = summaryOf(results, NEURAL, backend);
   const overall = backendOverall((results.pipelines ?? []) as PipelineResult[], backend, config);
   const micro = microOn(results, backend);
-  const row = (claim: string, study: string, measured: string, verdict: string): string => `| ${claim} | ${study} | ${measured} | ${verdict} |`;
+  const row = (claim: string, study: string, measured: string, verdict: string): string[] => [claim, study, measured, verdict];
+  const rows = [
+    row('Micro speedup of tnot∘tadd (Phase 4.1)', x(STUDY.microSpeedup), micro ? `${x(micro.geomean)} geometric mean (${x(micro.min)}–${x(micro.max)})` : 'not measured',
+      micro ? `at ${micro.sizes.filter((r) => r.speedup!.hi >= STUDY.microSpeedup).length} of ${micro.sizes.length} sizes the CI reaches it` : 'not measured'),
+    row('Predicted macro speedup', `${x(STUDY.predictedMacro)} (c ≈ ${format.percent(STUDY.coverage)}, s = ${x(STUDY.microSpeedup)})`,
+      [image, neural].flatMap((s, i) => (s?.predicted ? [`${i === 0 ? 'image' : 'neural'} ${x(s.predicted.ratio)}`] : [])).join(', ') || 'not measured', 'from this run\'s own c and s'),
+    row('Image pipeline macro speedup', x(STUDY.imageMacro), image ? withCi(image.speedup) : 'not measured', holds(image?.speedup, STUDY.imageMacro)),
+    row('Neural layer macro speedup', x(STUDY.neuralMacro), neural ? withCi(neural.speedup) : 'not measured', holds(neural?.speedup, STUDY.neuralMacro)),
+    row('Overall macro speedup', x(STUDY.overallMacro), overall ? withCi(overall.speedup) : 'not measured', holds(overall?.speedup, STUDY.overallMacro)),
+    row('Neural layer runtime coverage', `~${format.percent(STUDY.coverage)}`, neural ? format.percent(neural.coverage) : 'not measured', '—'),
+  ];
   const lines = [
     `## Against the Study (${STUDY.source})`,
     '',
     'The study\'s figures are quoted, not measured here; the measured column is this run.',
     '',
-    `| Claim | Study | Measured on ${backend} | Holds here? |`,
-    '| :-- | --: | --: | :-- |',
-    row('Micro speedup of tnot∘tadd (Phase 4.1)', x(STUDY.microSpeedup), micro ? `${x(micro.geomean)} geometric mean (${x(micro.min)}–${x(micro.max)})` : 'not measured',
-      micro ? `at ${micro.sizes.filter((r) => r.speedup!.hi >= STUDY.microSpeedup).length} of ${micro.sizes.length} sizes the CI reaches it` : 'not measured'),
-    row('Predicted macro speedup', `${x(STUDY.predictedMacro)} (c ≈ ${Math.round(STUDY.coverage * 100)}%, s = ${x(STUDY.microSpeedup)})`,
-      [image, neural].flatMap((s, i) => (s?.predicted ? [`${i === 0 ? 'image' : 'neural'} ${x(s.predicted.ratio)}`] : [])).join(', ') || 'not measured', 'from this run\'s own c and s'),
-    row('Image pipeline macro speedup', x(STUDY.imageMacro), image ? withCi(image.speedup) : 'not measured', holds(image?.speedup, STUDY.imageMacro)),
-    row('Neural layer macro speedup', x(STUDY.neuralMacro), neural ? withCi(neural.speedup) : 'not measured', holds(neural?.speedup, STUDY.neuralMacro)),
-    row('Overall macro speedup', x(STUDY.overallMacro), overall ? withCi(overall.speedup) : 'not measured', holds(overall?.speedup, STUDY.overallMacro)),
-    row('Neural layer runtime coverage', `~${Math.round(STUDY.coverage * 100)}%`, neural ? `${Math.round(neural.coverage * 100)}%` : 'not measured', '—'),
+    table(['Claim', 'Study', `Measured on ${backend}`, 'Holds here?'], rows, ['l', 'r', 'r', 'l']),
   ];
   return lines.join('\n');
 }
@@ -64,7 +65,7 @@ function assessment(results: RunResults, backend: string, config: FusebenchConfi
   cannot.push('❌ Real applications: both workloads are the study\'s synthetic pipelines');
   const bytesFused = (results.pipelines ?? []).flatMap((p) => p.results.filter((r) => r.backend === backend).flatMap((r) => (r.groups ?? []).map((g) => g.bytesFused)));
   const biggest = bytesFused.length ? Math.max(...bytesFused) : undefined;
-  const limits = [`⚠ **int32 storage:** tfjs has no int8 dtype, so every trit costs 4 bytes${biggest ? ` (the largest fused kernel here moves ${(biggest / 2 ** 20).toFixed(1)} MiB; int8 would move a quarter of that)` : ''}`];
+  const limits = [`⚠ **int32 storage:** tfjs has no int8 dtype, so every trit costs 4 bytes${biggest ? ` (the largest fused kernel here moves ${format.bytes(biggest)}; int8 would move a quarter of that)` : ''}`];
   return { limits, cannot };
 }
 

@@ -11,6 +11,11 @@ export const FULL_ELEMENTS = [2 ** 10, 2 ** 14, 2 ** 18, 2 ** 20, 2 ** 22, 2 ** 
 /** The Phase 4.2 family has 16 suites: fewer sizes, same range. */
 export const FULL_ELEMENTS_PHASE42 = [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24] as const;
 export const QUICK_ELEMENTS = [2 ** 10, 2 ** 16] as const;
+/**
+ * Phase 4.1's quick sizes are the quick pipelines' fused-kernel sizes (the 256² and 1024² images), so that each
+ * pipeline's Amdahl prediction takes the micro speedup at its own size.
+ */
+export const QUICK_ELEMENTS_PHASE41 = [2 ** 16, 2 ** 20] as const;
 
 export const sizesOf = (ns: readonly number[]): Array<{ n: number }> => ns.map((n) => ({ n }));
 

@@ -6,7 +6,7 @@ import { defineSuite, trits } from 'fusebench';
 import { tadd, tnot, tnotBinary } from '../../kernels/ternary/ops.ts';
 import { refNotBinaryArray } from '../../kernels/ternary/reference.ts';
 import {
-  BENCH, EXACT, FULL_ELEMENTS, PHASE41_PREDICTION, QUICK_ELEMENTS, TERNARY_NOTES, elementsLabel, notBinaryCost, sizesOf,
+  BENCH, EXACT, FULL_ELEMENTS, PHASE41_PREDICTION, QUICK_ELEMENTS_PHASE41, TERNARY_NOTES, elementsLabel, notBinaryCost, sizesOf,
 } from './common.ts';
 
 export default defineSuite({
@@ -14,7 +14,7 @@ export default defineSuite({
   family: 'ternary',
   title: 'Ternary tadd → tnot (Phase 4.1)',
   standsFor: ['bias correction + activation in the study\'s image pipeline and neural layer'],
-  sizes: { full: sizesOf(FULL_ELEMENTS), quick: sizesOf(QUICK_ELEMENTS) },
+  sizes: { full: sizesOf(FULL_ELEMENTS), quick: sizesOf(QUICK_ELEMENTS_PHASE41) },
   label: (p) => elementsLabel(p.n),
   magnitude: (p) => p.n,
   inputs: (p, rng) => ({ a: trits([p.n], rng), b: trits([p.n], rng) }),
