@@ -29,7 +29,7 @@
  * measured a speedup below the suite's declared `minSpeedup` for the backend. Exit code: 1 if any row fails.
  */
 import type { RunResults, SizeResult } from '../core/types.ts';
-import { median } from '../core/stats.ts';
+import { geomean, median } from '../core/stats.ts';
 import type { Baseline, BaselineEntry } from './format.ts';
 import { compareMachines, describeMachine } from './machine.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
@@ -79,11 +79,10 @@ type PendingTest = Omit<MetricComparison, 'pWorseAdjusted' | 'pBetterAdjusted' |
 const perRoundSpeedups = (unfused: readonly number[], fused: readonly number[]): number[] => unfused.map((u, i) => u / fused[i]);
 /** The paired speedup of a run: median of the per-round speedups (on the log scale, so runs average geometrically). */
 const speedupOf = (unfused: readonly number[], fused: readonly number[]): number => Math.exp(logSpeedupValue(unfused, fused).value);
-const geometricMean = (values: readonly number[]): number => Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 
 function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
   const runs = c.base.runs.length;
-  const baseline = geometricMean(c.base.runs.map((r) => speedupOf(r.unfused.samplesMs, r.fused.samplesMs)));
+  const baseline = geomean(c.base.runs.map((r) => speedupOf(r.unfused.samplesMs, r.fused.samplesMs)));
   const current = speedupOf(c.unfused, c.fused);
   const common = { metric: 'speedup' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
   if (c.speedupRuns.length >= 2 && pooled) {
@@ -97,7 +96,7 @@ function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
 
 function fusedTimeTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
   const runs = c.base.runs.length;
-  const baseline = geometricMean(c.base.runs.map((r) => median(r.fused.samplesMs)));
+  const baseline = geomean(c.base.runs.map((r) => median(r.fused.samplesMs)));
   const current = median(c.fused);
   const common = { metric: 'fused time' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
   if (c.fusedRuns.length >= 2 && pooled) {

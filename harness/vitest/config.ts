@@ -5,7 +5,7 @@
  *   import { fusebench } from 'fusebench/vitest';
  *   export default defineConfig({ test: fusebench() });
  *
- * It sets fusebench's benchmark provider, the setup file that turns each defineSuite into tests (bench runs
+ * It sets fusebench's benchmark provider, the setup file that turns each defineSuite and definePipeline into tests (bench runs
  * only) and fusebench's reporter, and runs one file at a time so suites never time each other.
  * vitest 5 declares Node ≥ 22.12; on Node 20 it runs once three newer built-ins exist, which this module adds.
  */
