@@ -17,6 +17,7 @@ import { detectAll } from '../backends/registry.ts';
 import { activateBackend } from './activate.ts';
 import { measurePasses, processesFor } from './passes.ts';
 import { assembleResults, patternHeader, pipelineHeader } from './results.ts';
+import { loadBenchFiles } from './load.ts';
 
 export interface RunOptions {
   readonly suites: readonly RegisteredSuite[];
@@ -115,6 +116,33 @@ export type PlannedItem =
 
 /** A planned suite size: what passes.ts measures in several processes. */
 export type PlannedSize = Extract<PlannedItem, { readonly kind: 'suite' }>;
+
+/** A planned item as plain data (JSON-safe), for another process: it names its declaration by file and id. */
+export interface PlannedItemRef {
+  readonly kind: PlannedItem['kind'];
+  readonly file: string;
+  readonly id: string;
+  readonly backend: string;
+  readonly params: SizeParams;
+}
+
+export function itemRef(item: PlannedItem): PlannedItemRef {
+  const { file, spec } = item.kind === 'suite' ? item.suite : item.pipeline;
+  return { kind: item.kind, file, id: spec.id, backend: item.backend, params: item.params };
+}
+
+/** The planned item a reference names, its declaration loaded from its file (as a worker process would). */
+export async function resolveItemRef(ref: PlannedItemRef): Promise<PlannedItem> {
+  const declared = await loadBenchFiles([ref.file]);
+  if (ref.kind === 'suite') {
+    const suite = declared.suites.find((s) => s.spec.id === ref.id);
+    if (suite) return { kind: 'suite', suite, backend: ref.backend, params: ref.params };
+  } else {
+    const pipeline = declared.pipelines.find((p) => p.spec.id === ref.id);
+    if (pipeline) return { kind: 'pipeline', pipeline, backend: ref.backend, params: ref.params };
+  }
+  throw new UsageError(`${ref.file} declares no ${ref.kind} "${ref.id}"`);
+}
 
 /** What measuring a planned item gives: the result, filed under the suite's or pipeline's id. */
 export type MeasuredItem =

@@ -4,8 +4,7 @@
  */
 import type { WorkerJob, WorkerMessage } from '../workers.ts';
 import { activateBackend } from '../activate.ts';
-import { loadSuiteFiles } from '../load.ts';
-import { measureSize } from '../measure.ts';
+import { measureItem, resolveItemRef } from '../run.ts';
 
 function send(m: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(m, () => resolve()));
@@ -13,11 +12,11 @@ function send(m: WorkerMessage): Promise<void> {
 
 async function work(job: WorkerJob): Promise<void> {
   const adapter = await activateBackend(job.backend);
-  const suites = await loadSuiteFiles([...new Set(job.items.map((i) => i.file))]);
   for (const [index, item] of job.items.entries()) {
-    const suite = suites.find((s) => s.file === item.file && s.spec.id === item.id);
-    if (!suite) throw new Error(`${item.file} declares no suite "${item.id}"`);
-    await send({ kind: 'result', index, result: await measureSize(item.file, suite.spec, adapter, item.params, { config: job.config, quick: job.quick }) });
+    const planned = await resolveItemRef({ kind: 'suite', backend: job.backend, ...item });
+    const m = await measureItem(planned, adapter, { config: job.config, quick: job.quick });
+    if (m.kind !== 'suite') throw new Error(`${item.file}: "${item.id}" is not a suite`);
+    await send({ kind: 'result', index, result: m.result });
   }
   await adapter.teardown();
 }

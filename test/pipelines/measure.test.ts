@@ -9,7 +9,7 @@ import type { PipelineSpec } from '../../harness/core/types.ts';
 import { measurePipelineSize } from '../../harness/measure-pipeline.ts';
 import { loadBenchFiles } from '../../harness/load.ts';
 import { selectDeclared } from '../../harness/select.ts';
-import { runSuites } from '../../harness/run.ts';
+import { itemRef, measureItem, planRun, resolveItemRef, runSuites } from '../../harness/run.ts';
 import { writeRunOutputs } from '../../harness/output.ts';
 import { loadResults } from '../../harness/schema.ts';
 import { median } from '../../harness/core/stats.ts';
@@ -125,5 +125,20 @@ describe('a run with pipelines (the CLI runner)', () => {
     // A later run without pipelines leaves no stale MACRO-REPORT.md behind.
     writeRunOutputs({ ...results, pipelines: undefined }, out, { macro: { config } });
     expect(existsSync(join(out, 'MACRO-REPORT.md'))).toBe(false);
+  });
+});
+
+describe('a planned item travels as plain data', () => {
+  it('names its declaration by file and id, and measures the same in the process that resolves it', async () => {
+    const adapter = await useBackend('cpu');
+    const small = { ...image, spec: { ...image.spec, sizes: { full: [{ side: 8 }], quick: [{ side: 8 }] } } };
+    const [item] = planRun({ suites: [], pipelines: [small] }, [{ name: 'cpu', kind: 'cpu', available: true }], true);
+    const ref = itemRef(item!);
+    expect(JSON.parse(JSON.stringify(ref))).toEqual({ kind: 'pipeline', file: image.file, id: 'TernaryImagePipeline', backend: 'cpu', params: { side: 8 } });
+    const resolved = await resolveItemRef(JSON.parse(JSON.stringify(ref)));
+    const m = await measureItem(resolved, adapter, opts);
+    expect(m.kind).toBe('pipeline');
+    expect(m.result.status, m.result.error).toBe('ok');
+    await expect(resolveItemRef({ ...ref, id: 'Nope' })).rejects.toThrow(`${image.file} declares no pipeline "Nope"`);
   });
 });
