@@ -2,8 +2,9 @@
  * The machinery every fusebench document validator shares: compile a JSON Schema from schemas/ (with the
  * schemas it `$ref`s), turn ajv's errors into `<JSON path> <problem>` lines, and collect a document's
  * faults after a JSON round trip, so a NaN that JSON would write as null is caught before the file is
- * written rather than by the next run that reads it. Each document kind (results.json in schema.ts,
- * MACRO-RESULTS.json in pipeline/schema.ts) adds its schema file and the cross-field checks a schema cannot state.
+ * written rather than by the next run that reads it. Each document kind (results.json in schema.ts; the
+ * MACRO-RESULTS.json files of earlier macro studies, checked in) adds its schema file and the cross-field checks a
+ * schema cannot state.
  */
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';

@@ -33,7 +33,7 @@ export async function loadBenchFiles(files?: readonly string[]): Promise<LoadedB
     try {
       await import(pathToFileURL(path).href);
     } catch (e) {
-      if (e instanceof Error && e.name === 'SuiteDeclarationError') throw e;
+      if (e instanceof Error && (e.name === 'SuiteDeclarationError' || e.name === 'PipelineDeclarationError')) throw e;
       throw new UsageError(`${path}: the suite file failed to load: ${(e as Error).message.split('\n')[0]}`);
     }
   }

@@ -39,7 +39,7 @@ function declarationProblems(p: PatternResult | PipelineResult, at: string, back
 
 /**
  * Cross-field faults of one pattern entry at JSON path `at`. `backends` are the backend names its results may
- * name, listed at `backendsAt` (results.json: every backend of the run; MACRO-RESULTS.json: the enclosing one).
+ * name, listed at `backendsAt` (in results.json: every backend of the run).
  */
 export function patternProblems(p: PatternResult, at: string, backends: ReadonlySet<string>, backendsAt: string): string[] {
   const problems = declarationProblems(p, at, backends, backendsAt);
