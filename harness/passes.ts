@@ -1,6 +1,7 @@
 /**
- * Measures a batch of planned sizes on one backend in several processes, one pass after another: the first pass in
- * this process (or in a worker), each later pass in a fresh worker process over the sizes that have not converged.
+ * Measures a batch of planned sizes in several processes, one pass after another: the first pass in this process
+ * (or in a worker), each later pass in one fresh worker process over the sizes that have not converged, whatever
+ * their backends (so a suite file's cpu and wasm sizes share the worker of each pass).
  * A size is done once its pooled CI is tight (relative half-width ≤ sampling.targetHalfWidth) after at least
  * sampling.minProcesses passes, when its time budget is spent, or after the last allowed pass.
  */
@@ -11,8 +12,8 @@ import { converged, poolProcesses } from './processes.ts';
 import { runWorker } from './workers.ts';
 
 export interface PassOptions {
-  readonly backend: string;
-  readonly kind: BackendKind;
+  /** The kind of each backend the items name (it decides how many processes a size gets). */
+  readonly kindOf: (backend: string) => BackendKind;
   readonly config: FusebenchConfig;
   readonly quick: boolean;
   /** Measures one planned size in this process (the first pass), or undefined to run every pass in workers. */
@@ -21,8 +22,8 @@ export interface PassOptions {
   readonly onDone?: (index: number, result: SizeResult) => void;
   /** Called after each measurement of each size in each pass, with the pooled result so far. */
   readonly onProgress?: (index: number, pass: number, result: SizeResult) => void;
-  /** Passes to run (default: every process the backend kind allows); the vitest front end runs one fewer and adds its own. */
-  readonly passes?: number;
+  /** Passes fewer than the kind allows (the vitest front end runs one fewer in workers and adds its own). */
+  readonly fewer?: number;
 }
 
 export interface PassResults {
@@ -44,45 +45,46 @@ export function perProcessConfig(config: FusebenchConfig, processes: number): Fu
 }
 
 export async function measurePasses(items: readonly PlannedSize[], opts: PassOptions): Promise<PassResults> {
-  const allowed = Math.max(1, processesFor(opts.kind, opts.config, opts.quick));
-  const P = opts.passes ?? allowed;
-  const perProcess = perProcessConfig(opts.config, allowed);
+  const allowed = items.map((it) => Math.max(1, processesFor(opts.kindOf(it.backend), opts.config, opts.quick)));
+  const passes = allowed.map((p) => p - (opts.fewer ?? 0));
   const runs: SizeResult[][] = items.map(() => []);
   const pooled: Array<SizeResult | undefined> = items.map(() => undefined);
-  const final = new Set<number>();
+  const final = new Set<number>(items.map((_, i) => i).filter((i) => passes[i]! < 1));
   const finish = (i: number): void => {
     final.add(i);
     opts.onDone?.(i, pooled[i]!);
   };
-  if (P === 0) return { pooled: [], runs };
-  for (let pass = 1; pass <= P && final.size < items.length; pass++) {
+  const configOf = (i: number): FusebenchConfig => perProcessConfig(opts.config, allowed[i]!);
+  for (let pass = 1; final.size < items.length; pass++) {
     const pending = items.map((_, i) => i).filter((i) => !final.has(i));
     const record = (i: number, r: SizeResult): void => {
       runs[i]!.push(r);
-      const last = pass === P;
-      pooled[i] = poolProcesses(runs[i]!, { config: opts.config, prediction: items[i]!.suite.spec.predictions[opts.kind] });
+      pooled[i] = poolProcesses(runs[i]!, { config: opts.config, prediction: items[i]!.suite.spec.predictions[opts.kindOf(items[i]!.backend)] });
       opts.onProgress?.(i, pass, pooled[i]!);
-      const enough = runs[i]!.length >= Math.min(P, opts.config.sampling.minProcesses) && converged(pooled[i]!, opts.config);
-      if (r.status !== 'ok' || enough || last) finish(i);
+      const enough = runs[i]!.length >= Math.min(passes[i]!, opts.config.sampling.minProcesses) && converged(pooled[i]!, opts.config);
+      if (r.status !== 'ok' || enough || pass >= passes[i]!) finish(i);
     };
     if (pass === 1 && opts.inProcess) {
-      for (const i of pending) record(i, await opts.inProcess(items[i]!, perProcess));
-    } else {
+      for (const i of pending) record(i, await opts.inProcess(items[i]!, configOf(i)));
+      continue;
+    }
+    // One worker per pass; items of different budgets travel with their own config.
+    for (const group of groupBy(pending, (i) => allowed[i]!)) {
       const reported = new Set<number>();
       try {
         await runWorker(
-          { backend: opts.backend, quick: opts.quick, config: perProcess, items: pending.map((i) => ({ file: items[i]!.suite.file, id: items[i]!.suite.spec.id, params: items[i]!.params })) },
+          { quick: opts.quick, config: configOf(group[0]!), items: group.map((i) => ({ backend: items[i]!.backend, file: items[i]!.suite.file, id: items[i]!.suite.spec.id, params: items[i]!.params })) },
           (k, r) => {
-            reported.add(pending[k]!);
-            record(pending[k]!, r);
+            reported.add(group[k]!);
+            record(group[k]!, r);
           },
         );
       } catch (e) {
         // A worker that died leaves its remaining sizes with what earlier passes measured, or failed with its error.
-        for (const i of pending.filter((j) => !reported.has(j))) {
+        for (const i of group.filter((j) => !reported.has(j))) {
           if (!pooled[i]) {
-            const s = items[i]!.suite.spec;
-            pooled[i] = { backend: opts.backend, size: s.label(items[i]!.params), params: items[i]!.params, magnitude: s.magnitude(items[i]!.params), cost: s.cost(items[i]!.params), status: 'failed', error: (e as Error).message.slice(0, 600) };
+            const it = items[i]!, s = it.suite.spec;
+            pooled[i] = { backend: it.backend, size: s.label(it.params), params: it.params, magnitude: s.magnitude(it.params), cost: s.cost(it.params), status: 'failed', error: (e as Error).message.slice(0, 600) };
           }
           finish(i);
         }
@@ -90,4 +92,15 @@ export async function measurePasses(items: readonly PlannedSize[], opts: PassOpt
     }
   }
   return { pooled: pooled.map((r) => r!), runs };
+}
+
+function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): T[][] {
+  const m = new Map<K, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const g = m.get(k);
+    if (g) g.push(x);
+    else m.set(k, [x]);
+  }
+  return [...m.values()];
 }

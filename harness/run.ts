@@ -260,7 +260,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResults> {
     const eta = progressClock(items.length * passes + plan.length - items.length);
     // Suites: each size in up to `passes` processes, pooled (passes.ts). Pipelines: one process, this one.
     const { pooled: results } = await measurePasses(items, {
-      backend: adapter.name, kind: adapter.kind, config: opts.config, quick: opts.quick,
+      kindOf: () => adapter.kind, config: opts.config, quick: opts.quick,
       inProcess: (item, config) => measureSize(item.suite.file, item.suite.spec, adapter, item.params, { config, quick: opts.quick }),
       onProgress: (i, pass, r) => log(`${eta()} ${progressLine(adapter.name, items[i]!.suite.spec.id, r)}${passes > 1 ? ` (process ${pass}/${passes})` : ''}`),
     });

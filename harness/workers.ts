@@ -9,13 +9,14 @@ import type { SizeParams, SizeResult } from './core/types.ts';
 import { PACKAGE_ROOT } from './core/typescript.ts';
 
 export interface WorkerItem {
+  readonly backend: string;
   readonly file: string;
   readonly id: string;
   readonly params: SizeParams;
 }
 
+/** A batch of planned sizes, possibly on several backends (one process serves a suite file's every backend). */
 export interface WorkerJob {
-  readonly backend: string;
   readonly quick: boolean;
   readonly config: FusebenchConfig;
   readonly items: readonly WorkerItem[];
@@ -42,7 +43,7 @@ export function runWorker(job: WorkerJob, onResult: (index: number, result: Size
     child.on('error', (e) => reject(e));
     child.on('exit', (code) => {
       if (done && code === 0) resolve();
-      else reject(new Error(`worker process for ${job.backend} ${failure ? `failed: ${failure}` : `exited with code ${code}`}`));
+      else reject(new Error(`worker process for ${[...new Set(job.items.map((i) => i.backend))].join(', ')} ${failure ? `failed: ${failure}` : `exited with code ${code}`}`));
     });
     child.send(job);
   });

@@ -3,6 +3,7 @@
  * (a backend and a batch of planned sizes), measures each size in this fresh process, and sends each result back.
  */
 import type { WorkerJob, WorkerMessage } from '../workers.ts';
+import type { BackendAdapter } from '../core/types.ts';
 import { activateBackend } from '../activate.ts';
 import { measureItem, resolveItemRef } from '../run.ts';
 
@@ -11,14 +12,17 @@ function send(m: WorkerMessage): Promise<void> {
 }
 
 async function work(job: WorkerJob): Promise<void> {
-  const adapter = await activateBackend(job.backend);
+  const adapters = new Map<string, BackendAdapter>();
   for (const [index, item] of job.items.entries()) {
-    const planned = await resolveItemRef({ kind: 'suite', backend: job.backend, ...item });
+    let adapter = adapters.get(item.backend);
+    if (!adapter) adapters.set(item.backend, (adapter = await activateBackend(item.backend)));
+    else await adapter.init(); // re-selects it as tfjs's active backend
+    const planned = await resolveItemRef({ kind: 'suite', ...item });
     const m = await measureItem(planned, adapter, { config: job.config, quick: job.quick });
     if (m.kind !== 'suite') throw new Error(`${item.file}: "${item.id}" is not a suite`);
     await send({ kind: 'result', index, result: m.result });
   }
-  await adapter.teardown();
+  for (const a of adapters.values()) await a.teardown();
 }
 
 export async function main(): Promise<number> {

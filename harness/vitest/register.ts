@@ -11,7 +11,7 @@
  *      test, with the figures in the message.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { BackendStatus, SizeResult } from '../core/types.ts';
+import type { BackendKind, BackendStatus, SizeResult } from '../core/types.ts';
 import { setFrontEnd } from '../core/declare.ts';
 import { loadConfig } from '../core/config.ts';
 import { readEnv, withCache } from '../env.ts';
@@ -89,13 +89,12 @@ function declare(id: string, family: string, declared: Declared): void {
     // A suite's sizes in fresh worker processes first (all processes but this one, which each test adds).
     const fromWorkers = new Map<string, SizeResult[]>();
     beforeAll(async () => {
-      for (const status of statuses.filter((s) => s.available)) {
-        const passes = processesFor(status.kind, config, env.quick) - 1;
-        const items = planRun({ suites: declared.suites }, [status], env.quick).filter((i): i is PlannedSize => i.kind === 'suite');
-        if (passes < 1 || items.length === 0) continue;
-        const { runs } = await measurePasses(items, { backend: status.name, kind: status.kind, config, quick: env.quick, passes });
-        items.forEach((it, i) => fromWorkers.set(key(status.name, it.suite.spec.label(it.params)), runs[i]!));
-      }
+      // One worker per pass serves every backend's sizes of this file.
+      const items = planRun({ suites: declared.suites }, statuses, env.quick).filter((i): i is PlannedSize => i.kind === 'suite');
+      if (items.length === 0) return;
+      const kindOf = (b: string): BackendKind => statuses.find((s) => s.name === b)!.kind;
+      const { runs } = await measurePasses(items, { kindOf, config, quick: env.quick, fewer: 1 });
+      items.forEach((it, i) => fromWorkers.set(key(it.backend, it.suite.spec.label(it.params)), runs[i]!));
     });
     const plan = planRun(declared, statuses, env.quick);
     for (const item of plan) declareItem(item, fromWorkers);
