@@ -18,6 +18,7 @@ usage:
       [--threads 1,2] [--min-run-time 0.2] [--rounds 3] [--no-compile]"""
 import argparse, os, platform, subprocess, sys, time
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_patterns import build_patterns, fail, fresh_compile, load_sizes, write_atomic  # noqa: E402  (the shared pattern table)
 

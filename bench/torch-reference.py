@@ -9,6 +9,7 @@ usage:
 Patterns it cannot express are listed under "skipped" with the reason; nothing is silently left out."""
 import argparse, json, os, platform, sys, time
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_patterns import build_patterns, fail, fresh_compile, load_sizes, write_atomic  # noqa: E402  (the shared pattern table)
 
