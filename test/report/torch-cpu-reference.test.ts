@@ -69,7 +69,7 @@ describe.skipIf(!torch.available)(`${SCRIPT} at tiny sizes (${torch.reason})`, (
       if (doc.fusedForms[row.id]) expect(row.fusedMs, row.id).toBeGreaterThan(0);
       else expect(doc.skipped[`${row.id} fused`], row.id).toMatch(/no fused eager op/);
     }
-    expect(doc.fusedForms.Attention_SDPA).toBe('F.scaled_dot_product_attention');
+    expect(doc.fusedForms.Attention_SDPA).toMatch(/^F\.scaled_dot_product_attention/);
     expect(doc.fusedForms.Conv2d_BN_ReLU).toMatch(/BN folded/);
     expect(doc.skipped).toMatchObject({ NoSuchPattern: expect.stringMatching(/no PyTorch formulation/), compiled: '--no-compile given' });
     expect(doc.load.before).toHaveLength(3);
