@@ -149,6 +149,9 @@ def write_atomic(path, doc):
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(doc, f, indent=1, ensure_ascii=False)
