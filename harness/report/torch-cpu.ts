@@ -5,7 +5,7 @@
  * own fusion speedup, our unfused and fused times, and our fused time ÷ PyTorch's best; per backend, the geometric
  * mean of that ratio. Pure functions and one plain Markdown table; where the table goes in a report is the report's.
  */
-import type { RunResults, SizeParams } from '../types.ts';
+import type { Prediction, RunResults, SizeParams } from '../types.ts';
 import { DocumentValidationError, documentProblems, readJsonDocument, schemaValidator } from '../json-schema.ts';
 import { ms, times } from './format.ts';
 import { geomean } from './aggregate.ts';
@@ -214,6 +214,39 @@ export function patternRanges(rows: readonly TorchCpuComparison[], pick: (r: Tor
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => ({ pattern: g.pattern, backend: g.backend, min: Math.min(...g.values), max: Math.max(...g.values), sizes: g.values.length }));
+}
+
+/** A pattern's CPU prediction from the study beside what PyTorch's own fusion and ours measured on this machine. */
+export interface StudyCheck {
+  readonly pattern: string;
+  readonly predicted: Prediction;
+  /** Range of PyTorch's fusion speedup (eager ÷ the faster of its fused form and torch.compile) over the sizes. */
+  readonly torch?: { readonly min: number; readonly max: number; readonly sizes: number };
+  /** Whether PyTorch's range meets the predicted one: the study's finding reproduces with the study's own tool. */
+  readonly torchMeetsPrediction?: boolean;
+  /** Our fusion speedups (the run's ratio of medians), range per backend, at the sizes PyTorch measured too. */
+  readonly ours: readonly PatternRange[];
+}
+
+/** For every pattern of the run that PyTorch measured at `threads`, the study's CPU prediction against both. */
+export function studyChecks(results: RunResults, torch: TorchCpuReference, threads = 1): StudyCheck[] {
+  const rows = compareWithTorch(results, torch, threads);
+  const out: StudyCheck[] = [];
+  for (const pattern of results.patterns) {
+    const speedups = torch.results
+      .filter((t) => t.id === pattern.id && t.threads === threads && pattern.results.some((r) => sameParams(r.params, t.params)))
+      .map((t) => torchFigures(t).fusionSpeedup)
+      .filter((x): x is number => x !== undefined);
+    const ours = patternRanges(rows.filter((r) => r.pattern === pattern.id), (r) => r.oursSpeedup);
+    if (!speedups.length && !ours.length) continue;
+    const predicted = pattern.predictions.cpu;
+    const range = speedups.length ? { min: Math.min(...speedups), max: Math.max(...speedups), sizes: speedups.length } : undefined;
+    out.push({
+      pattern: pattern.id, predicted, torch: range, ours,
+      torchMeetsPrediction: range ? range.min <= predicted.max && range.max >= predicted.min : undefined,
+    });
+  }
+  return out;
 }
 
 /** The comparison as one plain Markdown table (ratios: our time ÷ PyTorch's; above 1 = slower than PyTorch). */

@@ -1,7 +1,7 @@
 /** harness/report/torch-cpu.ts on fixed data: PyTorch's best and fusion speedup, pairing, ratios, geomeans, ranges, validation. */
 import { describe, expect, it } from 'vitest';
 import {
-  backendDistances, compareWithTorch, parseTorchCpuReference, patternRanges, torchCpuProblems, torchCpuTable, torchFigures,
+  backendDistances, compareWithTorch, parseTorchCpuReference, patternRanges, studyChecks, torchCpuProblems, torchCpuTable, torchFigures,
   type TorchCpuReference, type TorchCpuRow,
 } from '../../harness/report/torch-cpu.ts';
 import type { RunResults, SizeResult } from '../../harness/types.ts';
@@ -97,6 +97,22 @@ describe('compareWithTorch', () => {
     expect(md.split('\n')).toHaveLength(2 + rows.length);
     expect(md).toMatch(/\| Attention_SDPA +\| 1h×8×4 +\| wasm +\| +2\.00 \| +1\.00 \| +0\.400 \| +0\.250 \| +0\.500 \| +0\.250 \(fused\) \| +1\.60× \| +4\.00× \|/);
     expect(md).toMatch(/\| Add_ReLU +\| 2×2×4 +\| wasm +\|.*\| +n\/a \| +n\/a \| +0\.100 \(eager\) \| +n\/a \| +5\.00× \|/);
+  });
+});
+
+describe('studyChecks', () => {
+  it('sets the study\'s CPU prediction beside PyTorch\'s own fusion speedup and ours, per pattern', () => {
+    const [sdpa, addRelu] = studyChecks(results, torch);
+    // predicted 0.6–0.71×; PyTorch 0.5 (2h) and 1.6 (1h): the ranges meet
+    expect(sdpa).toMatchObject({ pattern: 'Attention_SDPA', torch: { min: 0.5, max: 1.6, sizes: 2 }, torchMeetsPrediction: true });
+    expect(sdpa.ours).toEqual([
+      { pattern: 'Attention_SDPA', backend: 'wasm', min: 2, max: 2, sizes: 2 },
+      { pattern: 'Attention_SDPA', backend: 'cpu', min: 2, max: 2, sizes: 1 },
+    ]);
+    // no fused form and no compile: PyTorch has no fusion speedup to compare
+    expect(addRelu).toMatchObject({ pattern: 'Add_ReLU', torch: undefined, torchMeetsPrediction: undefined });
+    const faster = { ...torch, results: torch.results.map((r) => (r.threads === 1 && r.id === 'Attention_SDPA' ? { ...r, eagerMs: 10 } : r)) };
+    expect(studyChecks(results, faster)[0]).toMatchObject({ torch: { min: 5, max: 40 }, torchMeetsPrediction: false });
   });
 });
 
