@@ -17,6 +17,7 @@ export const panelsFor = (n: number): number => Math.ceil(n / PANEL);
 
 /** Query rows per block: the block's scores (rows × S padded to panels) within SCORE_BLOCK_FLOATS, a multiple of 4 rows. */
 export function blockRows(s: number): number {
+  if (s === 0) return 4; // no rows to block
   const rows = Math.floor(SCORE_BLOCK_FLOATS / (panelsFor(s) * PANEL));
   return Math.max(4, Math.min(s, rows - (rows % 4)));
 }
