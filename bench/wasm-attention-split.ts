@@ -1,6 +1,7 @@
 /**
  * How much of the wasm attention speedup is fusion and how much is the GEMM (docs/wasm-attention.md). Per suite
- * size, interleaved medians of three ways to compute the same thing on tfjs-backend-wasm:
+ * size, the best of interleaved rounds (the least disturbed on a shared machine) of three ways to compute the same
+ * thing on tfjs-backend-wasm:
  *   tfjs        the suite's unfused ops (their matMul: XNNPACK for one head without transposes, else the scalar loop)
  *   sameGemm    unfused with the kernels' generated GEMM: full S × S scores written by the GEMM, then tf.mul and
  *               tf.softmax over them, then (SDPA) the GEMM for p·v: every pass of the unfused sequence, our GEMM
@@ -15,7 +16,6 @@ import { wasmBackend } from '../backends/wasm.ts';
 import { registerFusebenchKernels } from '../kernels/registry.ts';
 import * as ops from '../kernels/ops.ts';
 import { writeFileAtomic } from '../harness/io.ts';
-import { median } from '../harness/stats.ts';
 import { asWasmBackend, tensorData, type WasmBackendLike } from '../kernels/common/wasm_heap.ts';
 import { simdKernelsFor, type SimdKernels } from '../kernels/common/wasm_simd.ts';
 import { packKeys, PANEL } from '../kernels/common/wasm_attention.ts';
@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
           if (r >= 0) times[way].push(performance.now() - t0);
         }
       }
-      const m = { tfjs: median(times.tfjs), sameGemm: median(times.sameGemm), fused: median(times.fused) };
+      const m = { tfjs: Math.min(...times.tfjs), sameGemm: Math.min(...times.sameGemm), fused: Math.min(...times.fused) };
       rows.push({ pattern, size: attnLabel(p), ...m });
       console.log(`${pattern.padEnd(14)} ${attnLabel(p).padEnd(11)} tfjs ${m.tfjs.toFixed(2)} ms, same GEMM unfused ${m.sameGemm.toFixed(2)} ms, fused ${m.fused.toFixed(2)} ms: ` +
         `GEMM ${(m.tfjs / m.sameGemm).toFixed(2)}× · fusion ${(m.sameGemm / m.fused).toFixed(2)}× = ${(m.tfjs / m.fused).toFixed(2)}×`);
