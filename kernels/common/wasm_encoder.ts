@@ -51,14 +51,14 @@ export const FUNC_TYPE = 0x60;
 export const op = {
   block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d, void: 0x40,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Const: 0x41, i32LeU: 0x4d, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Shl: 0x74,
+  i32Const: 0x41, i32LtU: 0x49, i32LeU: 0x4d, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32RemU: 0x70, i32And: 0x71, i32Shl: 0x74,
   f32Load: 0x2a, f32Store: 0x38, f32Const: 0x43,
   f32Sqrt: 0x91, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Max: 0x97, f32ConvertI32U: 0xb3,
 } as const;
 
 const simd = (code: number): number[] => [0xfd, ...u32(code)];
 export const simdOp = {
-  load: simd(0x00), store: simd(0x0b), v128Const: simd(0x0c), i32x4Splat: simd(0x11), f32x4Splat: simd(0x13),
+  load: simd(0x00), load32Splat: simd(0x09), store: simd(0x0b), v128Const: simd(0x0c), i32x4Splat: simd(0x11), f32x4Splat: simd(0x13),
   f32x4ExtractLane: simd(0x1f), v128And: simd(0x4e), v128Or: simd(0x50),
   load32Zero: simd(0x5c), store32Lane: simd(0x5a), f32x4Nearest: simd(0x6a),
   i32x4Neg: simd(0xa1), i32x4Shl: simd(0xab), i32x4Add: simd(0xae), i32x4Mul: simd(0xb5), i32x4MinS: simd(0xb6), i32x4MaxS: simd(0xb8),

@@ -48,9 +48,6 @@ export function tensorData(w: WasmBackendLike, t: TensorInfo, kernel: string): W
   return d;
 }
 
-/** Floats per block of attention scores the wasm kernels keep in cache: 128 KiB. */
-export const SCORE_BLOCK_FLOATS = 32 * 1024;
-
 /**
  * A Float32Array over the whole module heap. Take it *after* every allocation: growing wasm memory replaces the
  * buffer and detaches older views.
@@ -74,14 +71,6 @@ export function withScratch(w: WasmBackendLike, out: TensorInfo, scratch: readon
     for (const t of scratch) w.disposeData(t.dataId, true);
   }
   return out;
-}
-
-/** dst (cols × rows) = srcᵀ, for a row-major rows × cols float32 matrix at byte offset src. */
-export function heapTranspose(w: WasmBackendLike, srcByteOffset: number, dstByteOffset: number, rows: number, cols: number): void {
-  const heap = heapF32(w);
-  const src = srcByteOffset >>> 2;
-  const dst = dstByteOffset >>> 2;
-  for (let j = 0; j < rows; j++) for (let c = 0; c < cols; c++) heap[dst + c * rows + j] = heap[src + j * cols + c];
 }
 
 /** A row-major matrix on the heap: a registered tensor (`id`) or a view into one (registered on demand). */

@@ -5,6 +5,7 @@
  * Built with common/wasm_encoder.ts. Params are i32 byte offsets and counts (layer_norm also takes an f32 epsilon).
  */
 import { encodeModule, F32, I32, i32Params, loopWhileBelow, memarg, op, s32, simdOp, V128, type WasmFunction } from './wasm_encoder.ts';
+import { gemmFunction } from './wasm_gemm.ts';
 
 /** v128.const of one float32 in all four lanes. */
 function splatConst(value: number): number[] {
@@ -170,6 +171,8 @@ export interface SimdKernels {
   readonly silu: (ptr: number, n: number) => void;
   /** layer_norm(x, gamma, beta, out, rows, d, epsilon), byte offsets except rows, d, epsilon. */
   readonly layer_norm: (x: number, gamma: number, beta: number, out: number, rows: number, d: number, epsilon: number) => void;
+  /** gemm(a, lda, b, bPanel, bRow, c, ldc, m, panels, k, alpha): byte offsets and strides; see common/wasm_gemm.ts. */
+  readonly gemm: (a: number, lda: number, b: number, bPanel: number, bRow: number, c: number, ldc: number, m: number, panels: number, k: number, alpha: number) => void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -186,7 +189,7 @@ export function simdKernelsFor(backend: unknown, kernel: string): SimdKernels {
   }
   let k = byMemory.get(memory);
   if (!k) {
-    compiled ??= new WebAssembly.Module(encodeModule([addReluFn(), layerNormFn(), activationFn('gelu'), activationFn('silu')]));
+    compiled ??= new WebAssembly.Module(encodeModule([addReluFn(), layerNormFn(), activationFn('gelu'), activationFn('silu'), gemmFunction()]));
     k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
     warmUp(backend as { wasm: HeapAllocator }, memory, k);
     byMemory.set(memory, k);
@@ -215,6 +218,8 @@ function warmUp(backend: { wasm: HeapAllocator }, memory: WebAssembly.Memory, k:
       k.layer_norm(ptr, ptr + bytes, ptr + bytes + 512 * 4, ptr + 2 * bytes, 16, 512, 1e-5);
       k.gelu(ptr + 2 * bytes, n);
       k.silu(ptr + 2 * bytes, n);
+      // 64 × 64 · 64 × 64 (+ a 3-row tail and a k tail): A and B panels in the first and second buffers
+      k.gemm(ptr, 4 * 64, ptr + bytes, 64 * 32, 32, ptr + 2 * bytes, 4 * 64, 67, 8, 63, 0.5);
     }
   } finally {
     backend.wasm._free(ptr);

@@ -32,7 +32,8 @@ export default defineSuite<AttnP>({
   },
   notes: [
     'Includes the 1/√d scale, as attention weights do; the unfused side transposes K explicitly, as in the QKT suite.',
-    'cpu kernel: tfjs-cpu\'s own blocked GEMM loop per block of 48 score rows, then scale+softmax in place. wasm kernel: the backend\'s own matmul routine and XNNPACK softmax, called per block of rows on views of the tensors.',
+    'cpu kernel: tfjs-cpu\'s own blocked GEMM loop per block of 48 score rows, then scale+softmax in place. wasm kernel: a generated f32x4 GEMM (kernels/common/wasm_gemm.ts) per block of score rows, the scale in its epilogue, written into the output and softmaxed there by the backend\'s XNNPACK softmax while in cache.',
+    'wasm: with several heads the unfused matMul runs tfjs-backend-wasm\'s scalar loop (slow_batch_matmul), so most of that speedup is the GEMM; with one head it runs XNNPACK, and the speedup is the GEMM being a little faster plus the mul and softmax passes over S × S that fusion removes (docs/wasm-attention.md).',
     'cpu: tfjs-backend-cpu\'s Softmax is itself five passes (src/kernels/Softmax.ts lines 50–67: max, sub, exp, sum, div) and its sub and div broadcast a [rows, 1] operand through the generic path of its binary kernels (src/utils/binary_impl.ts lines 52–64: index arithmetic and two array slices per element), so the unfused side costs far more than its memory traffic; the cpu speedup measures that as much as fusion.',
     ...describeFusedPaths('qktSoftmax'),
   ],

@@ -86,7 +86,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it('FusebenchSDPA and FusebenchQKTSoftmax with a single head (wasm transposes k for XNNPACK then)', () => {
+    it('FusebenchSDPA and FusebenchQKTSoftmax with a single head (S 150, D 7: padded panels on wasm)', () => {
       noLeak(() => {
         const [h, s, d] = [1, 150, 7];
         const q = rand([h, s, d], 14);
@@ -94,6 +94,20 @@ for (const backend of BACKENDS) {
         const v = rand([h, s, d], 16);
         expectClose(ops.sdpa(q.t, k.t, v.t, 0.6), ref.sdpa(q.x, k.x, v.x, h, s, d, 0.6));
         expectClose(ops.qktSoftmax(q.t, k.t, 0.6), ref.qktSoftmax(q.x, k.x, h, s, d, 0.6));
+      });
+    });
+
+    // Odd shapes for the wasm GEMM's tiles (4 rows × 8 columns): S below a tile, S and D off multiples of 8 (padded
+    // panels, scores compacted, v packed), a last block with a single-row tail, and D a multiple of 8 (v read in place).
+    it.each([
+      [2, 0, 4], [3, 1, 1], [2, 3, 5], [1, 9, 8], [2, 13, 12], [1, 64, 3], [2, 261, 16], [1, 133, 64],
+    ] as const)('FusebenchSDPA and FusebenchQKTSoftmax at odd shape %ih × %i × %i', (h, s, d) => {
+      noLeak(() => {
+        const q = rand([h, s, d], 20 + s);
+        const k = rand([h, s, d], 21 + s);
+        const v = rand([h, s, d], 22 + s);
+        expectClose(ops.sdpa(q.t, k.t, v.t), ref.sdpa(q.x, k.x, v.x, h, s, d, 1 / Math.sqrt(d)));
+        expectClose(ops.qktSoftmax(q.t, k.t, 0.9), ref.qktSoftmax(q.x, k.x, h, s, d, 0.9));
       });
     });
 
