@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmBackend } from '../backends/wasm.ts';
 import { registerFusebenchKernels } from '../kernels/registry.ts';
 import * as ops from '../kernels/ops.ts';
-import { writeFileAtomic } from '../harness/io.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
 import { asWasmBackend, tensorData, type WasmBackendLike } from '../kernels/common/wasm_heap.ts';
 import { simdKernelsFor, type SimdKernels } from '../kernels/common/wasm_simd.ts';
 import { packKeys, PANEL } from '../kernels/common/wasm_attention.ts';

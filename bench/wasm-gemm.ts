@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmBackend } from '../backends/wasm.ts';
-import { writeFileAtomic } from '../harness/io.ts';
+import { writeFileAtomic } from '../harness/core/io.ts';
 import { asWasmBackend, tensorData } from '../kernels/common/wasm_heap.ts';
 import { simdKernelsFor } from '../kernels/common/wasm_simd.ts';
 import { blockRows, PANEL, panelsFor } from '../kernels/common/wasm_attention.ts';

@@ -5,7 +5,7 @@
  * own fusion speedup, our unfused and fused times, and our fused time ÷ PyTorch's best; per backend, the geometric
  * mean of that ratio. Pure functions and one plain Markdown table; where the table goes in a report is the report's.
  */
-import type { Prediction, RunResults, SizeParams } from '../types.ts';
+import type { Prediction, RunResults, SizeParams } from '../core/types.ts';
 import { DocumentValidationError, documentProblems, readJsonDocument, schemaValidator } from '../json-schema.ts';
 import { ms, times } from './format.ts';
 import { geomean } from './aggregate.ts';
@@ -160,10 +160,10 @@ export function compareWithTorch(results: RunResults, torch: TorchCpuReference, 
       const t = rows.find((x) => sameParams(x.params, r.params));
       if (!t) continue;
       const figures = torchFigures(t);
-      const fused = r.fused?.medianMs;
+      const fused = r.fused?.throughputMs;
       out.push({
         pattern: pattern.id, size: r.size, backend: r.backend, threads,
-        oursUnfusedMs: r.unfused?.medianMs, oursFusedMs: fused, oursSpeedup: r.speedup?.ratio,
+        oursUnfusedMs: r.unfused?.throughputMs, oursFusedMs: fused, oursSpeedup: r.speedup?.ratio,
         torch: figures,
         fusedOverTorchBest: fused !== undefined && figures.bestMs !== undefined ? fused / figures.bestMs : undefined,
       });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeModule } from '../../kernels/common/wasm_encoder.ts';
 import { GEMM_MR, gemmFunction } from '../../kernels/common/wasm_gemm.ts';
 import { packPanels, PANEL, panelsFor } from '../../kernels/common/wasm_attention.ts';
-import { seededRandom } from '../../harness/stats.ts';
+import { seededRandom } from '../../harness/core/stats.ts';
 
 type Gemm = (a: number, lda: number, b: number, bPanel: number, bRow: number, c: number, ldc: number, m: number, panels: number, k: number, alpha: number) => void;
 

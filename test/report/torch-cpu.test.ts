@@ -4,9 +4,9 @@ import {
   backendDistances, compareWithTorch, parseTorchCpuReference, patternRanges, studyChecks, torchCpuProblems, torchCpuTable, torchFigures,
   type TorchCpuReference, type TorchCpuRow,
 } from '../../harness/report/torch-cpu.ts';
-import type { RunResults, SizeResult } from '../../harness/types.ts';
+import type { RunResults, SizeResult } from '../../harness/core/types.ts';
 
-const variant = (medianMs: number) => ({ medianMs, p10Ms: medianMs, p90Ms: medianMs, samplesMs: [medianMs], kernels: [], bytesAllocated: 0, gflops: 0, gbps: 0 });
+const variant = (ms: number) => ({ throughputMs: ms, latencyMs: ms, p10Ms: ms, p90Ms: ms, samplesMs: [ms], kernels: [], bytesAllocated: 0, gflops: 0, gbps: 0 });
 
 const size = (backend: string, label: string, params: Record<string, number>, unfusedMs: number, fusedMs: number, status: 'ok' | 'failed' = 'ok'): SizeResult => ({
   backend, size: label, params, magnitude: 1, status, cost: { flops: 1, bytesUnfused: 1, bytesFused: 1, intermediateBytes: 0 },
