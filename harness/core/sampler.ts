@@ -184,6 +184,12 @@ export async function sampleInterleaved(device: SamplingDevice, variants: readon
         const ms = await latencySample(device, issue);
         throughput[i]!.push(ms);
         latency[i]!.push(ms);
+      } else if (ks[i] === 1) {
+        // A sample of one call is a lone call and the fence: it is the latency sample too (a call that long
+        // would only double the size's time if timed again).
+        const ms = await throughputSample(device, issue, 1);
+        throughput[i]!.push(ms);
+        latency[i]!.push(ms);
       } else {
         throughput[i]!.push(await throughputSample(device, issue, ks[i]!));
         latency[i]!.push(await latencySample(device, issue));
