@@ -3,6 +3,7 @@
  * Everything created is disposed; a leak is an error of the measurement, never a quiet remark.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { performance } from 'node:perf_hooks';
 import type {
   AnalyticCost, BackendAdapter, ErrorStats, HostInputs, ProfiledStats, SizeParams, SizeResult, SuiteSpec, Tensors, TimingStats, Tolerance, VariantStats,
 } from './core/types.ts';
@@ -123,6 +124,26 @@ export function buildSizeState(spec: SuiteSpec, p: SizeParams, rng: () => number
 }
 
 /**
+ * The gate's A/B evidence (bench/gate-evidence.ts) injects a known regression into built-in patterns:
+ * FUSEBENCH_INJECT_SLOWDOWN=Id1,Id2:0.15 makes those patterns' fused variant take 15% longer per call (it spins
+ * for 15% of the call's own duration). CPU backends only, where a call has finished when it returns. Unset: no-op.
+ */
+function slowedForEvidence(id: string, fn: () => tf.Tensor, env: NodeJS.ProcessEnv = process.env): () => tf.Tensor {
+  const spec = env.FUSEBENCH_INJECT_SLOWDOWN;
+  if (!spec) return fn;
+  const [ids, share] = spec.split(':');
+  const extra = Number(share);
+  if (!ids || !(extra > 0) || !ids.split(',').includes(id)) return fn;
+  return () => {
+    const t0 = performance.now();
+    const out = fn();
+    const until = t0 + (performance.now() - t0) * (1 + extra);
+    while (performance.now() < until) { /* the injected extra work */ }
+    return out;
+  };
+}
+
+/**
  * One plan item being measured, between its correctness check and its result: what a front end needs to sample
  * it (the variants, by name, ready to call, and the sampling plan), then `finish` to build the result from the
  * samples and `end` to release everything (a failed result if any tensor was left behind). A suite has two
@@ -201,7 +222,9 @@ export async function openSize(
   };
   tf.engine().startScope();
   try {
-    const { host, unfused, fused } = buildSizeState(spec, p, rng);
+    const state = buildSizeState(spec, p, rng);
+    const { host, unfused } = state;
+    const fused = slowedForEvidence(spec.id, state.fused);
 
     // 1. Correctness, before any timing.
     const outU = unfused();
