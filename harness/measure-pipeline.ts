@@ -15,7 +15,6 @@ import { PlanError, planPipeline, type PipelinePlan } from './core/pipeline.ts';
 import { compareWithReference } from './core/correctness.ts';
 import type { InterleavedSamples } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, bootstrapStatistic, median, seededRandom } from './core/stats.ts';
-import { judge } from './core/verdicts.ts';
 import {
   issueOf, profileCall, profiledStats, readValues, sampleOn, samplingPlan, sampleSession, timingStats, toleranceFor, toTensors,
   type MeasureOptions, type Profiled, type Session,
@@ -264,7 +263,6 @@ function finishPipeline(
     groups,
     coverage: { ops: inGroups / plan.stages.length, opsRemoved: removed / plan.stages.length, runtime },
     speedup,
-    judgement: judge(speedup, m.correctness.fused.ok, spec.predictions[adapter.kind], m.config),
     stageSum,
     stoppedBy: samples.stoppedBy,
   };

@@ -11,7 +11,6 @@ import { SuiteDeclarationError } from './core/errors.ts';
 import { compareWithReference } from './core/correctness.ts';
 import { sampleInterleaved, type InterleavedSamples, type IssueCall, type SamplingPlan } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
-import { judge } from './core/verdicts.ts';
 import { relativeHalfWidth } from './processes.ts';
 import type { FusebenchConfig } from './core/config.ts';
 import { bytesAllocated, kernelNames, profileKernels } from './kernel-profile.ts';
@@ -263,8 +262,7 @@ export async function openSize(
         const f = variantStats(samples, 1, profF, cost.flops, cost.bytesFused);
         const speedup = bootstrapRatioOfMedians(uSamples, fSamples, { resamples: s.bootstrapResamples, confidence: s.confidence });
         const memoryReduction = profU.bytesAllocated > 0 ? 1 - profF.bytesAllocated / profU.bytesAllocated : 0;
-        const judgement = judge(speedup, correctness.fused.ok, spec.predictions[adapter.kind], opts.config);
-        return { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, judgement, stoppedBy: samples.stoppedBy };
+        return { ...base, status: 'ok', correctness, unfused: u, fused: f, speedup, memoryReduction, stoppedBy: samples.stoppedBy };
       },
     };
   } catch (e) {

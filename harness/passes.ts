@@ -59,7 +59,7 @@ export async function measurePasses(items: readonly PlannedSize[], opts: PassOpt
     const pending = items.map((_, i) => i).filter((i) => !final.has(i));
     const record = (i: number, r: SizeResult): void => {
       runs[i]!.push(r);
-      pooled[i] = poolProcesses(runs[i]!, { config: opts.config, prediction: items[i]!.suite.spec.predictions[opts.kindOf(items[i]!.backend)] });
+      pooled[i] = poolProcesses(runs[i]!, { config: opts.config });
       opts.onProgress?.(i, pass, pooled[i]!);
       const enough = runs[i]!.length >= Math.min(passes[i]!, opts.config.sampling.minProcesses) && converged(pooled[i]!, opts.config);
       if (r.status !== 'ok' || enough || pass >= passes[i]!) finish(i);

@@ -4,9 +4,8 @@
  * not only between the rounds of one. A size stops adding processes once that CI is tight (adaptive stopping).
  */
 import type { FusebenchConfig } from './core/config.ts';
-import type { ErrorStats, Prediction, SizeResult, VariantStats } from './core/types.ts';
+import type { ErrorStats, SizeResult, VariantStats } from './core/types.ts';
 import { hierarchicalRatioOfMedians, median, quantile, type ProcessSamples } from './core/stats.ts';
-import { judge } from './core/verdicts.ts';
 
 /** The relative half-width of a speedup CI: (hi − lo) / 2 / ratio. */
 export function relativeHalfWidth(s: { readonly ratio: number; readonly lo: number; readonly hi: number }): number {
@@ -43,7 +42,6 @@ function pooledVariant(vs: readonly VariantStats[], flops: number, bytes: number
 
 export interface PoolOptions {
   readonly config: FusebenchConfig;
-  readonly prediction: Prediction;
 }
 
 /**
@@ -67,7 +65,6 @@ export function poolProcesses(results: readonly SizeResult[], opts: PoolOptions)
     unfused: pooledVariant(results.map((r) => r.unfused!), first.cost.flops, first.cost.bytesUnfused),
     fused: pooledVariant(results.map((r) => r.fused!), first.cost.flops, first.cost.bytesFused),
     speedup,
-    judgement: judge(speedup, correctness.fused.ok, opts.prediction),
     processes: results.map(processMedians),
   };
   const stoppedBy = converged(pooled, opts.config) ? 'converged' : results.some((r) => r.stoppedBy === 'budget') ? 'budget' : 'rounds';

@@ -18,6 +18,8 @@ import { activateBackend } from './activate.ts';
 import { measurePasses, processesFor } from './passes.ts';
 import { assembleResults, patternHeader, pipelineHeader } from './results.ts';
 import { loadBenchFiles } from './load.ts';
+import { judgeSize } from './core/verdicts.ts';
+import { verdictText } from './report/format.ts';
 
 export interface RunOptions {
   readonly suites: readonly RegisteredSuite[];
@@ -102,7 +104,7 @@ export function progressLine(backend: string, id: string, r: SizeResult | Pipeli
   const procs = 'processes' in r && r.processes && r.processes.length > 1 ? `  ${r.processes.length} processes` : '';
   const budget = r.stoppedBy === 'budget' ? ' (time budget hit)' : '';
   const coverage = 'coverage' in r && r.coverage ? `  runtime coverage ${(r.coverage.runtime.ratio * 100).toFixed(0)}%` : '';
-  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}${procs}${coverage}${budget}  ${r.judgement!.verdict}`;
+  return `${head} ${u.throughputMs.toFixed(4)} ms → ${f.throughputMs.toFixed(4)} ms  ${r.speedup!.ratio.toFixed(2)}× [${r.speedup!.lo.toFixed(2)}, ${r.speedup!.hi.toFixed(2)}]${dev}${procs}${coverage}${budget}  ${verdictText(judgeSize(r))}`;
 }
 
 /**

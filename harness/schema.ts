@@ -50,9 +50,6 @@ export function patternProblems(p: PatternResult, at: string, backends: Readonly
     }
     const speedup = r.speedup && intervalProblem(`${rAt}/speedup`, r.speedup);
     if (speedup) problems.push(speedup);
-    if (r.judgement && r.correctness && !r.correctness.fused.ok && r.judgement.verdict !== '✗ Incorrect') {
-      problems.push(`${rAt}/judgement/verdict must be "✗ Incorrect" when /correctness/fused/ok is false`);
-    }
   });
   return problems;
 }
@@ -87,7 +84,6 @@ function pipelineSizeProblems(r: PipelineSizeResult, at: string): string[] {
   r.groups!.forEach((g, k) => g.stages.forEach((name, m) => {
     if (!names.has(name)) problems.push(`${at}/groups/${k}/stages/${m} "${name}" names no entry of ${at}/stages`);
   }));
-  if (r.judgement && !r.correctness!.fused.ok && r.judgement.verdict !== '✗ Incorrect') problems.push(`${at}/judgement/verdict must be "✗ Incorrect" when /correctness/fused/ok is false`);
   const intervals: Array<[string, Interval | undefined]> = [
     ['speedup', r.speedup], ['coverage/runtime', r.coverage?.runtime], ['amdahl/speedup', r.amdahl?.speedup], ['amdahl/predicted', r.amdahl?.predicted],
     ...r.groups!.flatMap((g, k): Array<[string, Interval | undefined]> => [[`groups/${k}/speedup`, g.speedup], [`groups/${k}/copy/ratio`, g.copy?.ratio]]),
@@ -151,21 +147,38 @@ interface ReadbackVariant {
   readonly kernelMs?: number;
 }
 
+/** A size as results written before verdicts were judged at render time stored it: with its verdict strings. */
+interface JudgedSize {
+  readonly judgement?: unknown;
+}
+
 /**
- * Results written before pipelined timing carry `medianMs` (each sample ended with a full read-back) and `kernelMs`
- * (tf.time of one call). They load with those figures as throughputMs, latencyMs and deviceMs, and with
- * `sampling.method` left absent, which is how readers tell that they were measured the old way.
+ * Older results load as current ones:
+ * - results written before pipelined timing carry `medianMs` (each sample ended with a full read-back) and `kernelMs`
+ *   (tf.time of one call). They load with those figures as throughputMs, latencyMs and deviceMs, and with
+ *   `sampling.method` left absent, which is how readers tell that they were measured the old way;
+ * - results written before verdicts were judged at render time carry a `judgement` per size (display strings judged
+ *   against the thresholds of that day). It is dropped: every reader judges from speedup and correctness.
  */
 export function upgradeResults(doc: RunResults): RunResults {
-  if (doc.sampling.method === 'pipelined') return doc;
+  const pipelined = doc.sampling.method === 'pipelined';
   const variant = (v: RunResults['patterns'][number]['results'][number]['unfused']): typeof v => {
-    if (!v || v.throughputMs !== undefined) return v;
+    if (pipelined || !v || v.throughputMs !== undefined) return v;
     const { medianMs, kernelMs, ...rest } = v as typeof v & ReadbackVariant;
     return { ...rest, throughputMs: medianMs!, latencyMs: medianMs!, ...(kernelMs === undefined ? {} : { deviceMs: kernelMs }) };
   };
+  const unjudged = <T extends object>(r: T): T => {
+    const { judgement: _ignored, ...rest } = r as T & JudgedSize;
+    return rest as T;
+  };
+  const size = (r: RunResults['patterns'][number]['results'][number]): typeof r => {
+    const rest = unjudged(r);
+    return { ...rest, unfused: variant(rest.unfused), fused: variant(rest.fused) };
+  };
   return {
     ...doc,
-    patterns: doc.patterns.map((p) => ({ ...p, results: p.results.map((r) => ({ ...r, unfused: variant(r.unfused), fused: variant(r.fused) })) })),
+    patterns: doc.patterns.map((p) => ({ ...p, results: p.results.map(size) })),
+    ...(doc.pipelines ? { pipelines: doc.pipelines.map((p) => ({ ...p, results: p.results.map(unjudged) })) } : {}),
   };
 }
 

@@ -5,7 +5,10 @@
 import type { PatternResult, RunResults, SizeResult } from '../core/types.ts';
 import type { MeasuredCeilings } from '../core/ceilings.ts';
 import { median } from '../core/stats.ts';
-import { verdictFor } from '../core/verdicts.ts';
+import type { FusebenchConfig } from '../core/config.ts';
+import { currentConfig } from '../core/config.ts';
+import { judge, verdictFor } from '../core/verdicts.ts';
+import { verdictLabel } from '../report/format.ts';
 import {
   CALIBRATION_SCHEMA_ID, SPEEDUP_SUMMARY_BASIS,
   type CalibrationProfile, type FailedSizeEntry, type FusionPatternProfile, type FusionSizeEntry,
@@ -19,14 +22,16 @@ export interface ProfileOptions {
   /** Datasheet peak bandwidth, GB/s, when the user gives it. */
   readonly peakBandwidth?: number;
   readonly ceilings?: MeasuredCeilings;
+  /** Thresholds the verdicts are judged with (default: the config in force). */
+  readonly config?: FusebenchConfig;
 }
 
-function sizeEntry(r: SizeResult): FusionSizeEntry | FailedSizeEntry {
+function sizeEntry(r: SizeResult, config: FusebenchConfig): FusionSizeEntry | FailedSizeEntry {
   const where = { size: r.size, magnitude: r.magnitude, params: { ...r.params } };
   if (r.status !== 'ok') return { ...where, error: r.error ?? 'failed without a message' };
-  const { unfused: u, fused: f, speedup, correctness, judgement } = r;
-  if (!u || !f || !speedup || !correctness || !judgement) {
-    return { ...where, error: 'result marked ok but lacks timings, speedup, correctness or verdict' };
+  const { unfused: u, fused: f, speedup, correctness } = r;
+  if (!u || !f || !speedup || !correctness) {
+    return { ...where, error: 'result marked ok but lacks timings, speedup or correctness' };
   }
   return {
     ...where,
@@ -47,7 +52,7 @@ function sizeEntry(r: SizeResult): FusionSizeEntry | FailedSizeEntry {
     fused_correct: correctness.fused.ok,
     unfused_correct: correctness.unfused.ok,
     fused_max_abs_error: Number.isFinite(correctness.fused.maxAbs) ? correctness.fused.maxAbs : null,
-    verdict: judgement.verdict,
+    verdict: verdictLabel(judge(speedup, correctness.fused.ok, config).verdict),
     kernels_unfused: [...u.kernels],
     kernels_fused: [...f.kernels],
   };
@@ -57,10 +62,10 @@ function isMeasured(e: FusionSizeEntry | FailedSizeEntry): e is FusionSizeEntry 
   return !('error' in e);
 }
 
-export function patternProfile(p: PatternResult, backend: string, kind: 'cpu' | 'gpu'): FusionPatternProfile | undefined {
+export function patternProfile(p: PatternResult, backend: string, kind: 'cpu' | 'gpu', config: FusebenchConfig = currentConfig()): FusionPatternProfile | undefined {
   const rows = p.results.filter((r) => r.backend === backend);
   if (rows.length === 0) return undefined;
-  const entries = rows.map(sizeEntry);
+  const entries = rows.map((r) => sizeEntry(r, config));
   const sizes = entries.filter(isMeasured).sort((a, b) => a.magnitude - b.magnitude);
   const failed = entries.filter((e): e is FailedSizeEntry => !isMeasured(e));
   const speedups = sizes.map((s) => s.speedup);
@@ -76,7 +81,7 @@ export function patternProfile(p: PatternResult, backend: string, kind: 'cpu' | 
     speedup_basis: SPEEDUP_SUMMARY_BASIS,
     speedup_range: speedups.length ? [Math.min(...speedups), Math.max(...speedups)] : null,
     memory_reduction: sizes.length ? median(sizes.map((s) => s.memory_reduction)) : null,
-    verdict: summary === null ? null : correct ? verdictFor(summary) : '✗ Incorrect',
+    verdict: summary === null ? null : verdictLabel(correct ? verdictFor(summary, config.verdicts) : 'incorrect'),
     prediction: p.predictions[kind],
     sizes,
     failed_sizes: failed,
@@ -91,7 +96,7 @@ export function profileFromResults(results: RunResults, backend: string, opts: P
   const kind = status.kind;
   const fusion: Record<string, FusionPatternProfile> = {};
   for (const p of results.patterns) {
-    const entry = patternProfile(p, backend, kind);
+    const entry = patternProfile(p, backend, kind, opts.config ?? currentConfig());
     if (entry) fusion[p.id] = entry;
   }
   const hardware = opts.hardware ?? (kind === 'gpu' ? results.machine.gpu : undefined) ?? results.machine.cpuModel;

@@ -3,7 +3,7 @@
  * schemas/calibration.schema.json. Field names are snake_case, as in the calibration study's profiles,
  * so profiles read the same whichever tool wrote them.
  */
-import type { BackendKind, DeviceInfo, FusedImplementation, MachineInfo, Prediction, RunResults, Verdict } from '../core/types.ts';
+import type { BackendKind, DeviceInfo, FusedImplementation, MachineInfo, Prediction, RunResults } from '../core/types.ts';
 import type { MeasuredCeilings } from '../core/ceilings.ts';
 
 export const CALIBRATION_SCHEMA_ID = 'fusebench/calibration@1';
@@ -41,7 +41,8 @@ export interface FusionSizeEntry {
   readonly unfused_correct: boolean;
   /** Largest absolute error of the fused result; null when it was not a finite number (NaN never passes). */
   readonly fused_max_abs_error: number | null;
-  readonly verdict: Verdict;
+  /** The size's point verdict in words (`✓ Moderate benefit`…), judged with the thresholds in force when the profile was written. */
+  readonly verdict: string;
   readonly kernels_unfused: readonly string[];
   readonly kernels_fused: readonly string[];
 }
@@ -68,8 +69,8 @@ export interface FusionPatternProfile {
   readonly speedup_range: readonly [number, number] | null;
   /** Median memory reduction over the measured sizes; null when none was measured. */
   readonly memory_reduction: number | null;
-  /** Verdict of the summary speedup, or `✗ Incorrect`; null when no size could be measured. */
-  readonly verdict: Verdict | null;
+  /** Verdict of the summary speedup in words, or `✗ Incorrect`; null when no size could be measured. */
+  readonly verdict: string | null;
   /** The suite's prediction for this backend's kind. */
   readonly prediction: Prediction;
   /** Measured sizes, ascending by magnitude. */

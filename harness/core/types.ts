@@ -258,22 +258,20 @@ export interface Interval {
   readonly hi: number;
 }
 
-export type Verdict =
-  | '✓ Strong benefit'
-  | '✓ Moderate benefit'
-  | '⚠ Minimal benefit'
-  | '✗ Fusion is slower'
-  | '✗ Incorrect';
+/**
+ * A verdict, as a key: judged at render time from the stored speedup interval and the thresholds in force
+ * (core/verdicts.ts), turned into words by the report's formatter (`✓ Strong benefit`…). Never stored.
+ */
+export type Verdict = 'strong' | 'moderate' | 'minimal' | 'slower' | 'incorrect';
 
 export type Decision = 'Deploy + Expand' | 'Deploy, stop expansion' | 'Re-evaluate';
 
+/** A speedup interval judged against thresholds: computed when a report is rendered, never stored. */
 export interface Judgement {
   readonly verdict: Verdict;
   /** Verdict at each end of the CI when they differ: "inconclusive". */
   readonly inconclusive?: { readonly lo: Verdict; readonly hi: Verdict };
   readonly decision: Decision;
-  /** Measured speedup against the prediction range, in percentage points. */
-  readonly vsPrediction: string;
 }
 
 /** One measured size of a suite or a pipeline on one backend: where, what, and whether it ran and was right. */
@@ -293,7 +291,6 @@ export interface SizeResult extends MeasuredSize {
   readonly fused?: VariantStats;
   readonly speedup?: Interval;
   readonly memoryReduction?: number;
-  readonly judgement?: Judgement;
   /** Calls per sample shared by both variants, in results written before each variant had its own (see VariantStats). */
   readonly callsPerSample?: number;
   /** Why the size stopped: the round/process limit, its time budget, or the adaptive rule (CI tight enough). */
@@ -375,7 +372,6 @@ export interface PipelineSizeResult extends MeasuredSize {
   };
   /** Unfused ÷ fused pipeline: the end-to-end (macro) speedup. */
   readonly speedup?: Interval;
-  readonly judgement?: Judgement;
   /** Σ stage-alone medians ÷ the unfused pipeline's median (≈ 1 when the stages add up to the pipeline). */
   readonly stageSum?: number;
   /** Added when the run's results are assembled (it needs the micro suite's results of the same run). */

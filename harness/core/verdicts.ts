@@ -1,15 +1,22 @@
-/** Verdicts and decisions from a speedup interval, judged on the whole CI, never on one point. */
-import type { Decision, Interval, Judgement, Prediction, Verdict } from './types.ts';
+/**
+ * Verdicts and decisions from a speedup interval, judged on the whole CI, never on one point. They are judged when a
+ * report is rendered, from the stored statistics and the thresholds in force then: results.json holds numbers only,
+ * and a verdict is a key (`strong`…`incorrect`) that the report's formatter turns into words.
+ */
+import type { Decision, Interval, Judgement, Prediction, SizeResult, Verdict } from './types.ts';
 import type { DecisionThresholds, VerdictThresholds } from './config.ts';
 import { currentConfig } from './config.ts';
 
-export function verdictFor(speedup: number, t: VerdictThresholds = currentConfig().verdicts): Verdict {
-  if (!Number.isFinite(speedup)) return '✗ Fusion is slower';
-  if (speedup >= t.strong) return '✓ Strong benefit';
-  if (speedup >= t.moderate) return '✓ Moderate benefit';
-  if (speedup >= t.minimal) return '⚠ Minimal benefit';
-  return '✗ Fusion is slower';
+export function verdictFor(speedup: number, t: VerdictThresholds = currentConfig().verdicts): Exclude<Verdict, 'incorrect'> {
+  if (!Number.isFinite(speedup)) return 'slower';
+  if (speedup >= t.strong) return 'strong';
+  if (speedup >= t.moderate) return 'moderate';
+  if (speedup >= t.minimal) return 'minimal';
+  return 'slower';
 }
+
+/** Verdicts from worst to best, for comparisons. */
+export const VERDICT_ORDER: readonly Verdict[] = ['incorrect', 'slower', 'minimal', 'moderate', 'strong'];
 
 export function decisionFor(speedup: number, t: DecisionThresholds = currentConfig().decisions): Decision {
   if (speedup >= t.expand) return 'Deploy + Expand';
@@ -17,33 +24,42 @@ export function decisionFor(speedup: number, t: DecisionThresholds = currentConf
   return 'Re-evaluate';
 }
 
-/** "exceeds prediction by 12 pts", "within prediction", "falls short of prediction by 30 pts". */
-export function comparePrediction(speedup: number, p: Prediction): string {
+/** Where a measured speedup lies against a predicted range, and by how many percentage points of speedup. */
+export interface PredictionDelta {
+  readonly position: 'above' | 'within' | 'below';
+  /** Distance to the nearest end of the range in percentage points (1.00× = 100 pts); 0 within. */
+  readonly pts: number;
+}
+
+export function comparePrediction(speedup: number, p: Prediction): PredictionDelta {
   const pts = (x: number): number => Math.round(x * 100);
-  if (speedup > p.max) return `exceeds prediction by ${pts(speedup - p.max)} pts`;
-  if (speedup < p.min) return `falls short of prediction by ${pts(p.min - speedup)} pts`;
-  return 'within prediction';
+  if (speedup > p.max) return { position: 'above', pts: pts(speedup - p.max) };
+  if (speedup < p.min) return { position: 'below', pts: pts(p.min - speedup) };
+  return { position: 'within', pts: 0 };
 }
 
 /**
- * Judges a speedup interval. A fused result outside tolerance is `✗ Incorrect` whatever its speed.
+ * Judges a speedup interval. A fused result outside tolerance is `incorrect` whatever its speed.
  * When the CI's two ends fall under different verdicts, the point verdict stands but is marked inconclusive.
- * `thresholds`: the run's config (a measurement passes it, so it depends on no process-wide state).
+ * `thresholds`: the config to judge with (a renderer passes its own, so nothing depends on process-wide state).
  */
 export function judge(
-  speedup: Interval, correct: boolean, prediction: Prediction,
+  speedup: Interval, correct: boolean,
   thresholds: { readonly verdicts: VerdictThresholds; readonly decisions: DecisionThresholds } = currentConfig(),
 ): Judgement {
-  const vsPrediction = comparePrediction(speedup.ratio, prediction);
-  if (!correct) return { verdict: '✗ Incorrect', decision: 'Re-evaluate', vsPrediction };
+  if (!correct) return { verdict: 'incorrect', decision: 'Re-evaluate' };
   const lo = verdictFor(speedup.lo, thresholds.verdicts);
   const hi = verdictFor(speedup.hi, thresholds.verdicts);
   const verdict = verdictFor(speedup.ratio, thresholds.verdicts);
   const decision = decisionFor(speedup.ratio, thresholds.decisions);
-  return lo === hi ? { verdict, decision, vsPrediction } : { verdict, inconclusive: { lo, hi }, decision, vsPrediction };
+  return lo === hi ? { verdict, decision } : { verdict, inconclusive: { lo, hi }, decision };
 }
 
-/** Renders a judgement for a table cell: "✓ Moderate benefit" or "inconclusive: ⚠ Minimal benefit … ✓ Moderate benefit". */
-export function verdictText(j: Judgement): string {
-  return j.inconclusive ? `inconclusive: ${j.inconclusive.lo} … ${j.inconclusive.hi}` : j.verdict;
+/** A measured size judged at render time (its fused result's float64 check decides `incorrect`); undefined when it was not timed. */
+export function judgeSize(
+  r: Pick<SizeResult, 'status' | 'speedup' | 'correctness'>,
+  thresholds: { readonly verdicts: VerdictThresholds; readonly decisions: DecisionThresholds } = currentConfig(),
+): Judgement | undefined {
+  if (r.status !== 'ok' || !r.speedup) return undefined;
+  return judge(r.speedup, r.correctness?.fused.ok === true, thresholds);
 }

@@ -61,16 +61,14 @@ export const currentResultsSchema = {
                   required: ['ratio', 'lo', 'hi'],
                   properties: { ratio: { type: 'number', exclusiveMinimum: 0 }, lo: { type: 'number' }, hi: { type: 'number' } },
                 },
-                judgement: {
+                correctness: {
                   type: 'object',
-                  required: ['verdict'],
-                  properties: {
-                    verdict: { enum: ['✓ Strong benefit', '✓ Moderate benefit', '⚠ Minimal benefit', '✗ Fusion is slower', '✗ Incorrect'] },
-                  },
+                  required: ['fused'],
+                  properties: { fused: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } } },
                 },
               },
               if: { properties: { status: { const: 'ok' } } },
-              then: { required: ['unfused', 'fused', 'speedup', 'judgement'] },
+              then: { required: ['unfused', 'fused', 'speedup', 'correctness'] },
             },
           },
         },

@@ -167,7 +167,7 @@ function currentFailures(s: Sides): Failure[] {
   const r = s.cur;
   if (!r) return out;
   if (r.status !== 'ok') return [{ kind: 'failed', error: r.error ?? 'no error recorded' }];
-  if (r.judgement?.verdict === '✗ Incorrect' || r.correctness?.fused.ok === false) out.push({ kind: 'incorrect' });
+  if (r.correctness?.fused.ok === false) out.push({ kind: 'incorrect' });
   if (s.minSpeedup !== undefined && r.speedup && r.speedup.ratio < s.minSpeedup) {
     out.push({ kind: 'below minimum', speedup: r.speedup.ratio, minimum: s.minSpeedup });
   }

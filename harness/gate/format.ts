@@ -4,7 +4,7 @@
  * the gate's tests work on rounds; several runs, because only repeated runs show how much a whole run moves
  * (what the fused-time test needs, see run-level.ts).
  */
-import type { Interval, MachineInfo, RunResults, SizeParams, Verdict } from '../core/types.ts';
+import type { Interval, MachineInfo, RunResults, SizeParams } from '../core/types.ts';
 import { median } from '../core/stats.ts';
 import { compareMachines } from './machine.ts';
 
@@ -23,9 +23,8 @@ export interface BaselineRun {
   readonly source: number;
   readonly unfused: BaselineVariant;
   readonly fused: BaselineVariant;
-  /** The run's own speedup interval and verdict, for readers. */
+  /** The run's own speedup interval, for readers. (Baselines written before verdicts were judged at render time also carry a `verdict` string; it is ignored.) */
   readonly speedup: Interval;
-  readonly verdict: Verdict;
   /** Rounds per process, where the run measured the size in several processes (samplesMs holds them in order). */
   readonly processRounds?: readonly number[];
 }
@@ -107,7 +106,7 @@ export function baselineFromResults(input: NamedResults | readonly NamedResults[
       const inThisRun = new Set<string>();
       pattern.results.forEach((r, ri) => {
         const where = `${pattern.id} · ${r.backend} · ${r.size}`;
-        if (r.status !== 'ok' || !r.unfused || !r.fused || !r.speedup || !r.judgement) {
+        if (r.status !== 'ok' || !r.unfused || !r.fused || !r.speedup) {
           notes.push(`${file}: left out ${where}: the size failed (${r.error ?? 'no error recorded'})`);
           return;
         }
@@ -116,7 +115,7 @@ export function baselineFromResults(input: NamedResults | readonly NamedResults[
           throw new BaselineBuildError(`${file}: patterns[${pi}].results[${ri}]: ${where} appears twice; sizes of a pattern need distinct labels to be keyed`);
         }
         inThisRun.add(key);
-        if (r.judgement.verdict === '✗ Incorrect') notes.push(`${file}: warning: ${where} is ✗ Incorrect in this run`);
+        if (r.correctness?.fused.ok === false) notes.push(`${file}: warning: ${where} is ✗ Incorrect in this run`);
         const bySize = ((entries[pattern.id] ??= {})[r.backend] ??= {});
         if (!bySize[r.size]) {
           bySize[r.size] = { params: r.params, runs: [] };
@@ -127,7 +126,6 @@ export function baselineFromResults(input: NamedResults | readonly NamedResults[
           unfused: { samplesMs: r.unfused.samplesMs, medianMs: median(r.unfused.samplesMs) },
           fused: { samplesMs: r.fused.samplesMs, medianMs: median(r.fused.samplesMs) },
           speedup: r.speedup,
-          verdict: r.judgement.verdict,
           ...(r.processes && r.processes.length > 1 ? { processRounds: r.processes.map((x) => x.rounds) } : {}),
         });
       });

@@ -1,8 +1,12 @@
 /**
- * Number and text formatting for reports. Every figure passes through here so that the same quantity
- * always reads the same way (2-decimal speedups, 3-significant-digit milliseconds, signed percentages).
+ * Number and text formatting for every report fusebench writes (REPORT.md, DETAILS.md, MACRO-REPORT.md, the
+ * calibration summary and comparison, the roofline, the PyTorch side by side, the gate's comment). Every figure
+ * passes through here so that the same quantity always reads the same way (2-decimal speedups,
+ * 3-significant-digit milliseconds, signed percentages), and every verdict key becomes the same words.
  * Numbers read back from results.json may be `null` where JSON could not hold NaN or ±Infinity.
  */
+import type { Verdict } from '../core/types.ts';
+import type { PredictionDelta } from '../core/verdicts.ts';
 
 /** A value that should be a number but may have come back from JSON as null. */
 export type MaybeNumber = number | null | undefined;
@@ -141,4 +145,32 @@ export function percentWithCi(x: { readonly ratio: MaybeNumber; readonly lo: May
 /** A Markdown bullet list. */
 export function bullets(lines: readonly string[]): string {
   return lines.map((l) => `- ${l}`).join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------ verdicts
+
+const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
+  strong: '✓ Strong benefit',
+  moderate: '✓ Moderate benefit',
+  minimal: '⚠ Minimal benefit',
+  slower: '✗ Fusion is slower',
+  incorrect: '✗ Incorrect',
+};
+
+/** A verdict key in words: `✓ Strong benefit`, `⚠ Minimal benefit`, `✗ Incorrect`. */
+export function verdictLabel(v: Verdict): string {
+  return VERDICT_LABELS[v];
+}
+
+/** `✓ Moderate benefit`, or `inconclusive: ⚠ Minimal benefit … ✓ Moderate benefit` (both CI ends); `not measured` for none. */
+export function verdictText(j: { readonly verdict: Verdict; readonly inconclusive?: { readonly lo: Verdict; readonly hi: Verdict } } | undefined): string {
+  if (!j) return 'not measured';
+  return j.inconclusive ? `inconclusive: ${verdictLabel(j.inconclusive.lo)} … ${verdictLabel(j.inconclusive.hi)}` : verdictLabel(j.verdict);
+}
+
+/** `exceeds prediction by 12 pts`, `within prediction`, `falls short of prediction by 30 pts`. */
+export function predictionDeltaText(d: PredictionDelta): string {
+  if (d.position === 'above') return `exceeds prediction by ${d.pts} pts`;
+  if (d.position === 'below') return `falls short of prediction by ${d.pts} pts`;
+  return 'within prediction';
 }

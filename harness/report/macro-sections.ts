@@ -5,8 +5,8 @@
 import type { PipelineResult, PipelineSizeResult, PipelineSummary, RunResults } from '../core/types.ts';
 import type { FusebenchConfig } from '../core/config.ts';
 import { usable } from '../pipeline-results.ts';
-import { verdictText } from '../core/verdicts.ts';
-import { bullets, bytes, code, count, gainWords, listing, ms, percent, percentRange, percentWithCi, pts, speedupWithCi, times, timesRange } from './format.ts';
+import { judgeSize } from '../core/verdicts.ts';
+import { bullets, bytes, code, count, gainWords, listing, ms, percent, percentRange, percentWithCi, pts, speedupWithCi, times, timesRange, verdictText } from './format.ts';
 import { table } from './table.ts';
 
 /** One backend's view of the run's pipelines. */
@@ -73,7 +73,7 @@ export function benchmarkSection(b: MacroBackend, index: number, entry: MacroBac
   const ok = sizes.filter(usable);
   const results = table(['Size', 'Unfused (ms)', 'Fused (ms)', 'Speedup [CI]', 'Verdict'], sizes.map((r) => {
     const bad = problem(r);
-    return bad ? [r.size, '—', '—', bad, '—'] : [r.size, ms(r.unfused!.throughputMs), ms(r.fused!.throughputMs), speedupWithCi(r.speedup!), verdictText(r.judgement!)];
+    return bad ? [r.size, '—', '—', bad, '—'] : [r.size, ms(r.unfused!.throughputMs), ms(r.fused!.throughputMs), speedupWithCi(r.speedup!), verdictText(judgeSize(r, b.config))];
   }), ['l', 'r', 'r', 'r', 'l']);
   const analysis = ok.length === 0 ? 'No size completed with correct results.' : table(
     ['Size', 'Runtime coverage c', 's (Amdahl input)', 'Predicted', 'Measured', 'Measured − predicted', 'Fused kernel ÷ copy'],

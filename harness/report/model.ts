@@ -7,7 +7,7 @@ import type {
   BackendKind, BackendStatus, Decision, PatternResult, Prediction, RunResults, SizeResult, Verdict,
 } from '../core/types.ts';
 import type { FusebenchConfig } from '../core/config.ts';
-import { comparePrediction, decisionFor, verdictFor } from '../core/verdicts.ts';
+import { comparePrediction, decisionFor, verdictFor, type PredictionDelta } from '../core/verdicts.ts';
 import { aggregateOf, geomean, geomeanReplicates, replicatesFor, type Aggregate, type Replicates } from './aggregate.ts';
 import { fusedPathKernels, type FusedPathKernels } from './kernels.ts';
 import { isFiniteNumber } from './format.ts';
@@ -51,7 +51,7 @@ export interface PatternBackendView {
   readonly range?: { readonly min: number; readonly max: number };
   readonly verdict?: CiVerdict;
   readonly decision?: CiDecision;
-  readonly vsPrediction?: string;
+  readonly vsPrediction?: PredictionDelta;
   readonly crossover: Crossover;
   readonly kernels?: FusedPathKernels;
   /** Measured allocation reduction over timed sizes. */
@@ -146,7 +146,7 @@ function patternBackendView(
   const strategy = strategyFor(base, config);
   // A wrong fused result voids the pattern's speed figures on this backend: only the per-size rows remain.
   if (incorrect.length > 0) {
-    return { ...base, strategy, range: rangeOf(correct.map((r) => r.speedup!.ratio)), verdict: { verdict: '✗ Incorrect' }, decision: { decision: 'Re-evaluate' } };
+    return { ...base, strategy, range: rangeOf(correct.map((r) => r.speedup!.ratio)), verdict: { verdict: 'incorrect' }, decision: { decision: 'Re-evaluate' } };
   }
   if (correct.length === 0) return { ...base, strategy };
   const resamples = Math.max(1, results.sampling.bootstrap);

@@ -1,12 +1,11 @@
 /** Short phrases shared by several sections, so a verdict or decision reads the same everywhere. */
 import type { Decision, SizeResult } from '../core/types.ts';
 import type { BackendView, CiDecision, CiVerdict, PatternBackendView, ReportModel } from './model.ts';
-import { code, count, listing, speedupWithCi, times } from './format.ts';
+import { code, count, listing, speedupWithCi, times, verdictText } from './format.ts';
 
 /** `✓ Moderate benefit`, or `inconclusive: ⚠ Minimal benefit … ✓ Moderate benefit` (both CI ends). */
 export function verdictCell(v: CiVerdict | undefined): string {
-  if (!v) return 'not measured';
-  return v.inconclusive ? `inconclusive: ${v.inconclusive.lo} … ${v.inconclusive.hi}` : v.verdict;
+  return verdictText(v);
 }
 
 export function decisionMark(d: Decision): string {

@@ -59,7 +59,7 @@ function declareItem(item: PlannedItem, fromWorkers: ReadonlyMap<string, SizeRes
     const common = { backend: active.status, backends: statuses, machine, quick: env.quick };
     let result = m.result;
     if (m.kind === 'suite' && item.kind === 'suite') {
-      const pooled = poolProcesses([m.result, ...(fromWorkers.get(key(item.backend, size)) ?? [])], { config, prediction: item.suite.spec.predictions[status.kind] });
+      const pooled = poolProcesses([m.result, ...(fromWorkers.get(key(item.backend, size)) ?? [])], { config });
       result = pooled;
       task.meta.fusebench = { ...common, pattern: patternHeader(item.suite), result: pooled };
     }

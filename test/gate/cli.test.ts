@@ -111,7 +111,7 @@ describe('fusebench gate: exit codes', () => {
 
   it('1 for a ✗ Incorrect result, even when nothing got slower', async () => {
     const base = await makeBaseline([steady(TYPICAL_ROWS, 1)]);
-    const wrong = TYPICAL_ROWS.map((r, i) => (i === 2 ? { ...r, verdict: '✗ Incorrect' as const } : r));
+    const wrong = TYPICAL_ROWS.map((r, i) => (i === 2 ? { ...r, verdict: 'incorrect' as const } : r));
     const r = await gate(['--baseline', base, '--current', s.write('cur.json', steady(wrong, 2))]);
     expect(r.value).toBe(1);
     expect(r.out).toMatch(/Conv_BN_ReLU.*1×56×56×64.*✗ Incorrect/);
@@ -213,7 +213,7 @@ describe('fusebench gate --comment', () => {
         case 'Small_Regression': return { ...r, fusedMs: r.fusedMs * 1.1 };
         case 'Big_Regression': return { ...r, fusedMs: r.fusedMs * 1.3 };
         case 'Improved': return { ...r, fusedMs: r.fusedMs * 0.8 };
-        case 'Wrong': return { ...r, verdict: '✗ Incorrect' as const };
+        case 'Wrong': return { ...r, verdict: 'incorrect' as const };
         default: return r;
       }
     });

@@ -33,7 +33,6 @@ function run(seed: number, fusedMs: number, opts: { processes: number; keepProce
     backend: 'cpu', size: 'n', params: { n: 1 }, magnitude: 1, status: 'ok', cost: { flops: 1, bytesUnfused: 2, bytesFused: 1, intermediateBytes: 1 },
     correctness: { unfused: { maxAbs: 0, maxRel: 0, ok: true }, fused: { maxAbs: 0, maxRel: 0, ok: true } },
     unfused: variant(u), fused: variant(f), speedup: { ratio, lo: ratio * 0.9, hi: ratio * 1.1 }, memoryReduction: 0,
-    judgement: { verdict: '⚠ Minimal benefit', decision: 'Re-evaluate', vsPrediction: 'within prediction' },
     ...(opts.keepProcesses ? { processes: procs } : {}),
   };
   return {

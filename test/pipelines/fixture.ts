@@ -6,7 +6,6 @@ import type {
   BackendStatus, ErrorStats, MachineInfo, PatternResult, PipelineSizeResult, RunResults, SizeResult, TimingStats,
 } from '../../harness/core/types.ts';
 import { bootstrapRatioOfMedians } from '../../harness/core/stats.ts';
-import { judge } from '../../harness/core/verdicts.ts';
 import { defaultConfig, mergeConfig, type FusebenchConfig } from '../../harness/core/config.ts';
 import { assembleResults, type PipelineHeader } from '../../harness/results.ts';
 
@@ -72,7 +71,6 @@ export function pipelineSize(backend: string, s: SizeSpec): PipelineSizeResult {
     }],
     coverage: { ops: 2 / 3, opsRemoved: 1 / 3, runtime: iv(s.coverage) },
     speedup,
-    judgement: judge(speedup, correct, { min: 1.1, max: 1.2, source: 'fixture' }, defaultConfig),
     stageSum: 1,
     stoppedBy: 'rounds',
   };
@@ -94,7 +92,7 @@ export function microSize(backend: string, elements: number, speedup: number): S
     backend, size: `${elements} elements`, params: { n: elements }, magnitude: elements, status: 'ok',
     cost: { flops: 0, bytesUnfused: 20 * elements, bytesFused: 12 * elements, intermediateBytes: 4 * elements },
     correctness: { unfused: exactly, fused: exactly }, unfused: stats(u, 1), fused: stats(f, 1 / speedup),
-    speedup: interval, memoryReduction: 0.3, judgement: judge(interval, true, { min: 1.5, max: 2, source: 'fixture' }, defaultConfig),
+    speedup: interval, memoryReduction: 0.3,
   };
 }
 

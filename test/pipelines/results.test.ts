@@ -4,6 +4,7 @@ import { amdahl } from '../../harness/core/stats.ts';
 import { assertValidResults, resultsProblems } from '../../harness/schema.ts';
 import { backendOverall, nearestMicro } from '../../harness/pipeline-results.ts';
 import { fixtureConfig, microPattern, microSize, run, type SizeSpec } from './fixture.ts';
+import { judgeSize } from '../../harness/core/verdicts.ts';
 
 const size = (label: string, elements: number, extra: Partial<SizeSpec> = {}): SizeSpec => ({
   size: label, elements, unfusedMs: 10, speedup: 1.2, coverage: 0.4, inPipeline: 1.5, copyRatio: 1.2, ...extra,
@@ -61,7 +62,7 @@ describe('the per-backend summary: the Decision Matrix row', () => {
     expect(p.summary[0]!.sizes).toBe(1);
     expect(p.summary[0]!.incorrect).toEqual(['b']);
     expect(p.results[1]!.amdahl).toBeUndefined();
-    expect(p.results[1]!.judgement!.verdict).toBe('✗ Incorrect');
+    expect(judgeSize(p.results[1]!, fixtureConfig)!.verdict).toBe('incorrect');
     expect(backendOverall(doc.pipelines!, 'cpu', fixtureConfig)!.speedup.ratio).toBeCloseTo(1.2, 12);
   });
 

@@ -51,6 +51,5 @@ export function sizeAt(size: string, magnitude: number, ratio: number, lo: numbe
     fused: stats(['_FusedMatMul']),
     speedup: { ratio, lo, hi },
     memoryReduction: 0,
-    judgement: { verdict: ok ? '⚠ Minimal benefit' : '✗ Incorrect', decision: 'Re-evaluate', vsPrediction: 'within prediction' },
   };
 }

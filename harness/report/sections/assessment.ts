@@ -5,9 +5,9 @@
 import type { SizeResult, Verdict } from '../../core/types.ts';
 import type { BackendView, PatternBackendView, ReportModel } from '../model.ts';
 import { measuredViews } from '../model.ts';
-import { code, count, listing, oneLine, percentRange, sci, shown, speedupWithCi, times } from '../format.ts';
+import { code, count, listing, oneLine, percentRange, sci, shown, speedupWithCi, times, verdictLabel } from '../format.ts';
 import { breakdown, compactList } from '../kernels.ts';
-import { verdictFor } from '../../core/verdicts.ts';
+import { judgeSize, verdictFor } from '../../core/verdicts.ts';
 import { atSize, cpuPhrase, crossoverPhrase, machinePhrase, sizeSpan, verdictCell, where } from '../text.ts';
 import { timingSpread } from './methodology.ts';
 
@@ -21,7 +21,7 @@ interface Part {
 }
 
 const VERDICT_RANK: Readonly<Record<Verdict, number>> = {
-  '✗ Incorrect': 0, '✗ Fusion is slower': 1, '⚠ Minimal benefit': 2, '✓ Moderate benefit': 3, '✓ Strong benefit': 4,
+  incorrect: 0, slower: 1, minimal: 2, moderate: 3, strong: 4,
 };
 
 const views = (m: ReportModel): PatternBackendView[] => m.ran.flatMap((b) => b.patterns);
@@ -37,9 +37,9 @@ function whatWorks(m: ReportModel): Part {
   const out: string[] = [];
   for (const v of cleanViews(m)) {
     const verdict = clearVerdict(v);
-    if (verdict === '✓ Strong benefit' || verdict === '✓ Moderate benefit') {
+    if (verdict === 'strong' || verdict === 'moderate') {
       const top = best(v);
-      out.push(`✓ ${where(v)}: ${verdict}, ${speedupWithCi(v.aggregate!)} across ${count(v.correct.length, 'size')}` +
+      out.push(`✓ ${where(v)}: ${verdictLabel(verdict)}, ${speedupWithCi(v.aggregate!)} across ${count(v.correct.length, 'size')}` +
         (v.correct.length > 1 ? `, up to ${atSize(top)}.` : '.'));
     } else if (v.strategy === 'conditional' && v.crossover.size) {
       out.push(`✓ ${where(v)} pays off ${crossoverPhrase(v)}: CI lower bound ${times(v.crossover.size.speedup!.lo)} at ${v.crossover.size.size}.`);
@@ -88,9 +88,9 @@ function limitations(m: ReportModel): Part {
   const out: string[] = [];
   const clean = cleanViews(m);
   for (const v of clean) {
-    if (clearVerdict(v) === '✗ Fusion is slower') out.push(`⚠ ${where(v)} is slower fused: ${speedupWithCi(v.aggregate!)}.`);
+    if (clearVerdict(v) === 'slower') out.push(`⚠ ${where(v)} is slower fused: ${speedupWithCi(v.aggregate!)}.`);
   }
-  const minimal = clean.filter((v) => clearVerdict(v) === '⚠ Minimal benefit');
+  const minimal = clean.filter((v) => clearVerdict(v) === 'minimal');
   if (minimal.length) {
     out.push(`⚠ Minimal benefit (${times(m.config.verdicts.minimal)}–${times(m.config.verdicts.moderate)}) for ` +
       `${listing(minimal.map((v) => `${where(v)} (${times(v.aggregate!.ratio)})`))}.`);
@@ -99,7 +99,7 @@ function limitations(m: ReportModel): Part {
     const t = sizeTrend(v, m.config);
     if (t) out.push(t);
   }
-  const trafficNoSpeed = clean.filter((v) => v.traffic && v.traffic.max >= 0.25 && (clearVerdict(v) === '⚠ Minimal benefit' || clearVerdict(v) === '✗ Fusion is slower'));
+  const trafficNoSpeed = clean.filter((v) => v.traffic && v.traffic.max >= 0.25 && (clearVerdict(v) === 'minimal' || clearVerdict(v) === 'slower'));
   if (trafficNoSpeed.length) {
     out.push(`⚠ Moving fewer bytes did not make these faster: ${listing(trafficNoSpeed.map((v) => `${where(v)} (${percentRange(v.traffic!.min, v.traffic!.max)} less traffic, ${times(v.aggregate!.ratio)})`))}.`);
   }
@@ -130,7 +130,7 @@ function limitations(m: ReportModel): Part {
     for (const r of v.failed) out.push(`✗ ${where(v)} could not run at ${r.size}: ${code(oneLine(r.error ?? 'no error recorded', 160))}.`);
   }
   const judged = views(m).flatMap((v) => v.correct);
-  const inconclusive = judged.filter((r) => r.judgement?.inconclusive);
+  const inconclusive = judged.filter((r) => judgeSize(r, m.config)?.inconclusive);
   if (inconclusive.length) {
     out.push(`⚠ ${inconclusive.length} of ${judged.length} size results are inconclusive: their CI spans two verdicts (both are given in the tables).`);
   }
@@ -203,7 +203,7 @@ function claimsWeCannotMake(m: ReportModel): string[] {
   out.push('✗ "The same holds at sizes outside those measured": each pattern\'s table lists the sizes; nothing was measured beyond them.');
   out.push('✗ "Whole models get this much faster": only isolated patterns were timed; a model\'s gain depends on how much of its time these patterns take.');
   for (const v of cleanViews(m).filter((x) => x.verdict?.inconclusive)) {
-    out.push(`✗ "${code(v.pattern.id)} on ${v.backend} is a ${v.verdict!.inconclusive!.hi.replace(/^\S+ /, '').toLowerCase()}": its CI ${speedupWithCi(v.aggregate!).replace(/^\S+ /, '')} also reaches ${v.verdict!.inconclusive!.lo}.`);
+    out.push(`✗ "${code(v.pattern.id)} on ${v.backend} is a ${verdictLabel(v.verdict!.inconclusive!.hi).replace(/^\S+ /, '').toLowerCase()}": its CI ${speedupWithCi(v.aggregate!).replace(/^\S+ /, '')} also reaches ${verdictLabel(v.verdict!.inconclusive!.lo)}.`);
   }
   for (const v of views(m).filter((x) => x.incorrect.length)) {
     out.push(`✗ Any speed claim for ${where(v)}: its fused result is wrong at ${listing(v.incorrect.map((r) => r.size))}.`);

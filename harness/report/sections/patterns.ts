@@ -4,12 +4,13 @@
  */
 import type { PatternResult, SizeResult } from '../../core/types.ts';
 import type { PatternBackendView, ReportModel } from '../model.ts';
-import { code, count, listing, ms, oneLine, percent, sci, speedupWithCi, times, timesRange } from '../format.ts';
+import { code, count, listing, ms, oneLine, percent, sci, speedupWithCi, times, timesRange, verdictText } from '../format.ts';
 import { breakdown, compactList, kernelCountCell } from '../kernels.ts';
 import { speedupChart } from '../chart.ts';
 import { table, type Align } from '../table.ts';
 import { aggregateText, confidenceText, verdictCell } from '../text.ts';
-import { verdictText } from '../../core/verdicts.ts';
+import { judgeSize } from '../../core/verdicts.ts';
+import type { FusebenchConfig } from '../../core/config.ts';
 
 /** A suite file shown from its `suites/` folder when it lives in one, else as recorded. */
 export function suitePath(file: string): string {
@@ -39,7 +40,7 @@ function latencyCell(r: SizeResult): string {
   return `${ms(r.unfused!.latencyMs)} → ${ms(r.fused!.latencyMs)}`;
 }
 
-function row(r: SizeResult, withKernelTime: boolean): string[] {
+function row(r: SizeResult, withKernelTime: boolean, config: FusebenchConfig): string[] {
   if (r.status !== 'ok' || !r.unfused || !r.fused || !r.speedup) {
     const cells = [r.backend, r.size, '—', '—', '—', '—', '—', '—', '—', '✗ failed (error below)'];
     if (withKernelTime) cells.splice(4, 0, '—');
@@ -55,7 +56,7 @@ function row(r: SizeResult, withKernelTime: boolean): string[] {
     kernelCountCell(r),
     percent(r.memoryReduction),
     errorCell(r),
-    r.judgement ? verdictText(r.judgement) : '—',
+    verdictText(judgeSize(r, config)),
   ];
   if (withKernelTime) cells.splice(5, 0, kernelTimeCell(r));
   return cells;
@@ -70,7 +71,7 @@ function resultsTable(m: ReportModel, views: readonly PatternBackendView[]): str
     header.splice(5, 0, 'Device ms unfused → fused');
     align.splice(5, 0, 'r');
   }
-  return table(header, sizes.map((r) => row(r, withKernelTime)), align);
+  return table(header, sizes.map((r) => row(r, withKernelTime, m.config)), align);
 }
 
 /** The suite's predictions, without repeating a range or a source that both kinds share. */

@@ -1,6 +1,6 @@
 /** Prediction vs Reality: each pattern's measured speedup against the range its suite predicted, in percentage points. */
 import type { PatternBackendView, ReportModel } from '../model.ts';
-import { code, count, shown, speedupWithCi, timesRange } from '../format.ts';
+import { code, count, predictionDeltaText, shown, speedupWithCi, timesRange } from '../format.ts';
 import { table } from '../table.ts';
 
 /** Whether the CI overlaps the predicted range: a prediction can be missed by the point yet not ruled out. */
@@ -30,7 +30,7 @@ export function predictionVsReality(m: ReportModel): string {
     v.backend,
     timesRange(v.prediction.min, v.prediction.max),
     speedupWithCi(v.aggregate!),
-    v.vsPrediction ?? '—',
+    v.vsPrediction ? predictionDeltaText(v.vsPrediction) : '—',
     ciAgainstRange(v),
   ]);
   out.push(table(['Pattern', 'Backend', 'Predicted', 'Measured (geomean [CI])', 'Delta', 'CI vs predicted range'], rows, ['l', 'l', 'r', 'r', 'l', 'l']));
@@ -38,9 +38,9 @@ export function predictionVsReality(m: ReportModel): string {
   for (const b of m.ran) {
     const mine = views.filter((v) => v.backend === b.status.name);
     if (mine.length === 0) continue;
-    const within = mine.filter((v) => v.vsPrediction === 'within prediction').length;
-    const above = mine.filter((v) => v.vsPrediction?.startsWith('exceeds')).length;
-    const below = mine.filter((v) => v.vsPrediction?.startsWith('falls short')).length;
+    const within = mine.filter((v) => v.vsPrediction?.position === 'within').length;
+    const above = mine.filter((v) => v.vsPrediction?.position === 'above').length;
+    const below = mine.filter((v) => v.vsPrediction?.position === 'below').length;
     out.push(`- **${b.status.name}:** of ${count(mine.length, 'pattern')}, ${above} above the predicted range, ${within} within it, ${below} below it.`);
   }
   return out.join('\n');
