@@ -26,7 +26,8 @@ import { writeFileAtomic } from '../harness/core/io.ts';
 import { machineInfo } from '../harness/machine.ts';
 import { baselineFromResults } from '../harness/gate/format.ts';
 import { evaluateGate } from '../harness/gate/decide.ts';
-import { renderGateMarkdown, formatPercent } from '../harness/gate/render.ts';
+import { renderGateMarkdown } from '../harness/gate/render.ts';
+import { signedPercent } from '../harness/report/format.ts';
 import type { GateOptions, GateReport } from '../harness/gate/types.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -81,7 +82,7 @@ function gate(base: Run, current: Run, options: GateOptions): GateReport {
 }
 
 const failing = (r: GateReport): string[] => r.rows.filter((x) => x.class === 'fail')
-  .map((x) => `${x.pattern} · ${x.backend} · ${x.size}${x.speedup ? ` (${formatPercent(x.speedup.change)})` : ''}`);
+  .map((x) => `${x.pattern} · ${x.backend} · ${x.size}${x.speedup ? ` (${signedPercent(x.speedup.change)})` : ''}`);
 
 interface Trial {
   readonly arm: 'A/A' | 'A/B';

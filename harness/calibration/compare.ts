@@ -2,10 +2,11 @@
  * Two calibration profiles side by side in Markdown: each pattern's measured speedup and the fuse/avoid
  * decision on each (e.g. a CPU backend against a GPU backend).
  */
-import { markdownTable } from 'markdown-table';
 import type { Calibration } from './calibration.ts';
 import { patternDecision } from './decision.ts';
-import { ceilingsText, speedupCell, theoreticalText, times } from './format.ts';
+import { ceilingsText, speedupCell, theoreticalText } from './cells.ts';
+import { times } from '../report/format.ts';
+import { table } from '../report/table.ts';
 
 export interface CompareOptions {
   /** Speedup from which a size counts as worth fusing (default 1.1). */
@@ -18,7 +19,6 @@ function header(a: Calibration, b: Calibration): string {
   const ca = ceilingsText(a);
   const cb = ceilingsText(b);
   const rows: string[][] = [
-    ['', `A: ${label(a)}`, `B: ${label(b)}`],
     ['Profile', a.source, b.source],
     ['Device', a.document.device?.description ?? '—', b.document.device?.description ?? '—'],
     ['Measured on', a.document.created_at ?? '—', b.document.created_at ?? '—'],
@@ -30,13 +30,13 @@ function header(a: Calibration, b: Calibration): string {
     ['Theoretical bandwidth', theoreticalText(a.document.theoretical_bandwidth_gbps, a.ceilings?.bandwidth_gbps, 'GB/s'),
       theoreticalText(b.document.theoretical_bandwidth_gbps, b.ceilings?.bandwidth_gbps, 'GB/s')],
   ];
-  return markdownTable(rows);
+  return table(['', `A: ${label(a)}`, `B: ${label(b)}`], rows);
 }
 
 export function renderComparison(a: Calibration, b: Calibration, opts: CompareOptions = {}): string {
   const threshold = opts.threshold ?? 1.1;
   const ids = [...new Set([...a.patterns(), ...b.patterns()])].sort();
-  const rows: string[][] = [['Pattern', 'A speedup', 'A decision', 'B speedup', 'B decision', 'B ÷ A', 'Same decision']];
+  const rows: string[][] = [];
   for (const id of ids) {
     const pa = a.getFusionPattern(id);
     const pb = b.getFusionPattern(id);
@@ -60,7 +60,7 @@ export function renderComparison(a: Calibration, b: Calibration, opts: CompareOp
       `"CI holds ${times(threshold)} at n sizes" counts the sizes whose 95% confidence interval contains the threshold, ` +
       `where the side the size falls on is not established.`,
     '',
-    ids.length ? markdownTable(rows) : '_Neither profile has fusion profiles._',
+    ids.length ? table(['Pattern', 'A speedup', 'A decision', 'B speedup', 'B decision', 'B ÷ A', 'Same decision'], rows) : '_Neither profile has fusion profiles._',
     '',
   ];
   const differ = ids.filter((id) => {

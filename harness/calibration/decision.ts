@@ -5,6 +5,7 @@
  * in the text, so a reader sees when a decision rests on inconclusive sizes.
  */
 import type { FusionPatternProfile } from './types.ts';
+import { times } from '../report/format.ts';
 
 export type DecisionKind = 'fuse' | 'conditional' | 'avoid' | 'incorrect' | 'unmeasured';
 
@@ -23,7 +24,7 @@ export function patternDecision(p: FusionPatternProfile | undefined, threshold: 
   const pass = p.sizes.map((s) => s.speedup >= threshold);
   // sizes whose confidence interval holds the threshold: their side of it is not established
   const open = p.sizes.filter((s) => s.speedup_ci[0] < threshold && threshold <= s.speedup_ci[1]).length;
-  const note = open ? ` (CI holds ${threshold.toFixed(2)}× at ${open} of ${p.sizes.length} size${p.sizes.length > 1 ? 's' : ''})` : '';
+  const note = open ? ` (CI holds ${times(threshold)} at ${open} of ${p.sizes.length} size${p.sizes.length > 1 ? 's' : ''})` : '';
   if (pass.every(Boolean)) return { kind: 'fuse', text: `fuse${note}` };
   if (!pass.some(Boolean)) return { kind: 'avoid', text: `avoid${note}` };
   const first = pass.indexOf(true);

@@ -1,8 +1,9 @@
 /** The summary `fusebench calibrate` prints: ceilings, then one row per pattern with its verdict and decision. */
-import { markdownTable } from 'markdown-table';
 import type { Calibration } from './calibration.ts';
 import { patternDecision } from './decision.ts';
-import { ceilingsText, percent, speedupCell, theoreticalText, times } from './format.ts';
+import { ceilingsText, speedupCell, theoreticalText } from './cells.ts';
+import { percent, times } from '../report/format.ts';
+import { table } from '../report/table.ts';
 
 export function renderCalibrationSummary(c: Calibration, threshold: number): string {
   const ceil = ceilingsText(c);
@@ -14,12 +15,12 @@ export function renderCalibrationSummary(c: Calibration, threshold: number): str
   ];
   if (c.ceilings) lines.push(`  ridge point:       ${c.ceilings.ridge_flops_per_byte.toFixed(2)} FLOP/byte`);
   lines.push('');
-  const rows: string[][] = [['Pattern', 'Speedup (median, range)', 'Memory reduction', 'Verdict', `Decision at ${times(threshold)}`]];
+  const rows: string[][] = [];
   for (const id of c.patterns()) {
     const p = c.getFusionPattern(id)!;
     const failed = p.failed_sizes.length ? ` (${p.failed_sizes.length} size(s) failed)` : '';
     rows.push([id, speedupCell(p) + failed, p.memory_reduction === null ? '—' : percent(p.memory_reduction), p.verdict ?? '—', patternDecision(p, threshold).text]);
   }
-  lines.push(rows.length > 1 ? markdownTable(rows) : 'No fusion pattern was measured.');
+  lines.push(rows.length ? table(['Pattern', 'Speedup (median, range)', 'Memory reduction', 'Verdict', `Decision at ${times(threshold)}`], rows) : 'No fusion pattern was measured.');
   return lines.join('\n');
 }

@@ -3,54 +3,27 @@
  * failing rows first, then improvements, then one line counting the unchanged rows. The same text goes to
  * the pull-request comment (`--comment`) and to the console.
  */
-import { markdownTable } from 'markdown-table';
 import type { Failure, GateReport, GateRow, MetricComparison } from './types.ts';
+import { ms, pValue, roughPercent, signedPercent, thresholdPercent, times, verdictLabel } from '../report/format.ts';
+import { table } from '../report/table.ts';
 
 /** Marks the comment so a workflow can find and update it instead of adding a new one per push. */
 export const COMMENT_MARKER = '<!-- fusebench-gate -->';
 
-const MINUS = '−';
-
-export function formatPercent(change: number): string {
-  const pct = change * 100;
-  const text = Math.abs(pct) < 0.05 ? '0.0' : Math.abs(pct).toFixed(1);
-  return `${pct < 0 && text !== '0.0' ? MINUS : '+'}${text}%`;
-}
-
-export function formatP(p: number | undefined): string {
-  if (p === undefined) return 'n/a';
-  if (p < 0.0001) return '<0.0001';
-  if (p >= 0.995) return '1';
-  // Three significant digits near α, so that 0.0498 never prints as "0.05".
-  return p < 0.1 ? p.toPrecision(3) : p.toFixed(2);
-}
-
-const formatSpeedup = (x: number): string => `${x.toFixed(2)}×`;
-
-function formatMs(ms: number): string {
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  return `${ms.toPrecision(3)} ms`;
-}
-
-/** Escapes what would break a table cell. */
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
 function failureText(f: Failure): string {
   switch (f.kind) {
     case 'incorrect':
-      return '✗ Incorrect';
+      return verdictLabel('incorrect');
     case 'failed':
       return `✗ failed: ${f.error.length > 120 ? `${f.error.slice(0, 117)}…` : f.error}`;
     case 'below minimum':
-      return `✗ below declared minimum (${formatSpeedup(f.speedup)} < ${formatSpeedup(f.minimum)})`;
+      return `✗ below declared minimum (${times(f.speedup)} < ${times(f.minimum)})`;
     case 'regression':
       return `✗ regression (${f.metrics.join(', ')})`;
   }
 }
 
-function verdictText(r: GateRow): string {
+function rowVerdict(r: GateRow): string {
   if (r.class === 'fail') return r.failures.map(failureText).join('; ');
   if (r.class === 'improvement') {
     const which = [r.speedup, r.fusedTime].filter((c): c is MetricComparison => c?.outcome === 'better').map((c) => c.metric);
@@ -63,7 +36,7 @@ function verdictText(r: GateRow): string {
 
 function sideText(speedup: number | undefined, fusedMs: number | undefined): string {
   if (speedup === undefined) return '—';
-  return fusedMs === undefined ? formatSpeedup(speedup) : `${formatSpeedup(speedup)} · fused ${formatMs(fusedMs)}`;
+  return fusedMs === undefined ? times(speedup) : `${times(speedup)} · fused ${ms(fusedMs)} ms`;
 }
 
 /** The adjusted p-value of the direction the row's verdict is about: "better" for improvements, else "worse". */
@@ -77,9 +50,9 @@ function rowCells(r: GateRow): string[] {
   const current = r.speedup ? sideText(r.speedup.current, r.fusedTime?.current)
     : r.currentOnly ? sideText(r.currentOnly.speedup, undefined)
     : r.failures.some((f) => f.kind === 'failed') ? 'failed' : '—';
-  const change = comparisons.length ? comparisons.map((c) => `${c.metric === 'speedup' ? 'speedup' : 'fused'} ${formatPercent(c.change)}`).join(' · ') : '—';
-  const p = comparisons.length ? comparisons.map((c) => formatP(shownP(r, c))).join(' · ') : '—';
-  return [r.pattern, r.backend, r.size, baseline, current, change, p, verdictText(r)].map(cell);
+  const change = comparisons.length ? comparisons.map((c) => `${c.metric === 'speedup' ? 'speedup' : 'fused'} ${signedPercent(c.change)}`).join(' · ') : '—';
+  const p = comparisons.length ? comparisons.map((c) => pValue(shownP(r, c))).join(' · ') : '—';
+  return [r.pattern, r.backend, r.size, baseline, current, change, p, rowVerdict(r)];
 }
 
 function countLine(report: GateReport): string[] {
@@ -87,7 +60,7 @@ function countLine(report: GateReport): string[] {
   const lines: string[] = [];
   const { maxRegression, alpha } = report.options;
   const unchanged = count('unchanged');
-  lines.push(`${unchanged} unchanged row${unchanged === 1 ? '' : 's'} (change within ±${formatThreshold(maxRegression)} or not significant at α = ${alpha}).`);
+  lines.push(`${unchanged} unchanged row${unchanged === 1 ? '' : 's'} (change within ±${thresholdPercent(maxRegression)} or not significant at α = ${alpha}).`);
   const fresh = report.rows.filter((r) => r.class === 'new');
   if (fresh.length) lines.push(`${fresh.length} new row${fresh.length === 1 ? '' : 's'} without a baseline: ${fresh.map((r) => `${r.pattern} · ${r.backend} · ${r.size}`).join(', ')}.`);
   const missing = report.rows.filter((r) => r.class === 'missing');
@@ -109,11 +82,6 @@ export function summaryLine(report: GateReport): string {
   return `✗ failed: ${parts.join(', ')}`;
 }
 
-export const formatThreshold = (x: number): string => `${Number((x * 100).toFixed(2))}%`;
-
-/** An estimate, rounded as loosely as it deserves: 31%, 6.3%. */
-const formatRough = (x: number): string => (x >= 0.1 ? `${Math.round(x * 100)}%` : `${(x * 100).toFixed(1)}%`);
-
 export function ruleLine(report: GateReport): string {
   const { maxRegression, alpha } = report.options;
   const methods = new Set(report.rows.flatMap((r) => [r.speedup?.method, r.fusedTime?.method]));
@@ -121,7 +89,7 @@ export function ruleLine(report: GateReport): string {
   const processLevel = methods.has('process-level t');
   const onRounds = methods.has('mann-whitney exact') || methods.has('mann-whitney normal');
   const lines = [
-    `A regression is a fall in fused-vs-unfused speedup${report.timesCompared ? ' or a rise in fused time' : ''} of more than ${formatThreshold(maxRegression)} ` +
+    `A regression is a fall in fused-vs-unfused speedup${report.timesCompared ? ' or a rise in fused time' : ''} of more than ${thresholdPercent(maxRegression)} ` +
       `that is significant at α = ${alpha}, one-sided, after Holm's adjustment over the ${report.tests} regression test${report.tests === 1 ? '' : 's'} of this run.`,
     onRounds ? 'Rows with a single baseline run of one process: Mann–Whitney U on per-round speedups (unfused_i / fused_i).' : '',
     processLevel
@@ -151,8 +119,8 @@ export function machineLine(report: GateReport): string | undefined {
   const drift = report.unfusedDrift;
   if (report.timesSkipped === 'turned off') return `Fused times are not compared (--times off / FUSEBENCH_GATE_TIMES=off): speedups only.${notes}`;
   if (report.timesSkipped === 'machine speed changed' && drift) {
-    return `⚠ Same machine, but its speed changed: unfused times moved by ${formatPercent(drift.change)} (median of ${drift.rows} compared row${drift.rows === 1 ? '' : 's'}), ` +
-      `beyond the ${formatThreshold(report.options.maxRegression)} threshold. That is the machine or code every path shares; a row cannot tell which, ` +
+    return `⚠ Same machine, but its speed changed: unfused times moved by ${signedPercent(drift.change)} (median of ${drift.rows} compared row${drift.rows === 1 ? '' : 's'}), ` +
+      `beyond the ${thresholdPercent(report.options.maxRegression)} threshold. That is the machine or code every path shares; a row cannot tell which, ` +
       `so fused times are not compared this run; speedups are.${notes}`;
   }
   return notes ? `Same machine.${notes}` : undefined;
@@ -167,11 +135,11 @@ export function sensitivityLines(report: GateReport): string[] {
   if (rows.length === 0) return [];
   const falls = rows.map((r) => r.detectableFall!).sort((a, b) => a - b);
   const typical = falls[Math.floor((falls.length - 1) / 2)];
-  const lines = [`Sensitivity: with these rounds a speedup fall is caught (80% power) from about ${formatRough(typical)} in a typical row, ${formatRough(falls[falls.length - 1])} in the noisiest.`];
+  const lines = [`Sensitivity: with these rounds a speedup fall is caught (80% power) from about ${roughPercent(typical)} in a typical row, ${roughPercent(falls[falls.length - 1])} in the noisiest.`];
   const blind = rows.filter((r) => r.detectableFall! > 2 * report.options.maxRegression).sort((a, b) => b.detectableFall! - a.detectableFall!);
   if (blind.length) {
-    const named = blind.slice(0, 5).map((r) => `${r.pattern} · ${r.backend} · ${r.size} (≈ ${formatRough(r.detectableFall!)})`).join(', ');
-    lines.push(`⚠ Too noisy to see a ${formatThreshold(report.options.maxRegression)} regression in ${blind.length} of ${rows.length} compared rows: ${named}${blind.length > 5 ? ', …' : ''}. ` +
+    const named = blind.slice(0, 5).map((r) => `${r.pattern} · ${r.backend} · ${r.size} (≈ ${roughPercent(r.detectableFall!)})`).join(', ');
+    lines.push(`⚠ Too noisy to see a ${thresholdPercent(report.options.maxRegression)} regression in ${blind.length} of ${rows.length} compared rows: ${named}${blind.length > 5 ? ', …' : ''}. ` +
       'A pass says little about them; measure on a quieter machine or with more rounds.');
   }
   return lines;
@@ -191,10 +159,7 @@ export function renderGateMarkdown(report: GateReport, opts: { marker?: boolean 
   }
   const shown = report.rows.filter((r) => r.class === 'fail' || r.class === 'improvement');
   if (shown.length) {
-    out.push(markdownTable(
-      [['pattern', 'backend', 'size', 'baseline', 'current', 'change', 'p-value', 'verdict'], ...shown.map(rowCells)],
-      { align: ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'] },
-    ), '');
+    out.push(table(['pattern', 'backend', 'size', 'baseline', 'current', 'change', 'p-value', 'verdict'], shown.map(rowCells), ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l']), '');
   }
   out.push(...countLine(report), '');
   const sensitivity = sensitivityLines(report);

@@ -68,6 +68,46 @@ export function percentRange(min: number, max: number): string {
   return a === b ? a : `${a.replace(/%$/, '')}–${b}`;
 }
 
+/** A share, as loosely as it deserves: one decimal below 10% (`6.3%`, `0.4%`), whole above (`31%`). */
+export function roughPercent(x: MaybeNumber): string {
+  if (!isFiniteNumber(x)) return 'n/a';
+  return signed(`${(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)}%`);
+}
+
+/** A change as a signed percentage with one decimal: `+1.2%`, `−3.4%`, `+0.0%` (the gate's change column). */
+export function signedPercent(change: number): string {
+  const pct = change * 100;
+  const text = Math.abs(pct) < 0.05 ? '0.0' : Math.abs(pct).toFixed(1);
+  return `${pct < 0 && text !== '0.0' ? MINUS : '+'}${text}%`;
+}
+
+/** A threshold given as a share, exactly as set: `5%`, `2.5%`. */
+export function thresholdPercent(x: number): string {
+  return `${Number((x * 100).toFixed(2))}%`;
+}
+
+/** A p-value: three significant digits near α so 0.0498 never prints as "0.05"; `<0.0001`; `1`; `n/a` when untested. */
+export function pValue(p: number | undefined): string {
+  if (p === undefined) return 'n/a';
+  if (p < 0.0001) return '<0.0001';
+  if (p >= 0.995) return '1';
+  return p < 0.1 ? p.toPrecision(3) : p.toFixed(2);
+}
+
+/** A plain quantity with about three significant digits: `120`, `10.7`, `0.13`, `5.0e-3`, `∞`. */
+export function decimal(x: number): string {
+  if (Number.isNaN(x)) return 'n/a';
+  if (!Number.isFinite(x)) return '∞';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return signed(a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 0.01 ? x.toFixed(2) : x.toExponential(1));
+}
+
+/** A rate with its unit, three significant digits: `403 GB/s`, `12.5 GFLOP/s`. */
+export function rate(x: number, unit: string): string {
+  return `${x >= 100 ? x.toFixed(0) : x.toPrecision(3)} ${unit}`;
+}
+
 /** A small error in scientific notation: `5.1e-7`; `0` for exact; `not finite` for NaN/Inf (or null from JSON). */
 export function sci(x: MaybeNumber): string {
   if (!isFiniteNumber(x)) return 'not finite';

@@ -4,9 +4,10 @@
  * suite's cost model, not measured traffic); its roof is min(compute ceiling, intensity × bandwidth
  * ceiling); it is memory-bound left of the ridge point (ceiling GFLOP/s ÷ ceiling GB/s), compute-bound right.
  */
-import { markdownTable } from 'markdown-table';
 import type { RunResults, SizeResult, VariantStats } from '../core/types.ts';
 import type { Roofs } from '../core/ceilings.ts';
+import { decimal as num, roughPercent as pct } from './format.ts';
+import { table } from './table.ts';
 
 export type Bound = 'memory' | 'compute';
 
@@ -44,13 +45,6 @@ export function rooflinePoint(flops: number, bytes: number, v: VariantStats, roo
   };
 }
 
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) return '∞';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 0.01 ? x.toFixed(2) : x.toExponential(1);
-};
-const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 const arrow = (a: string, b: string): string => `${a} → ${b}`;
 /** Labels (bound, time) are written once when both variants share them; numbers always twice. */
 const pair = (a: string, b: string): string => (a === b ? a : arrow(a, b));
@@ -97,9 +91,7 @@ export function renderRoofline(results: RunResults, ceilings: Record<string, Roo
       missing.push(backend);
       continue;
     }
-    const rows: string[][] = [[
-      'Pattern', 'Size', 'OI (FLOP/B)', 'Bound', 'Roof (GFLOP/s)', 'Achieved GFLOP/s', 'Achieved GB/s', '% of roof', 'Time',
-    ]];
+    const rows: string[][] = [];
     for (const p of results.patterns) {
       for (const r of p.results.filter((x) => x.backend === backend)) {
         const row = rowsFor(p.id, r, roofs);
@@ -112,7 +104,9 @@ export function renderRoofline(results: RunResults, ceilings: Record<string, Roo
       `Ceilings: ${num(roofs.gflops)} GFLOP/s compute, ${num(roofs.gbps)} GB/s memory; ridge at ${num(roofs.gflops / roofs.gbps)} FLOP/byte. ` +
         'Columns give unfused → fused.',
       '',
-      rows.length > 1 ? markdownTable(rows) : '_No measured size on this backend._',
+      rows.length
+        ? table(['Pattern', 'Size', 'OI (FLOP/B)', 'Bound', 'Roof (GFLOP/s)', 'Achieved GFLOP/s', 'Achieved GB/s', '% of roof', 'Time'], rows)
+        : '_No measured size on this backend._',
       '',
     );
   }

@@ -6,7 +6,7 @@
  * against the ceilings passed in.
  */
 import type { AnalyticCost, RunResults } from '../core/types.ts';
-import { ms } from './format.ts';
+import { ms, rate, roughPercent, times } from './format.ts';
 import { table } from './table.ts';
 
 /** One PyTorch callable's two figures. */
@@ -71,8 +71,8 @@ function sameParams(a: Readonly<Record<string, number>>, b: Readonly<Record<stri
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
 }
 
-const pct = (x: number): string => `${x >= 10 ? x.toFixed(0) : x.toPrecision(2)} %`;
-const rate = (x: number, unit: string): string => `${x >= 100 ? x.toFixed(0) : x.toPrecision(3)} ${unit}`;
+/** A share of a ceiling given in percent (0–100). */
+const pct = (x: number): string => roughPercent(x / 100);
 
 /**
  * Why `ours` misses `theirs`, from the cost model: the bound (memory or compute, by the arithmetic intensity of the
@@ -95,7 +95,7 @@ export function gapCause(cost: AnalyticCost, variant: 'unfused' | 'fused', oursM
 }
 
 function ratioCell(ours: number | undefined, theirs: number | undefined): string {
-  return ours !== undefined && theirs !== undefined && theirs > 0 ? `${(ours / theirs).toFixed(2)}×` : 'n/a';
+  return ours !== undefined && theirs !== undefined && theirs > 0 ? times(ours / theirs) : 'n/a';
 }
 
 /** The Markdown section: one table per pattern that both sides measured, then the misses with their causes. */
@@ -131,7 +131,7 @@ export function renderTorchComparison(results: RunResults, torch: TorchReference
           within++;
           check = '✓';
         } else {
-          check = `✗ ${ratio.toFixed(2)}×`;
+          check = `✗ ${times(ratio)}`;
           misses.push(`- **${pattern.id} ${r.size}**: fused device ${ms(ours)} ms vs PyTorch ${graph.by} graph ${ms(graph.ms)} ms; ` +
             `${gapCause(r.cost, 'fused', ours, graph.ms, r.fused.kernels.length, ceilings)}.`);
         }

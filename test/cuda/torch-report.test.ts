@@ -61,13 +61,13 @@ describe('renderTorchComparison', () => {
   it('names the cause of a miss from the cost model against the ceilings', () => {
     // fused: 12·16M bytes in 0.5 ms = 403 GB/s = 13 % of 3000 GB/s; PyTorch's 0.08 ms is 84 %.
     expect(md).toContain('- **Add_ReLU 256×256×256**: fused device 0.500 ms vs PyTorch compiled graph 0.0800 ms; memory-bound');
-    expect(md).toContain('403 GB/s = 13 % of 3000 GB/s (PyTorch 84 %)');
+    expect(md).toContain('403 GB/s = 13% of 3000 GB/s (PyTorch 84%)');
     expect(md).toContain('PyTorch side not measured: Foo (no PyTorch formulation).');
   });
 
   it('calls a product above the ridge compute-bound and flags launch-bound calls', () => {
     const c = gapCause({ flops: 2e9, bytesUnfused: 1e7, bytesFused: 1e7, intermediateBytes: 0 }, 'fused', 0.2, 0.1, 1, { gbps: 3000, gflops: 50000 });
-    expect(c).toMatch(/^compute-bound \(200 FLOP\/B ≥ ridge 16\.7\): 10000 GFLOP\/s = 20 % of 50000 GFLOP\/s \(PyTorch 40 %\)$/);
+    expect(c).toMatch(/^compute-bound \(200 FLOP\/B ≥ ridge 16\.7\): 10000 GFLOP\/s = 20% of 50000 GFLOP\/s \(PyTorch 40%\)$/);
     const l = gapCause({ flops: 1e3, bytesUnfused: 1e5, bytesFused: 1e5, intermediateBytes: 0 }, 'unfused', 0.06, 0.02, 4, { gbps: 3000, gflops: 50000 });
     expect(l).toMatch(/× the roofline floor .* over 4 kernels: launch\/latency/);
   });

@@ -1,6 +1,6 @@
 /** Methodology: what was timed and how, the CI, memory figures, and which numbers the verdicts use. */
 import type { ReportModel } from '../model.ts';
-import { count, ms, times } from '../format.ts';
+import { count, ms, roughPercent, times } from '../format.ts';
 import { confidenceText } from '../text.ts';
 import { median } from '../../core/stats.ts';
 
@@ -49,19 +49,13 @@ function overheadText(m: ReportModel): string | undefined {
     const bare = b.status.bareDispatchMs;
     const calls = b.patterns.flatMap((v) => v.timed.flatMap((r) => [r.unfused!.throughputMs, r.fused!.throughputMs]));
     const long = calls.filter((x) => x >= 1);
-    const share = long.length ? `, at most ${percentShare(o / Math.min(...long))} of any call that took ≥ 1 ms` : '';
+    const share = long.length ? `, at most ${roughPercent(o / Math.min(...long))} of any call that took ≥ 1 ms` : '';
     parts.push(`${b.status.name} ${ms(o)} ms${bare === undefined ? '' : ` against ${ms(bare)} ms bare`}${share}`);
   }
   if (parts.length === 0) return undefined;
   return `**Harness overhead.** The pipelined per-call cost of a 1-element op through the sampler (tidy, dispose, 100 calls then one fence), ` +
     `against the same op dispatched bare in a loop, per backend: ${parts.join('; ')}. ` +
     'It is paid by both variants alike, so it dilutes a speedup rather than creating one.';
-}
-
-/** Small shares keep one decimal: `0.4%`. */
-function percentShare(x: number): string {
-  const p = x * 100;
-  return p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
 
 function memoryObservation(m: ReportModel): string | undefined {

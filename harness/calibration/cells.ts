@@ -1,9 +1,7 @@
-/** Number formatting shared by the calibration summary and the comparison. */
+/** Cells and phrases shared by the calibration summary and the comparison; every number goes through report/format.ts. */
 import type { FusionPatternProfile } from './types.ts';
 import type { Calibration } from './calibration.ts';
-
-export const times = (x: number): string => `${x.toFixed(2)}×`;
-export const percent = (x: number): string => `${Math.round(x * 100)}%`;
+import { count, percent, times, timesRange } from '../report/format.ts';
 
 /** `1.07× (0.98–1.21×, 4 sizes)`, or `—`. */
 export function speedupCell(p: FusionPatternProfile | undefined): string {
@@ -11,7 +9,7 @@ export function speedupCell(p: FusionPatternProfile | undefined): string {
   const n = p.sizes.length;
   return n === 1
     ? `${times(p.speedup_factor)} (1 size)`
-    : `${times(p.speedup_factor)} (${p.speedup_range[0].toFixed(2)}–${times(p.speedup_range[1])}, ${n} sizes)`;
+    : `${times(p.speedup_factor)} (${timesRange(p.speedup_range[0], p.speedup_range[1])}, ${count(n, 'size')})`;
 }
 
 export function ceilingsText(c: Calibration): { compute: string; memory: string } {
