@@ -183,44 +183,51 @@ export interface ProcessSamples {
 }
 
 /**
- * Speedup = median(all a) / median(all b) over the rounds of several processes, with a hierarchical percentile
- * bootstrap CI: each resample draws processes with replacement, then rounds with replacement within each drawn
+ * Bootstrap replicates of median(all a) / median(all b) over the rounds of several processes, resampled
+ * hierarchically: each resample draws processes with replacement, then rounds with replacement within each drawn
  * process (pairs kept), so that the variance between processes (JIT tiers, allocator, heap layout) is inside the
- * interval, not only the variance between the rounds of one process. With one process it is the paired bootstrap.
+ * interval, not only the variance between the rounds of one process. With one process it is the paired bootstrap
+ * (ratioReplicates), draw for draw. Replicate r is the ratio of resample r; `seed` makes them reproducible.
+ */
+export function hierarchicalReplicates(processes: readonly ProcessSamples[], resamples: number, seed: number): Float64Array {
+  if (processes.length === 0 || processes.some((p) => p.a.length === 0 || p.a.length !== p.b.length)) {
+    throw new Error('hierarchical bootstrap needs processes with paired samples of equal, non-zero length');
+  }
+  if (processes.length === 1) return ratioReplicates(processes[0]!.a, processes[0]!.b, resamples, seed);
+  const rand = seededRandom(seed);
+  const g = processes.length;
+  const most = Math.max(...processes.map((p) => p.a.length)) * g;
+  const a = new Float64Array(most);
+  const b = new Float64Array(most);
+  const out = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let n = 0;
+    for (let k = 0; k < g; k++) {
+      const p = processes[Math.floor(rand() * g)]!;
+      const m = p.a.length;
+      for (let i = 0; i < m; i++) {
+        const j = Math.floor(rand() * m);
+        a[n] = p.a[j]!;
+        b[n] = p.b[j]!;
+        n++;
+      }
+    }
+    out[r] = medianInPlace(a.subarray(0, n)) / medianInPlace(b.subarray(0, n));
+  }
+  return out;
+}
+
+/**
+ * Speedup = median(all a) / median(all b) over the rounds of several processes, with the percentile interval of the
+ * hierarchical bootstrap (hierarchicalReplicates). With one process it is the paired bootstrap.
  */
 export function hierarchicalRatioOfMedians(
   processes: readonly ProcessSamples[],
   opts: { resamples?: number; confidence?: number; seed?: number } = {},
 ): RatioInterval {
-  if (processes.length === 0 || processes.some((p) => p.a.length === 0 || p.a.length !== p.b.length)) {
-    throw new Error('hierarchical bootstrap needs processes with paired samples of equal, non-zero length');
-  }
-  if (processes.length === 1) return bootstrapRatioOfMedians(processes[0]!.a, processes[0]!.b, opts);
-  const resamples = opts.resamples ?? 2000;
-  const confidence = opts.confidence ?? 0.95;
-  const rand = seededRandom(opts.seed ?? 0x5eed);
+  const replicates = hierarchicalReplicates(processes, opts.resamples ?? 2000, opts.seed ?? 0x5eed);
   const ratio = median(processes.flatMap((p) => p.a)) / median(processes.flatMap((p) => p.b));
-  const g = processes.length;
-  const ratios = new Float64Array(resamples);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    a.length = 0;
-    b.length = 0;
-    for (let k = 0; k < g; k++) {
-      const p = processes[Math.floor(rand() * g)]!;
-      const n = p.a.length;
-      for (let i = 0; i < n; i++) {
-        const j = Math.floor(rand() * n);
-        a.push(p.a[j]!);
-        b.push(p.b[j]!);
-      }
-    }
-    ratios[r] = median(a) / median(b);
-  }
-  const sorted = Array.from(ratios).sort((x, y) => x - y);
-  const tail = (1 - confidence) / 2;
-  return { ratio, lo: quantile(sorted, tail), hi: quantile(sorted, 1 - tail) };
+  return percentileInterval(ratio, replicates, opts.confidence ?? 0.95);
 }
 
 /** Replicates of median(a) / median(b) over paired rounds (the same resampling as bootstrapRatioOfMedians). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioOfMedians, median, quantile, seededRandom } from '../../harness/core/stats.ts';
+import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians, hierarchicalReplicates, median, medianInPlace, quantile, seededRandom } from '../../harness/core/stats.ts';
+import { aggregateOf, geomeanReplicates, processBlocks } from '../../harness/report/aggregate.ts';
+import type { SizeResult } from '../../harness/core/types.ts';
 
 /** Log-normal samples whose population median is exactly `med`. */
 function lognormal(n: number, med: number, sigma: number, rand: () => number): number[] {
@@ -57,5 +59,58 @@ describe('bootstrap CI of the ratio of medians', () => {
     expect(bootstrapRatioOfMedians(a, b, { seed: 7 })).toEqual(bootstrapRatioOfMedians(a, b, { seed: 7 }));
     expect(() => bootstrapRatioOfMedians([1, 2], [1])).toThrow(/paired/);
     expect(() => bootstrapRatioOfMedians([], [])).toThrow(/paired/);
+  });
+});
+
+describe('hierarchical bootstrap (processes, then rounds)', () => {
+  it('the in-place median equals stats.median on odd and even lengths, ties included', () => {
+    const rand = seededRandom(3);
+    for (let n = 1; n <= 41; n++) {
+      const v = Array.from({ length: n }, () => Math.round(rand() * 8));
+      expect(medianInPlace(Float64Array.from(v)), `n=${n} ${v}`).toBe(median(v));
+    }
+  });
+
+  it('with one process it is the paired bootstrap, draw for draw', () => {
+    const rand = seededRandom(5);
+    const a = lognormal(20, 1.3, 0.1, rand);
+    const b = lognormal(20, 1, 0.1, rand);
+    expect(hierarchicalRatioOfMedians([{ a, b }], { seed: 9, resamples: 300 })).toEqual(bootstrapRatioOfMedians(a, b, { seed: 9, resamples: 300 }));
+  });
+
+  it('puts the spread between processes inside the interval: wider than rounds alone when processes disagree', () => {
+    const rand = seededRandom(17);
+    // Five processes whose fused medians differ by ±8% (JIT tiers, heap layout), each with tight rounds.
+    const processes = [0.92, 1.0, 1.08, 0.95, 1.05].map((f) => ({ a: lognormal(12, 1.5, 0.01, rand), b: lognormal(12, f, 0.01, rand) }));
+    const pooled = { a: processes.flatMap((p) => p.a), b: processes.flatMap((p) => p.b) };
+    const h = hierarchicalRatioOfMedians(processes, { seed: 1 });
+    const flat = bootstrapRatioOfMedians(pooled.a, pooled.b, { seed: 1 });
+    expect(h.ratio).toBe(flat.ratio);
+    expect(h.hi - h.lo).toBeGreaterThan(1.3 * (flat.hi - flat.lo));
+  });
+
+  it('splits a stored size into its processes by their rounds, and falls back to one block when they do not add up', () => {
+    const size = (rounds: number[]): SizeResult => ({
+      backend: 'cpu', size: 's', params: {}, magnitude: 1, status: 'ok', cost: { flops: 1, bytesUnfused: 1, bytesFused: 1, intermediateBytes: 0 },
+      unfused: { throughputMs: 1, latencyMs: 1, p10Ms: 1, p90Ms: 1, samplesMs: [1, 2, 3, 4, 5], kernels: [], bytesAllocated: 0, gflops: 0, gbps: 0 },
+      fused: { throughputMs: 1, latencyMs: 1, p10Ms: 1, p90Ms: 1, samplesMs: [6, 7, 8, 9, 10], kernels: [], bytesAllocated: 0, gflops: 0, gbps: 0 },
+      processes: rounds.map((r) => ({ rounds: r, unfusedMs: 1, fusedMs: 1, speedup: 1 })),
+    });
+    expect(processBlocks(size([2, 3]))).toEqual([{ a: [1, 2], b: [6, 7] }, { a: [3, 4, 5], b: [8, 9, 10] }]);
+    expect(processBlocks(size([2, 2]))).toEqual([{ a: [1, 2, 3, 4, 5], b: [6, 7, 8, 9, 10] }]);
+  });
+
+  it('a geometric-mean CI brackets its point estimate and narrows with more rounds', () => {
+    const rand = seededRandom(11);
+    const noisy = (n: number, med: number) => Array.from({ length: n }, () => med * Math.exp(0.1 * (rand() - 0.5)));
+    const width = (n: number) => {
+      const a = hierarchicalReplicates([{ a: noisy(n, 1.3), b: noisy(n, 1) }], 1000, 1);
+      const b = hierarchicalReplicates([{ a: noisy(n, 2.0), b: noisy(n, 1) }], 1000, 2);
+      const g = aggregateOf(Math.sqrt(1.3 * 2.0), geomeanReplicates([a, b]), 0.95);
+      expect(g.lo).toBeLessThan(g.ratio);
+      expect(g.hi).toBeGreaterThan(g.ratio);
+      return g.hi - g.lo;
+    };
+    expect(width(80)).toBeLessThan(width(8));
   });
 });

@@ -228,34 +228,6 @@ describe('README excerpt', () => {
   });
 });
 
-describe('aggregate bootstrap', () => {
-  it('the in-place median equals stats.median on odd and even lengths, ties included', async () => {
-    const { medianInPlace } = await import('../../harness/report/aggregate.ts');
-    const { median, seededRandom } = await import('../../harness/core/stats.ts');
-    const rand = seededRandom(3);
-    for (let n = 1; n <= 41; n++) {
-      const v = Array.from({ length: n }, () => Math.round(rand() * 8));
-      expect(medianInPlace(Float64Array.from(v)), `n=${n} ${v}`).toBe(median(v));
-    }
-  });
-
-  it('a geometric-mean CI brackets its point estimate and narrows with more rounds', async () => {
-    const { sizeReplicates, aggregateOf, geomeanReplicates } = await import('../../harness/report/aggregate.ts');
-    const { seededRandom } = await import('../../harness/core/stats.ts');
-    const rand = seededRandom(11);
-    const noisy = (n: number, med: number) => Array.from({ length: n }, () => med * Math.exp(0.1 * (rand() - 0.5)));
-    const width = (n: number) => {
-      const a = sizeReplicates(noisy(n, 1.3), noisy(n, 1), 1000, 1);
-      const b = sizeReplicates(noisy(n, 2.0), noisy(n, 1), 1000, 2);
-      const g = aggregateOf(Math.sqrt(1.3 * 2.0), geomeanReplicates([a, b]), 0.95);
-      expect(g.lo).toBeLessThan(g.ratio);
-      expect(g.hi).toBeGreaterThan(g.ratio);
-      return g.hi - g.lo;
-    };
-    expect(width(80)).toBeLessThan(width(8));
-  });
-});
-
 describe('rules added after reading a real report', () => {
   it('calls a run noisy only when the samples say so', () => {
     expect(render(fixture())).not.toContain('Timings were noisy');
