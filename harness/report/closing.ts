@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RunResults } from '../core/types.ts';
 import { currentConfig } from '../core/config.ts';
 import { buildModel } from './model.ts';
-import { verdictLine } from './sections/summary.ts';
+import { verdictLine } from './sections/verdict.ts';
 
 export function closingLines(results: RunResults, outDir: string, seconds?: number): string[] {
   const verdict = verdictLine(buildModel(results, currentConfig())).replace(/\*\*/g, '');

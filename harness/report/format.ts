@@ -144,6 +144,14 @@ export function code(text: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
 
+/**
+ * The anchor GitHub gives a Markdown heading: lower case, punctuation and symbols dropped (hyphens and underscores
+ * kept), spaces as hyphens. `### \`LayerNorm\`: LayerNorm` → `layernorm-layernorm`.
+ */
+export function headingAnchor(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '').replace(/ /g, '-');
+}
+
 /** "a", "a and b", "a, b and c". */
 export function listing(items: readonly string[], conjunction = 'and'): string {
   if (items.length <= 1) return items.join('');
@@ -206,6 +214,21 @@ export function verdictLabel(v: Verdict): string {
 export function verdictText(j: { readonly verdict: Verdict; readonly inconclusive?: { readonly lo: Verdict; readonly hi: Verdict } } | undefined): string {
   if (!j) return 'not measured';
   return j.inconclusive ? `inconclusive: ${verdictLabel(j.inconclusive.lo)} … ${verdictLabel(j.inconclusive.hi)}` : verdictLabel(j.verdict);
+}
+
+/** `+12 pts`, `within`, `−30 pts`: a measured speedup against its predicted range, for table cells. */
+export function predictionDeltaShort(d: PredictionDelta): string {
+  return d.position === 'above' ? `+${d.pts} pts` : d.position === 'below' ? `${MINUS}${d.pts} pts` : 'within';
+}
+
+const VERDICT_SHORT: Readonly<Record<Verdict, string>> = {
+  strong: '✓ Strong', moderate: '✓ Moderate', minimal: '⚠ Minimal', slower: '✗ Slower', incorrect: '✗ Incorrect',
+};
+
+/** The compact form for crowded tables: `✓ Moderate`, or `⚠ Minimal … ✓ Moderate` when the CI spans both (inconclusive). */
+export function verdictShort(j: { readonly verdict: Verdict; readonly inconclusive?: { readonly lo: Verdict; readonly hi: Verdict } } | undefined): string {
+  if (!j) return 'not measured';
+  return j.inconclusive ? `${VERDICT_SHORT[j.inconclusive.lo]} … ${VERDICT_SHORT[j.inconclusive.hi]}` : VERDICT_SHORT[j.verdict];
 }
 
 /** `exceeds prediction by 12 pts`, `within prediction`, `falls short of prediction by 30 pts`. */

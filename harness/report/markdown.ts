@@ -1,49 +1,98 @@
 /**
- * REPORT.md from a RunResults. Pure: reads neither the clock nor the machine, so the same results and
- * config always render the same bytes (the golden-file test depends on it).
+ * REPORT.md and DETAILS.md from a RunResults. REPORT.md is the decision, in the shape of the studies: the verdict
+ * per backend first, then one table per family, the wins and losses with their measured reasons, prediction vs
+ * reality, the Decision Matrix, a short Honest Assessment, the strategy, and links to the detail. DETAILS.md holds
+ * every per-size figure, the kernels, the notes, the methodology and the environment.
+ * Pure: reads neither the clock nor the machine, so the same results and config always render the same bytes (the
+ * golden-file test depends on it). Verdicts are judged here, with the config given.
  */
 import type { RunResults } from '../core/types.ts';
 import { currentConfig, type FusebenchConfig } from '../core/config.ts';
 import { buildModel, type ReportModel } from './model.ts';
 import { code, utcDate } from './format.ts';
-import { machinePhrase } from './text.ts';
-import { header } from './sections/header.ts';
-import { summary, verdictLine } from './sections/summary.ts';
+import { DETAILS_FILE, detailsLink, machinePhrase } from './text.ts';
+import { detailsHeader, header } from './sections/header.ts';
+import { verdictLine, verdictSection } from './sections/verdict.ts';
+import { familySections } from './sections/families.ts';
+import { extremes } from './sections/extremes.ts';
+import { familyPredictionVsReality, predictionVsReality } from './sections/prediction.ts';
+import { decisionMatrix } from './sections/decision.ts';
+import { briefAssessment } from './sections/brief-assessment.ts';
+import { FULL_ASSESSMENT_TITLE, honestAssessment } from './sections/assessment.ts';
+import { familyStrategy, strategy } from './sections/strategy.ts';
 import { environment } from './sections/environment.ts';
 import { methodology } from './sections/methodology.ts';
-import { patternSections } from './sections/patterns.ts';
+import { patternSections, sharedNotes } from './sections/patterns.ts';
 import { crossPattern, sizeSensitivity, summaryTable } from './sections/overview.ts';
-import { predictionVsReality } from './sections/prediction.ts';
-import { decisionMatrix } from './sections/decision.ts';
-import { honestAssessment } from './sections/assessment.ts';
-import { strategy } from './sections/strategy.ts';
+import { runNotes } from './notes.ts';
 
 export interface RenderOptions {
   /** Thresholds to judge with; defaults to the config in force (fusebench.config.ts once loaded). */
   readonly config?: FusebenchConfig;
-  /** Sections rendered elsewhere from data RunResults does not hold (e.g. the roofline against measured ceilings), placed before the appendix. */
+  /**
+   * Sections rendered elsewhere from data RunResults does not hold (the roofline against measured ceilings, the
+   * PyTorch side by side), each a `## ` section: placed at the end of DETAILS.md and linked from REPORT.md.
+   */
   readonly extraSections?: readonly string[];
+  /** Sections of REPORT.md rendered from data the report model does not cover (e.g. the macro pipelines), after the family tables. */
+  readonly reportSections?: readonly string[];
 }
 
 function model(results: RunResults, opts: RenderOptions): ReportModel {
   return buildModel(results, opts.config ?? currentConfig());
 }
 
+const nonEmpty = (sections: readonly string[] | undefined): string[] => (sections ?? []).map((x) => x.trim()).filter((x) => x.length > 0);
+
+/** The `## ` headings of a section's text, for links. */
+function headings(section: string): string[] {
+  return section.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim());
+}
+
+function detailLinks(m: ReportModel, extra: readonly string[]): string {
+  const links = [
+    detailsLink('Results by pattern', 'Results by Pattern') + ': every size with throughput, latency, device time, the processes and rounds behind each CI, kernels launched, memory and the float64 error',
+    detailsLink('Methodology', 'Methodology') + ' and ' + detailsLink('machine and backends', 'Machine and Backends'),
+    detailsLink(FULL_ASSESSMENT_TITLE, FULL_ASSESSMENT_TITLE) + ', ' + detailsLink('prediction vs reality per pattern', 'Prediction vs Reality by Pattern') +
+      ', ' + detailsLink('strategy per pattern', 'Hardware-aware Strategy by Pattern'),
+    ...extra.flatMap(headings).map((h) => detailsLink(h, h)),
+    '`results.json` beside this file: the raw samples every figure here is computed from; `fusebench render results.json` re-renders both files under other thresholds',
+  ];
+  if (runNotes(m.results).some((n) => n.patterns.length > 1)) links.splice(1, 0, detailsLink('Notes', 'Notes') + ' the suites make, each written once');
+  return ['## Detail', '', ...links.map((l) => `- ${l}`)].join('\n');
+}
+
 export function renderReport(results: RunResults, opts: RenderOptions = {}): string {
   const m = model(results, opts);
   const sections = [
     header(m),
-    summary(m),
+    verdictSection(m),
+    familySections(m),
+    ...nonEmpty(opts.reportSections),
+    extremes(m),
+    familyPredictionVsReality(m),
+    decisionMatrix(m),
+    briefAssessment(m),
+    familyStrategy(m),
+    detailLinks(m, nonEmpty(opts.extraSections)),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+export function renderDetails(results: RunResults, opts: RenderOptions = {}): string {
+  const m = model(results, opts);
+  const sections = [
+    detailsHeader(m),
     environment(m),
     methodology(m),
-    patternSections(m),
     crossPattern(m),
+    patternSections(m),
+    sharedNotes(m),
     sizeSensitivity(m),
     predictionVsReality(m),
-    decisionMatrix(m),
     honestAssessment(m),
     strategy(m),
-    ...(opts.extraSections ?? []).map((x) => x.trim()).filter((x) => x.length > 0),
+    ...nonEmpty(opts.extraSections),
   ].filter((s): s is string => s !== undefined);
   return `${sections.join('\n\n---\n\n')}\n`;
 }
@@ -65,3 +114,5 @@ export function renderReportExcerpt(results: RunResults, opts: ExcerptOptions = 
   for (const b of m.ran) lines.push('', summaryTable(m, b, opts.maxPatterns));
   return `${lines.join('\n')}\n`;
 }
+
+export { DETAILS_FILE };

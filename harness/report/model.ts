@@ -1,6 +1,9 @@
 /**
  * Everything the sections need, derived once from a RunResults: per (pattern, backend) views with their
- * aggregate speedup, verdict, crossover, kernel facts and strategy; per backend aggregates and decisions.
+ * aggregate speedup, verdict, crossover, kernel facts and strategy; per (family, backend) and per backend
+ * aggregates and decisions. Decisions are weighted by family, not by file count: a backend's figure is the
+ * geometric mean over its families, each family's the geometric mean over its patterns, so sixteen near-identical
+ * compositions of one family weigh as one. Verdicts are judged here, at render time, with the config given.
  * Pure: the same results and config always give the same model.
  */
 import type {
@@ -61,10 +64,29 @@ export interface PatternBackendView {
   readonly strategy: Strategy;
 }
 
+/** One family of patterns on one backend. */
+export interface FamilyView {
+  readonly family: string;
+  readonly backend: string;
+  /** Its patterns that ran on this backend, in results order. */
+  readonly patterns: readonly PatternBackendView[];
+  /** The patterns its figure counts: correct and timed, none with a wrong fused result. */
+  readonly counted: readonly PatternBackendView[];
+  /** Geometric mean over `counted` (each the geometric mean over its correct sizes), with its bootstrap CI. */
+  readonly aggregate?: Aggregate;
+  readonly replicates?: Replicates;
+  readonly verdict?: CiVerdict;
+  readonly decision?: CiDecision;
+  /** Measured allocation reduction over the family's timed sizes. */
+  readonly memory?: { readonly min: number; readonly max: number };
+}
+
 export interface BackendView {
   readonly status: BackendStatus;
   readonly patterns: readonly PatternBackendView[];
-  /** Geometric mean over patterns (each the geometric mean over its correct sizes). */
+  /** Families in the order their first pattern appears in the results. */
+  readonly families: readonly FamilyView[];
+  /** Geometric mean over families (each the geometric mean over its patterns, each over its correct sizes). */
   readonly aggregate?: Aggregate;
   readonly decision?: CiDecision;
   readonly verdict?: CiVerdict;
@@ -165,13 +187,30 @@ function patternBackendView(
   };
 }
 
-function backendView(status: BackendStatus, patterns: readonly PatternBackendView[], config: FusebenchConfig): BackendView {
+/** Family names in the order their first pattern appears. */
+export function familiesOf(results: RunResults): string[] {
+  return [...new Set(results.patterns.map((p) => p.family))];
+}
+
+function familyView(family: string, backend: string, all: readonly PatternBackendView[], config: FusebenchConfig): FamilyView {
+  const patterns = all.filter((v) => v.pattern.family === family && v.sizes.length > 0);
   const counted = patterns.filter((v) => v.aggregate && v.replicates && v.incorrect.length === 0);
-  const excludedIncorrect = patterns.filter((v) => v.incorrect.length > 0).map((v) => v.pattern.id);
-  if (counted.length === 0) return { status, patterns, excludedIncorrect };
+  const memory = rangeOf(patterns.flatMap((v) => v.timed.map((r) => r.memoryReduction ?? Number.NaN)));
+  const base = { family, backend, patterns, counted, ...(memory ? { memory } : {}) };
+  if (counted.length === 0) return base;
   const replicates = geomeanReplicates(counted.map((v) => v.replicates!));
   const aggregate = aggregateOf(geomean(counted.map((v) => v.aggregate!.ratio)), replicates, config.sampling.confidence);
-  return { status, patterns, excludedIncorrect, aggregate, decision: ciDecision(aggregate, config), verdict: ciVerdict(aggregate, config) };
+  return { ...base, aggregate, replicates, verdict: ciVerdict(aggregate, config), decision: ciDecision(aggregate, config) };
+}
+
+function backendView(status: BackendStatus, patterns: readonly PatternBackendView[], families: readonly string[], config: FusebenchConfig): BackendView {
+  const excludedIncorrect = patterns.filter((v) => v.incorrect.length > 0).map((v) => v.pattern.id);
+  const familyViews = families.map((f) => familyView(f, status.name, patterns, config)).filter((f) => f.patterns.length > 0);
+  const counted = familyViews.filter((f) => f.aggregate && f.replicates);
+  if (counted.length === 0) return { status, patterns, families: familyViews, excludedIncorrect };
+  const replicates = geomeanReplicates(counted.map((f) => f.replicates!));
+  const aggregate = aggregateOf(geomean(counted.map((f) => f.aggregate!.ratio)), replicates, config.sampling.confidence);
+  return { status, patterns, families: familyViews, excludedIncorrect, aggregate, decision: ciDecision(aggregate, config), verdict: ciVerdict(aggregate, config) };
 }
 
 /** Backends that produced results or were available, in the order results list them. */
@@ -194,7 +233,8 @@ export function buildModel(results: RunResults, config: FusebenchConfig): Report
   const ran = ranBackends(results);
   const views = new Map<string, PatternBackendView[]>();
   for (const p of results.patterns) views.set(p.id, ran.map((b) => patternBackendView(p, b, results, config)));
-  const backendViews = ran.map((b) => backendView(b, results.patterns.map((p) => views.get(p.id)!.find((v) => v.backend === b.name)!), config));
+  const families = familiesOf(results);
+  const backendViews = ran.map((b) => backendView(b, results.patterns.map((p) => views.get(p.id)!.find((v) => v.backend === b.name)!), families, config));
   return {
     results,
     config,
@@ -212,4 +252,9 @@ export function measuredViews(b: BackendView): PatternBackendView[] {
 /** Backend views that measured at least one size. */
 export function measuredBackends(m: ReportModel): BackendView[] {
   return m.ran.filter((b) => b.patterns.some((v) => v.sizes.length > 0));
+}
+
+/** The views of one backend's families that have a figure. */
+export function measuredFamilies(b: BackendView): FamilyView[] {
+  return b.families.filter((f) => f.aggregate);
 }

@@ -1,7 +1,8 @@
 /** Short phrases shared by several sections, so a verdict or decision reads the same everywhere. */
 import type { Decision, SizeResult } from '../core/types.ts';
 import type { BackendView, CiDecision, CiVerdict, PatternBackendView, ReportModel } from './model.ts';
-import { code, count, listing, speedupWithCi, times, verdictText } from './format.ts';
+import { code, count, headingAnchor, isFiniteNumber, listing, speedupWithCi, times, verdictShort, verdictText } from './format.ts';
+import type { Aggregate } from './aggregate.ts';
 
 /** `✓ Moderate benefit`, or `inconclusive: ⚠ Minimal benefit … ✓ Moderate benefit` (both CI ends). */
 export function verdictCell(v: CiVerdict | undefined): string {
@@ -48,6 +49,15 @@ export function crossoverPhrase(v: PatternBackendView): string {
   return x.fallsBackAt.length ? `at ${x.size.size} (not at ${listing(x.fallsBackAt.map((r) => r.size))})` : `from ${x.size.size} up`;
 }
 
+/** Only the sizes where fusing pays (CI lower bound ≥ the crossover): `from 128×256→256 up`, `at 32×64→64 and 1×768`. */
+export function paysAtPhrase(v: PatternBackendView, crossover: number): string {
+  const pays = v.correct.map((r) => isFiniteNumber(r.speedup?.lo) && r.speedup!.lo >= crossover);
+  const first = pays.indexOf(true);
+  if (first < 0) return 'at no measured size';
+  if (pays.slice(first).every(Boolean) && first > 0) return `from ${v.correct[first]!.size} up`;
+  return `at ${listing(v.correct.filter((_, i) => pays[i]).map((r) => r.size))}`;
+}
+
 /** Sizes a view measured, `32×64→64 … 512×768→3072`. */
 export function sizeSpan(v: PatternBackendView): string {
   if (v.sizes.length === 0) return 'no sizes';
@@ -74,4 +84,34 @@ export function backendNames(list: ReadonlyArray<{ readonly name: string }>): st
 /** `95%`, from the configured confidence. */
 export function confidenceText(m: ReportModel): string {
   return `${Math.round(m.config.sampling.confidence * 1000) / 10}%`;
+}
+
+/** The heading of a pattern's section in DETAILS.md: `` `LayerNorm`: LayerNorm ``. */
+export function patternHeading(p: { readonly id: string; readonly title: string }): string {
+  return `${code(p.id)}: ${p.title}`;
+}
+
+/** The file that holds every per-size figure, beside REPORT.md. */
+export const DETAILS_FILE = 'DETAILS.md';
+
+/** A link from REPORT.md to a section of DETAILS.md by its heading text (without the #s). */
+export function detailsLink(label: string, heading: string): string {
+  return `[${label}](${DETAILS_FILE}#${headingAnchor(heading)})`;
+}
+
+/** The pattern's id, linked to its section in DETAILS.md. */
+export function patternLink(p: { readonly id: string; readonly title: string }): string {
+  return detailsLink(code(p.id), patternHeading(p));
+}
+
+/** `1.24× [1.10, 1.38] ✓ Moderate`: a figure with its CI and the verdict judged on that CI, in the compact form. */
+export function figureCell(a: Aggregate | undefined, v: CiVerdict | undefined): string {
+  return a ? `${speedupWithCi(a)} ${verdictShort(v)}` : 'not measured';
+}
+
+/** The verdict thresholds in the compact words REPORT.md's tables use. */
+export function verdictScale(m: ReportModel): string {
+  const t = m.config.verdicts;
+  return `✓ Strong ≥ ${times(t.strong)}, ✓ Moderate ≥ ${times(t.moderate)}, ⚠ Minimal ≥ ${times(t.minimal)}, ✗ Slower below, ✗ Incorrect when a fused result fails the float64 check; ` +
+    '"⚠ Minimal … ✓ Moderate": the CI spans both (inconclusive)';
 }

@@ -2,17 +2,21 @@
 import { readFileSync } from 'node:fs';
 import type { BackendStatus, RunResults, SizeResult } from '../../harness/core/types.ts';
 import { defaultConfig } from '../../harness/core/config.ts';
-import { renderReport } from '../../harness/report/markdown.ts';
+import { renderDetails, renderReport } from '../../harness/report/markdown.ts';
 
 export const FIXTURE = new URL('../fixtures/results.json', import.meta.url);
 export const GOLDEN = new URL('../fixtures/REPORT.golden.md', import.meta.url);
+export const GOLDEN_DETAILS = new URL('../fixtures/DETAILS.golden.md', import.meta.url);
 
 /** A fresh, mutable copy of the fixture (synthetic numbers; see test/fixtures/build-results-fixture.ts). */
 export function fixture(): RunResults {
   return JSON.parse(readFileSync(FIXTURE, 'utf8')) as RunResults;
 }
 
+/** REPORT.md of a results document, under the default thresholds. */
 export const render = (r: RunResults): string => renderReport(r, { config: defaultConfig });
+/** DETAILS.md of a results document, under the default thresholds. */
+export const details = (r: RunResults): string => renderDetails(r, { config: defaultConfig });
 
 type Mutable<T> = { -readonly [K in keyof T]: NonNullable<T[K]> extends object ? Mutable<NonNullable<T[K]>> | Extract<T[K], undefined> : T[K] };
 export type MutableResults = Mutable<RunResults>;

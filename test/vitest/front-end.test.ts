@@ -49,6 +49,7 @@ describe('npx vitest bench --run (vitest 5, fusebench provider)', () => {
     expect(p.results.map((x) => [x.backend, x.status])).toEqual([['cpu', 'ok'], ['cpu', 'ok']]);
     expect(p.results[0]!.unfused!.samplesMs.length).toBeGreaterThanOrEqual(4);
     expect(existsSync(join(out, 'REPORT.md'))).toBe(true);
+    expect(existsSync(join(out, 'DETAILS.md'))).toBe(true);
   });
 
   it('fails the run when a fused result is wrong, naming the error and the tolerance', () => {

@@ -173,7 +173,7 @@ function claimsWeCanMake(m: ReportModel): Part {
   }
   for (const b of m.ran) {
     if (b.aggregate && b.decision && !b.decision.inconclusive) {
-      out.push(`✓ "Across the patterns measured, fusion on ${b.status.name} averages ${times(b.aggregate.ratio)}" (CI ${speedupWithCi(b.aggregate).replace(/^\S+ /, '')}: ${b.decision.decision}).`);
+      out.push(`✓ "Across the families measured, fusion on ${b.status.name} averages ${times(b.aggregate.ratio)}" (CI ${speedupWithCi(b.aggregate).replace(/^\S+ /, '')}: ${b.decision.decision}).`);
     }
   }
   const correctEverywhere = m.results.patterns.filter((p) => {
@@ -217,12 +217,15 @@ function claimsWeCannotMake(m: ReportModel): string[] {
   return out;
 }
 
+/** DETAILS.md's Honest Assessment: every finding, pattern by pattern (REPORT.md has the brief one). */
+export const FULL_ASSESSMENT_TITLE = 'Honest Assessment: Every Finding';
+
 export function honestAssessment(m: ReportModel): string {
   const part = (title: string, p: Part): string[] => [
     `### ${title}`, '', ...(p.intro ? [p.intro, ''] : []), ...p.items.map((l) => `- ${l}`), ...(p.items.length ? [''] : []),
   ];
   return [
-    '## Honest Assessment',
+    `## ${FULL_ASSESSMENT_TITLE}`,
     '',
     ...part('What Works', whatWorks(m)),
     ...part('Limitations Found', limitations(m)),

@@ -1,9 +1,9 @@
 /** Decision Matrix: the three rows, with the row that applies marked for each backend (both rows when the CI straddles). */
 import type { Decision } from '../../core/types.ts';
 import type { BackendView, ReportModel } from '../model.ts';
-import { code, listing, speedupWithCi, times } from '../format.ts';
+import { code, count, listing, speedupWithCi, times } from '../format.ts';
 import { table } from '../table.ts';
-import { crossoverPhrase, decisionCell } from '../text.ts';
+import { decisionCell } from '../text.ts';
 
 const ACTIONS: Readonly<Record<Decision, string>> = {
   'Deploy + Expand': 'use the fused path; fusing more patterns is worth building',
@@ -36,22 +36,20 @@ function marks(m: ReportModel, row: Decision): string {
 
 function recommendation(m: ReportModel, b: BackendView): string {
   if (!b.aggregate || !b.decision) return `- **${b.status.name}:** no correct timed result, no decision.`;
-  const clear = b.patterns
-    .filter((v) => v.aggregate && v.incorrect.length === 0 && v.aggregate.lo >= m.config.decisions.expand)
+  const clear = b.families
+    .filter((f) => f.aggregate && f.aggregate.lo >= m.config.decisions.expand)
     .sort((x, y) => y.aggregate!.ratio - x.aggregate!.ratio)
-    .map((v) => `${code(v.pattern.id)} (${times(v.aggregate!.ratio)})`);
-  const conditional = b.patterns
-    .filter((v) => v.strategy === 'conditional')
-    .map((v) => `${code(v.pattern.id)} ${crossoverPhrase(v)}`);
+    .map((f) => `${f.family} (${times(f.aggregate!.ratio)})`);
+  const conditional = b.patterns.filter((v) => v.strategy === 'conditional').length;
   const d = b.decision;
   const parts = d.inconclusive
     ? [`${decisionCell(d)}: the CI spans both rows. What the data guarantees is the lower one: ${ACTIONS[d.inconclusive.lo]}.`]
     : [`${decisionCell(d)}: ${ACTIONS[d.decision]}.`];
   parts.push(clear.length
-    ? `Patterns whose geometric-mean CI clears ${times(m.config.decisions.expand)}: ${listing(clear)}.`
-    : `No pattern's geometric-mean CI clears ${times(m.config.decisions.expand)}.`);
-  if (conditional.length) parts.push(`Worth it only at some sizes (per-size CIs): ${listing(conditional)}.`);
-  if (b.excludedIncorrect.length) parts.push(`Left out of the figure because a fused result was wrong: ${listing(b.excludedIncorrect.map(code))}; fix those first.`);
+    ? `Families whose CI clears ${times(m.config.decisions.expand)}: ${listing(clear)}.`
+    : `No family's CI clears ${times(m.config.decisions.expand)}.`);
+  if (conditional) parts.push(`${count(conditional, 'pattern')} pay${conditional === 1 ? 's' : ''} off only at some sizes (Hardware-aware Strategy).`);
+  if (b.excludedIncorrect.length) parts.push(`Left out because a fused result was wrong: ${listing(b.excludedIncorrect.map(code))}; fix those first.`);
   return `- **${b.status.name}:** ${parts.join(' ')}`;
 }
 
@@ -65,7 +63,7 @@ export function decisionMatrix(m: ReportModel): string {
   return [
     '## Decision Matrix',
     '',
-    'Applied to each backend\'s geometric-mean speedup over its correct patterns. ◀ marks the row of the point estimate; ' +
+    'Applied to each backend\'s figure (the geometric mean over its families, see Verdict). ◀ marks our row, that of the point estimate; ' +
       '◁ marks other rows the CI reaches (the decision is then inconclusive).',
     '',
     table(['Speedup', 'Decision', 'Action', 'Applies to'], rows),

@@ -8,7 +8,8 @@ import { code, count, listing, ms, oneLine, percent, sci, speedupWithCi, times, 
 import { breakdown, compactList, kernelCountCell } from '../kernels.ts';
 import { speedupChart } from '../chart.ts';
 import { table, type Align } from '../table.ts';
-import { aggregateText, confidenceText, verdictCell } from '../text.ts';
+import { aggregateText, confidenceText, patternHeading, verdictCell } from '../text.ts';
+import { noteAnchor, noteLink, notesOf, runNotes, type RunNote } from '../notes.ts';
 import { judgeSize } from '../../core/verdicts.ts';
 import type { FusebenchConfig } from '../../core/config.ts';
 
@@ -36,13 +37,20 @@ function kernelTimeCell(r: SizeResult): string {
   return `${ms(u)} → ${ms(f)} (${times(u / f)})`;
 }
 
+/** `36 in 3 processes, converged`: the rounds behind the CI, the processes that took them and why sampling stopped. */
+function roundsCell(r: SizeResult): string {
+  const rounds = Math.min(r.unfused!.samplesMs.length, r.fused!.samplesMs.length);
+  const processes = r.processes && r.processes.length > 1 ? ` in ${r.processes.length} processes` : '';
+  return `${rounds}${processes}${r.stoppedBy ? `, ${r.stoppedBy}` : ''}`;
+}
+
 function latencyCell(r: SizeResult): string {
   return `${ms(r.unfused!.latencyMs)} → ${ms(r.fused!.latencyMs)}`;
 }
 
 function row(r: SizeResult, withKernelTime: boolean, config: FusebenchConfig): string[] {
   if (r.status !== 'ok' || !r.unfused || !r.fused || !r.speedup) {
-    const cells = [r.backend, r.size, '—', '—', '—', '—', '—', '—', '—', '✗ failed (error below)'];
+    const cells = [r.backend, r.size, '—', '—', '—', '—', '—', '—', '—', '—', '✗ failed (error below)'];
     if (withKernelTime) cells.splice(4, 0, '—');
     return cells;
   }
@@ -53,6 +61,7 @@ function row(r: SizeResult, withKernelTime: boolean, config: FusebenchConfig): s
     timeCell(r.fused),
     latencyCell(r),
     speedupWithCi(r.speedup),
+    roundsCell(r),
     kernelCountCell(r),
     percent(r.memoryReduction),
     errorCell(r),
@@ -65,8 +74,8 @@ function row(r: SizeResult, withKernelTime: boolean, config: FusebenchConfig): s
 function resultsTable(m: ReportModel, views: readonly PatternBackendView[]): string {
   const sizes = views.flatMap((v) => v.sizes);
   const withKernelTime = sizes.some((r) => r.unfused?.deviceMs !== undefined);
-  const header = ['Backend', 'Size', 'Unfused ms', 'Fused ms', 'Latency ms unfused → fused', `Speedup [${confidenceText(m)} CI]`, 'Kernels unfused → fused', 'Memory reduction', 'Max error (fused)', 'Verdict'];
-  const align: Align[] = ['l', 'l', 'r', 'r', 'r', 'r', 'c', 'r', 'l', 'l'];
+  const header = ['Backend', 'Size', 'Unfused ms', 'Fused ms', 'Latency ms unfused → fused', `Speedup [${confidenceText(m)} CI]`, 'Rounds', 'Kernels unfused → fused', 'Memory reduction', 'Max error (fused)', 'Verdict'];
+  const align: Align[] = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'c', 'r', 'l', 'l'];
   if (withKernelTime) {
     header.splice(5, 0, 'Device ms unfused → fused');
     align.splice(5, 0, 'r');
@@ -83,7 +92,7 @@ export function predictionsLine(p: PatternResult): string {
   return `**Predicted speedup:** cpu backends ${range(cpu)} (${cpu.source}); gpu backends ${range(gpu)} (${gpu.source}).`;
 }
 
-function factsBlock(p: PatternResult): string[] {
+function factsBlock(p: PatternResult, notes: readonly RunNote[]): string[] {
   const facts = [
     `**Family:** ${p.family} · **Suite:** ${code(suitePath(p.file))} · **Fused variant declared:** ${p.fusedBy}`,
   ];
@@ -93,7 +102,11 @@ function factsBlock(p: PatternResult): string[] {
     facts.push(`**Minimum acceptable speedup (gate):** ${Object.entries(p.minSpeedup).map(([b, x]) => `${b} ≥ ${times(x)}`).join(', ')}.`);
   }
   const out = [facts.join('  \n')];
-  for (const n of p.notes) out.push('', `> **Note:** ${oneLine(n)}`);
+  const own = notesOf(p, notes);
+  // A note this pattern alone carries is printed here; one that several share is printed once under Notes.
+  for (const n of own.filter((x) => x.patterns.length === 1)) out.push('', `> <a id="${noteAnchor(n.number)}"></a>**Note ${n.number}:** ${n.text}`);
+  const shared = own.filter((x) => x.patterns.length > 1);
+  if (shared.length) out.push('', `> **Shared notes:** ${shared.map((n) => noteLink(n, 'details')).join(', ')} (under Notes).`);
   return out;
 }
 
@@ -137,10 +150,10 @@ function failuresBlock(views: readonly PatternBackendView[]): string[] {
   return ['', '**Errors:**', '', ...failed.map((r) => `- ${r.backend} at ${r.size}: ${code(oneLine(r.error ?? 'no error recorded', 600))}`)];
 }
 
-export function patternSection(m: ReportModel, p: PatternResult): string {
+export function patternSection(m: ReportModel, p: PatternResult, notes: readonly RunNote[] = runNotes(m.results)): string {
   const views = m.views.get(p.id) ?? [];
   const run = views.filter((v) => v.sizes.length > 0);
-  const out = [`### ${code(p.id)}: ${p.title}`, '', ...factsBlock(p), ''];
+  const out = [`### ${patternHeading(p)}`, '', ...factsBlock(p, notes), ''];
   if (run.length === 0) {
     out.push('Not measured on any backend in this run.');
     return out.join('\n');
@@ -148,7 +161,7 @@ export function patternSection(m: ReportModel, p: PatternResult): string {
   const deviceTimed = run.some((v) => v.timed.some((r) => r.unfused!.deviceMs !== undefined));
   out.push(
     `Times: throughput, median ms per call of K back-to-back calls (p10–p90); latency: one lone call and the fence. Speedup: ratio of medians with its ${confidenceText(m)} CI. Kernels: compute kernels launched per call. ` +
-      `Max error: fused result against float64, absolute (relative).` +
+      `Rounds: paired rounds behind the CI, the processes that took them, and why sampling stopped. Max error: fused result against float64, absolute (relative).` +
       (deviceTimed ? ' Device ms: the device clock per call, no host gaps (speedup in brackets), shown for reference; verdicts use throughput.' : ''),
     '',
     resultsTable(m, run),
@@ -164,8 +177,17 @@ export function patternSection(m: ReportModel, p: PatternResult): string {
 }
 
 export function patternSections(m: ReportModel): string {
+  const notes = runNotes(m.results);
   const out = ['## Results by Pattern'];
   if (m.results.patterns.length === 0) out.push('', 'No pattern was selected for this run.');
-  for (const p of m.results.patterns) out.push('', patternSection(m, p));
+  for (const p of m.results.patterns) out.push('', patternSection(m, p, notes));
   return out.join('\n');
+}
+
+/** The notes several patterns share, each written once with the patterns it applies to; undefined when none is shared. */
+export function sharedNotes(m: ReportModel): string | undefined {
+  const shared = runNotes(m.results).filter((n) => n.patterns.length > 1);
+  if (shared.length === 0) return undefined;
+  return ['## Notes', '', 'Notes that several suites carry, written once; each pattern\'s section refers to them by number.', '',
+    ...shared.map((n) => `- <a id="${noteAnchor(n.number)}"></a>**Note ${n.number}** (${listing(n.patterns.map(code))}): ${n.text}`)].join('\n');
 }
