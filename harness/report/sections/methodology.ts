@@ -90,8 +90,10 @@ export function methodology(m: ReportModel): string {
     '',
     `**Speedup and its CI.** Speedup = median unfused time / median fused time. Its ${conf} confidence interval is a percentile bootstrap ` +
       `(${s.bootstrap} resamples) over paired rounds: a resample draws whole rounds, keeping each round's unfused and fused sample together, ` +
-      'so a slow moment of the machine hits both. A pattern\'s figure on a backend is the geometric mean of its per-size speedups; a backend\'s is ' +
-      'the geometric mean of its patterns\'; both CIs come from the same bootstrap, resampling every size\'s rounds.',
+      'so a slow moment of the machine hits both; where a size was measured in several processes, a resample first draws processes, then rounds ' +
+      'within each, so the spread between processes is inside the interval. A pattern\'s figure on a backend is the geometric mean of its per-size ' +
+      `speedups, a family's the geometric mean of its patterns', a backend's the geometric mean of its families' (a family weighs one however many ` +
+      'patterns it has); their CIs come from the same bootstrap, every size resampled as its own CI was.',
     '',
     `**Verdicts.** ✓ Strong benefit ≥ ${times(v.strong)}; ✓ Moderate benefit ≥ ${times(v.moderate)}; ⚠ Minimal benefit ≥ ${times(v.minimal)}; ` +
       `✗ Fusion is slower below; ✗ Incorrect when the fused result fails the float64 check. Decisions: Deploy + Expand ≥ ${times(d.expand)}; ` +
