@@ -4,6 +4,7 @@
  */
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }>> = {
   run: { summary: 'run suites and pipelines: fusebench run [--backends cpu,wasm] [--patterns ids|families] [--quick] [--out DIR] [files…]', load: () => import('./cli/run.ts') },
+  render: { summary: 're-render a stored run under the thresholds in force: fusebench render results.json [--config FILE] [--out DIR]', load: () => import('./cli/render.ts') },
   backends: { summary: 'list backends, available or not, with reasons and install hints', load: () => import('./cli/backends.ts') },
   baseline: { summary: 'write a baseline: fusebench baseline --from results.json [--from more.json …] --out FILE [--force]', load: () => import('./cli/baseline.ts') },
   gate: { summary: 'gate a run against a baseline: fusebench gate --baseline B --current C [--max-regression 5%] [--alpha 0.05] [--times auto|off] [--comment out.md]', load: () => import('./cli/gate.ts') },

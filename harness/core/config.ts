@@ -153,8 +153,9 @@ const CONFIG_FILES = ['fusebench.config.ts', 'fusebench.config.mjs', 'fusebench.
 
 let loaded: FusebenchConfig | undefined;
 
-/** Imports one config file, naming it in every error. */
-async function configFrom(file: string): Promise<FusebenchConfig> {
+/** Imports one config file, naming it in every error (a missing file too); the defaults fill what it leaves out. */
+export async function configFrom(file: string): Promise<FusebenchConfig> {
+  if (!existsSync(file)) throw new UsageError(`${file}: no such config file`);
   let mod: { default?: DeepPartial<FusebenchConfig> };
   try {
     await ensureTypeScriptLoader(file);
