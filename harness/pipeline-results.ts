@@ -9,7 +9,7 @@ import type {
 } from './core/types.ts';
 import type { FusebenchConfig } from './core/config.ts';
 import { isFusedStages } from './core/pipeline.ts';
-import { decisionFor } from './core/verdicts.ts';
+import { decisionSpan, type DecisionSpan } from './core/verdicts.ts';
 import {
   amdahlParts, bootstrapReplicates, geomean, geomeanReplicates, hashSeed, median, percentileInterval, ratioReplicates,
 } from './core/stats.ts';
@@ -106,7 +106,6 @@ function summarize(id: string, backend: string, sizes: readonly PipelineSizeResu
     ? percentileInterval(geomean(ok.map((r) => predictions.get(r)!.amdahl.predicted.ratio)), geomeanReplicates(ok.map((r) => predictions.get(r)!.replicates)), confidence)
     : undefined;
   const copies = ok.flatMap((r) => (r.groups ?? []).flatMap((g) => (g.copy ? [g.copy.ratio.ratio] : [])));
-  const d = config.decisions;
   return {
     backend,
     sizes: ok.length,
@@ -114,7 +113,6 @@ function summarize(id: string, backend: string, sizes: readonly PipelineSizeResu
     ...(predicted ? { predicted, deltaPts: Math.round((speedup.ratio - predicted.ratio) * 10000) / 100 } : {}),
     coverage: ok.reduce((a, r) => a + r.coverage!.runtime.ratio, 0) / ok.length,
     ...(copies.length ? { copy: { best: Math.min(...copies), worst: Math.max(...copies) } } : {}),
-    decision: { point: decisionFor(speedup.ratio, d), lo: decisionFor(speedup.lo, d), hi: decisionFor(speedup.hi, d) },
     incorrect,
   };
 }
@@ -146,13 +144,12 @@ const sizeSpeedupReplicates = (id: string, r: PipelineSizeResult, resamples: num
  * joint bootstrap CI; and the Decision Matrix row at the point estimate and at each end of the CI. Undefined when
  * no pipeline has a correct size on the backend, or when a fused result was wrong (then no decision stands).
  */
-export function backendOverall(pipelines: readonly PipelineResult[], backend: string, config: FusebenchConfig): { speedup: Interval; decision: PipelineSummary['decision']; pipelines: number } | undefined {
+export function backendOverall(pipelines: readonly PipelineResult[], backend: string, config: FusebenchConfig): { speedup: Interval; decision: DecisionSpan; pipelines: number } | undefined {
   const measured = pipelines.map((p) => ({ p, ok: p.results.filter((r) => r.backend === backend && usable(r)) })).filter((x) => x.ok.length > 0);
   if (measured.length === 0) return undefined;
   const { bootstrapResamples: resamples, confidence } = config.sampling;
   const point = geomean(measured.map(({ ok }) => geomean(ok.map((r) => r.speedup!.ratio))));
   const replicates = geomeanReplicates(measured.map(({ p, ok }) => geomeanReplicates(ok.map((r) => sizeSpeedupReplicates(p.id, r, resamples)))));
   const speedup = percentileInterval(point, replicates, confidence);
-  const d = config.decisions;
-  return { speedup, decision: { point: decisionFor(speedup.ratio, d), lo: decisionFor(speedup.lo, d), hi: decisionFor(speedup.hi, d) }, pipelines: measured.length };
+  return { speedup, decision: decisionSpan(speedup, config.decisions), pipelines: measured.length };
 }

@@ -158,7 +158,8 @@ interface JudgedSize {
  *   (tf.time of one call). They load with those figures as throughputMs, latencyMs and deviceMs, and with
  *   `sampling.method` left absent, which is how readers tell that they were measured the old way;
  * - results written before verdicts were judged at render time carry a `judgement` per size (display strings judged
- *   against the thresholds of that day). It is dropped: every reader judges from speedup and correctness.
+ *   against the thresholds of that day), and a `decision` per pipeline summary. They are dropped: every reader judges
+ *   from speedup and correctness with the thresholds in force.
  */
 export function upgradeResults(doc: RunResults): RunResults {
   const pipelined = doc.sampling.method === 'pipelined';
@@ -171,6 +172,10 @@ export function upgradeResults(doc: RunResults): RunResults {
     const { judgement: _ignored, ...rest } = r as T & JudgedSize;
     return rest as T;
   };
+  const undecided = <T extends object>(s: T): T => {
+    const { decision: _ignored, ...rest } = s as T & { readonly decision?: unknown };
+    return rest as T;
+  };
   const size = (r: RunResults['patterns'][number]['results'][number]): typeof r => {
     const rest = unjudged(r);
     return { ...rest, unfused: variant(rest.unfused), fused: variant(rest.fused) };
@@ -178,7 +183,7 @@ export function upgradeResults(doc: RunResults): RunResults {
   return {
     ...doc,
     patterns: doc.patterns.map((p) => ({ ...p, results: p.results.map(size) })),
-    ...(doc.pipelines ? { pipelines: doc.pipelines.map((p) => ({ ...p, results: p.results.map(unjudged) })) } : {}),
+    ...(doc.pipelines ? { pipelines: doc.pipelines.map((p) => ({ ...p, results: p.results.map(unjudged), summary: p.summary.map(undecided) })) } : {}),
   };
 }
 

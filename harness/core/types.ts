@@ -393,9 +393,7 @@ export interface PipelineSummary {
   readonly coverage: number;
   /** Fused ÷ copy over every group and size: best and worst. */
   readonly copy?: { readonly best: number; readonly worst: number };
-  /** The Decision Matrix row for expanding fusion at the point estimate, and at each end of the CI. */
-  readonly decision: { readonly point: Decision; readonly lo: Decision; readonly hi: Decision };
-  /** Sizes whose fused result was wrong; any makes the decision moot. */
+  /** Sizes whose fused result was wrong; any makes the decision moot. (Its Decision Matrix row is judged when a report is rendered.) */
   readonly incorrect: readonly string[];
 }
 

@@ -24,6 +24,17 @@ export function decisionFor(speedup: number, t: DecisionThresholds = currentConf
   return 'Re-evaluate';
 }
 
+/** The Decision Matrix row at an interval's point estimate and at each of its ends. */
+export interface DecisionSpan {
+  readonly point: Decision;
+  readonly lo: Decision;
+  readonly hi: Decision;
+}
+
+export function decisionSpan(x: Interval, t: DecisionThresholds = currentConfig().decisions): DecisionSpan {
+  return { point: decisionFor(x.ratio, t), lo: decisionFor(x.lo, t), hi: decisionFor(x.hi, t) };
+}
+
 /** Where a measured speedup lies against a predicted range, and by how many percentage points of speedup. */
 export interface PredictionDelta {
   readonly position: 'above' | 'within' | 'below';

@@ -8,6 +8,7 @@
 import type { Decision, Interval, RunResults } from '../core/types.ts';
 import { currentConfig, type FusebenchConfig } from '../core/config.ts';
 import { backendOverall, usable } from '../pipeline-results.ts';
+import { decisionSpan } from '../core/verdicts.ts';
 import { benchmarkSection, methodology, predictionVsReality, why, type MacroBackend } from './macro-sections.ts';
 import { bullets, code, gainWords, listing, percent, speedupWithCi, times, utcDate } from './format.ts';
 import { table } from './table.ts';
@@ -132,8 +133,11 @@ function decisionMatrix(b: MacroBackend, o: Overall | undefined, opts: MacroRepo
     if (o.decision.point === row) return conclusive(o) ? '◀ **THIS IS US**' : '◀ **THIS IS US** (point estimate; the CI spans other rows)';
     return span.includes(row) ? '◁ within the CI' : '';
   };
-  const perPipeline = b.pipelines.flatMap(({ p, summary }) => summary ? [[p.title, speedupWithCi(summary.speedup),
-    summary.decision.lo === summary.decision.hi ? summary.decision.point : `${summary.decision.point} (CI: ${summary.decision.lo} … ${summary.decision.hi})`]] : []);
+  const perPipeline = b.pipelines.flatMap(({ p, summary }) => {
+    if (!summary) return [];
+    const s = decisionSpan(summary.speedup, d);
+    return [[p.title, speedupWithCi(summary.speedup), s.lo === s.hi ? s.point : `${s.point} (CI: ${s.lo} … ${s.hi})`]];
+  });
   return [
     '## Decision Matrix',
     '',

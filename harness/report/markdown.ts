@@ -25,6 +25,7 @@ import { methodology } from './sections/methodology.ts';
 import { patternSections, sharedNotes } from './sections/patterns.ts';
 import { crossPattern, sizeSensitivity, summaryTable } from './sections/overview.ts';
 import { runNotes } from './notes.ts';
+import { pipelinesSection } from './sections/pipelines.ts';
 
 export interface RenderOptions {
   /** Thresholds to judge with; defaults to the config in force (fusebench.config.ts once loaded). */
@@ -68,6 +69,7 @@ export function renderReport(results: RunResults, opts: RenderOptions = {}): str
     header(m),
     verdictSection(m),
     familySections(m),
+    pipelinesSection(m),
     ...nonEmpty(opts.reportSections),
     extremes(m),
     familyPredictionVsReality(m),
@@ -75,7 +77,7 @@ export function renderReport(results: RunResults, opts: RenderOptions = {}): str
     briefAssessment(m),
     familyStrategy(m),
     detailLinks(m, nonEmpty(opts.extraSections)),
-  ];
+  ].filter((s): s is string => s !== undefined);
   return `${sections.join('\n\n')}\n`;
 }
 

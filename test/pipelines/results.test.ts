@@ -4,7 +4,7 @@ import { amdahl } from '../../harness/core/stats.ts';
 import { assertValidResults, resultsProblems } from '../../harness/schema.ts';
 import { backendOverall, nearestMicro } from '../../harness/pipeline-results.ts';
 import { fixtureConfig, microPattern, microSize, run, type SizeSpec } from './fixture.ts';
-import { judgeSize } from '../../harness/core/verdicts.ts';
+import { decisionSpan, judgeSize } from '../../harness/core/verdicts.ts';
 
 const size = (label: string, elements: number, extra: Partial<SizeSpec> = {}): SizeSpec => ({
   size: label, elements, unfusedMs: 10, speedup: 1.2, coverage: 0.4, inPipeline: 1.5, copyRatio: 1.2, ...extra,
@@ -51,7 +51,8 @@ describe('the per-backend summary: the Decision Matrix row', () => {
     expect(s.speedup.ratio).toBeCloseTo(Math.sqrt(1.21 * 1.44), 12);
     expect(s.coverage).toBeCloseTo(0.4, 12);
     expect(s.copy).toEqual({ best: 1.2, worst: 2 });
-    expect(s.decision).toEqual({ point: 'Deploy + Expand', lo: 'Deploy + Expand', hi: 'Deploy + Expand' });
+    expect(decisionSpan(s.speedup, fixtureConfig.decisions)).toEqual({ point: 'Deploy + Expand', lo: 'Deploy + Expand', hi: 'Deploy + Expand' });
+    expect('decision' in s).toBe(false);
     expect(s.deltaPts).toBeCloseTo((s.speedup.ratio - s.predicted!.ratio) * 100, 1);
     expect(s.incorrect).toEqual([]);
   });

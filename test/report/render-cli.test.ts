@@ -30,6 +30,7 @@ describe('fusebench render', () => {
     expect(readFileSync(join(s.dir, 'DETAILS.md'), 'utf8')).toBe(renderDetails(fixture(), { config: defaultConfig }));
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(r.out).toContain('Verdict: ✓ cpu: Deploy + Expand');
+    expect(readFileSync(join(s.dir, 'MACRO-REPORT.md'), 'utf8')).toContain('Bias + activation pipeline');
   });
 
   it('judges under the thresholds of --config, into --out', async () => {

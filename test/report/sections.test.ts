@@ -169,6 +169,17 @@ describe('REPORT.md: the decision, from the data', () => {
     expect(row).toMatch(/512×768 3\.\d\d× ✓/);
   });
 
+  it('puts the pipelines in their own table, the decision judged now from the CI, and marks their row of the Decision Matrix', () => {
+    const s = raw.pipelines![0]!.summary.find((x) => x.backend === 'cpu')!;
+    const t = section(md, 'Pipelines: Fusion End to End');
+    expect(t.split('\n').find((l) => l.startsWith('| Bias + activation pipeline | cpu'))).toContain(`${s.speedup.ratio.toFixed(2)}× [${s.speedup.lo.toFixed(2)}, ${s.speedup.hi.toFixed(2)}]`);
+    expect(t).toContain('[MACRO-REPORT.md](MACRO-REPORT.md)');
+    expect(section(md, 'Decision Matrix')).toContain('◀ **cpu, pipelines end to end**');
+    const none = mutable(fixture());
+    delete (none as { pipelines?: unknown }).pipelines;
+    expect(render(none as unknown as RunResults)).not.toContain('## Pipelines');
+  });
+
   it('weighs a family as one: copies of near-identical patterns do not move a backend figure', () => {
     const more = mutable(fixture());
     const ew = more.patterns.filter((p) => p.family === 'elementwise');

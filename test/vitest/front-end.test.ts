@@ -73,7 +73,8 @@ describe('npx vitest bench --run (vitest 5, fusebench provider)', () => {
     const p = results.pipelines!.find((x) => x.id === 'Square_Linear')!;
     expect(p.results.map((x) => [x.backend, x.status])).toEqual([['cpu', 'ok']]);
     expect(p.results[0]!.amdahl!.from).toBe('pipeline'); // its micro suite is not in this run
-    expect(p.summary[0]!.decision.point).toMatch(/Deploy|Re-evaluate/);
+    expect(p.summary[0]!.speedup.ratio).toBeGreaterThan(0);
+    expect('decision' in p.summary[0]!).toBe(false);
     expect(readFileSync(join(out, 'MACRO-REPORT.md'), 'utf8')).toContain('## Benchmark 1: Square then linear');
   });
 

@@ -4,6 +4,7 @@ import type { BackendView, ReportModel } from '../model.ts';
 import { code, count, listing, speedupWithCi, times } from '../format.ts';
 import { table } from '../table.ts';
 import { decisionCell } from '../text.ts';
+import { pipelineOverall } from './pipelines.ts';
 
 const ACTIONS: Readonly<Record<Decision, string>> = {
   'Deploy + Expand': 'use the fused path; fusing more patterns is worth building',
@@ -30,6 +31,10 @@ function marks(m: ReportModel, row: Decision): string {
     } else if (d.inconclusive && spanned(d.inconclusive.lo, d.inconclusive.hi).includes(row)) {
       out.push(`◁ ${b.status.name}: within its CI`);
     }
+  }
+  for (const o of pipelineOverall(m)) {
+    if (o.decision.point === row) out.push(`◀ **${o.backend}, pipelines end to end**: ${speedupWithCi(o.speedup)}${o.decision.lo !== o.decision.hi ? ' (point estimate)' : ''}`);
+    else if (spanned(o.decision.lo, o.decision.hi).includes(row)) out.push(`◁ ${o.backend}, pipelines: within their CI`);
   }
   return out.join('; ');
 }

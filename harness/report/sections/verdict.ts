@@ -5,6 +5,7 @@
 import type { BackendView, ReportModel } from '../model.ts';
 import { code, count, listing, speedupWithCi } from '../format.ts';
 import { table } from '../table.ts';
+import { pipelineOverall, spanText } from './pipelines.ts';
 import { confidenceText, decisionCell, decisionMark, figureCell, verdictScale, where } from '../text.ts';
 
 function verdictFragment(b: BackendView): string {
@@ -65,6 +66,12 @@ function failureLine(m: ReportModel): string | undefined {
   return `**Failures:** ${count(failed.length, 'size')} could not be measured (${listing(named)}${failed.length > named.length ? ', …' : ''}); the errors are in DETAILS.md.`;
 }
 
+function pipelineLine(m: ReportModel): string | undefined {
+  const overall = pipelineOverall(m);
+  if (overall.length === 0) return undefined;
+  return `**Pipelines, end to end:** ${overall.map((o) => `${o.backend} ${speedupWithCi(o.speedup)} ${spanText(o.decision)}`).join(' · ')} (the Pipelines table).`;
+}
+
 function unavailableLine(m: ReportModel): string | undefined {
   if (m.unavailable.length === 0) return undefined;
   return `**Not measured:** ${listing(m.unavailable.map((b) => code(b.name)))} (unavailable here; reasons in DETAILS.md).`;
@@ -73,6 +80,6 @@ function unavailableLine(m: ReportModel): string | undefined {
 export function verdictSection(m: ReportModel): string {
   const lines = ['## Verdict', '', verdictLine(m), ''];
   if (m.ran.some((b) => b.families.length > 0)) lines.push(`${methodSentence(m)} Verdicts: ${verdictScale(m)}.`, '', familyTable(m), '');
-  lines.push(...[correctnessLine(m), failureLine(m), unavailableLine(m)].filter((x): x is string => x !== undefined).map((x) => `- ${x}`));
+  lines.push(...[pipelineLine(m), correctnessLine(m), failureLine(m), unavailableLine(m)].filter((x): x is string => x !== undefined).map((x) => `- ${x}`));
   return lines.join('\n');
 }
