@@ -5,7 +5,7 @@
  * 3-significant-digit milliseconds, signed percentages), and every verdict key becomes the same words.
  * Numbers read back from results.json may be `null` where JSON could not hold NaN or ±Infinity.
  */
-import type { Verdict } from '../core/types.ts';
+import type { Decision, Verdict } from '../core/types.ts';
 import type { PredictionDelta } from '../core/verdicts.ts';
 
 /** A value that should be a number but may have come back from JSON as null. */
@@ -219,6 +219,11 @@ export function verdictText(j: { readonly verdict: Verdict; readonly inconclusiv
 /** `+12 pts`, `within`, `−30 pts`: a measured speedup against its predicted range, for table cells. */
 export function predictionDeltaShort(d: PredictionDelta): string {
   return d.position === 'above' ? `+${d.pts} pts` : d.position === 'below' ? `${MINUS}${d.pts} pts` : 'within';
+}
+
+/** The glyph of a Decision Matrix row: ✓ Deploy + Expand, ⚠ Deploy, stop expansion, ✗ Re-evaluate. */
+export function decisionMark(d: Decision): string {
+  return d === 'Deploy + Expand' ? '✓' : d === 'Deploy, stop expansion' ? '⚠' : '✗';
 }
 
 const VERDICT_SHORT: Readonly<Record<Verdict, string>> = {

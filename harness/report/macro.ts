@@ -10,7 +10,7 @@ import { currentConfig, type FusebenchConfig } from '../core/config.ts';
 import { backendOverall, usable } from '../pipeline-results.ts';
 import { decisionSpan } from '../core/verdicts.ts';
 import { benchmarkSection, methodology, predictionVsReality, why, type MacroBackend } from './macro-sections.ts';
-import { bullets, code, gainWords, listing, percent, speedupWithCi, times, utcDate } from './format.ts';
+import { bullets, code, decisionMark, gainWords, listing, percent, speedupWithCi, times, utcDate } from './format.ts';
 import { table } from './table.ts';
 
 export interface MacroReportOptions {
@@ -35,7 +35,6 @@ const ACTIONS: Readonly<Record<Decision, string>> = {
   'Re-evaluate': 'the end-to-end gain does not pay for fusion here; find out why before building more',
 };
 const ORDER: readonly Decision[] = ['Deploy + Expand', 'Deploy, stop expansion', 'Re-evaluate'];
-const MARK: Readonly<Record<Decision, string>> = { 'Deploy + Expand': '✓', 'Deploy, stop expansion': '⚠', 'Re-evaluate': '✗' };
 
 interface Overall {
   readonly speedup: Interval;
@@ -57,7 +56,7 @@ function executiveSummary(b: MacroBackend, o: Overall | undefined, opts: MacroRe
   if (wrong.length) verdict = `✗ INCORRECT: a result differs from the reference (${listing(wrong)}); a wrong fast kernel is a bug, so no speedup here counts`;
   else if (!o) verdict = '✗ NOT MEASURED: no pipeline size completed';
   else if (!conclusive(o)) verdict = `⚠ INCONCLUSIVE ON ${b.name.toUpperCase()}: the point estimate ${times(o.speedup.ratio)} reads "${o.decision.point}", but its CI spans "${o.decision.lo}" to "${o.decision.hi}"`;
-  else verdict = `${MARK[o.decision.point]} ${o.decision.point.toUpperCase()} ON ${b.name.toUpperCase()}: ${speedupWithCi(o.speedup)} end to end`;
+  else verdict = `${decisionMark(o.decision.point)} ${o.decision.point.toUpperCase()} ON ${b.name.toUpperCase()}: ${speedupWithCi(o.speedup)} end to end`;
   const items = b.pipelines.map(({ p, summary }) => summary
     ? `**${p.title}:** ${speedupWithCi(summary.speedup)} (${gainWords(summary.speedup.ratio)}), geometric mean over ${summary.sizes} size(s)` +
       `${summary.predicted ? `; Amdahl predicted ${times(summary.predicted.ratio)} from this run's coverage and micro speedup (${summary.deltaPts! >= 0 ? '+' : '−'}${Math.abs(Math.round(summary.deltaPts!))} pts)` : ''}`
@@ -161,7 +160,7 @@ function recommendation(b: MacroBackend, o: Overall | undefined, opts: MacroRepo
   if (incorrect(b).length) lines.push(`✗ **Do not deploy ${subject} on ${b.name}:** ${listing(incorrect(b))} disagree with the reference.`);
   else if (!o) lines.push('No recommendation: nothing measured.');
   else if (!conclusive(o)) lines.push(`⚠ **No firm recommendation on ${b.name}:** ${speedupWithCi(o.speedup)} crosses a decision threshold. Re-run with more rounds on a quiet machine before deciding.`);
-  else lines.push(`${MARK[o.decision.point]} **${o.decision.point} on ${b.name}** (${speedupWithCi(o.speedup)}): ${ACTIONS[o.decision.point]}.`);
+  else lines.push(`${decisionMark(o.decision.point)} **${o.decision.point} on ${b.name}** (${speedupWithCi(o.speedup)}): ${ACTIONS[o.decision.point]}.`);
   for (const { p, summary } of b.pipelines) {
     if (summary && summary.coverage < 0.25) lines.push(`→ ${p.title}: coverage is ${percent(summary.coverage)}; fuse more of the runtime rather than this group harder (\`fusebench patterns ${p.id}\` ranks what else could fuse).`);
     if (summary?.copy && opts.copyTarget && summary.copy.worst > opts.copyTarget) lines.push(`→ ${p.title}: the fused kernel is up to ${times(summary.copy.worst)} a plain copy of its bytes (target ≤ ${times(opts.copyTarget)}); there is room in the kernel itself.`);

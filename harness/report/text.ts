@@ -1,7 +1,7 @@
 /** Short phrases shared by several sections, so a verdict or decision reads the same everywhere. */
 import type { Decision, SizeResult } from '../core/types.ts';
 import type { BackendView, CiDecision, CiVerdict, PatternBackendView, ReportModel } from './model.ts';
-import { code, count, headingAnchor, isFiniteNumber, listing, speedupWithCi, times, verdictShort, verdictText } from './format.ts';
+import { code, count, decisionMark, headingAnchor, isFiniteNumber, listing, speedupWithCi, times, verdictShort, verdictText } from './format.ts';
 import type { Aggregate } from './aggregate.ts';
 
 /** `✓ Moderate benefit`, or `inconclusive: ⚠ Minimal benefit … ✓ Moderate benefit` (both CI ends). */
@@ -9,9 +9,6 @@ export function verdictCell(v: CiVerdict | undefined): string {
   return verdictText(v);
 }
 
-export function decisionMark(d: Decision): string {
-  return d === 'Deploy + Expand' ? '✓' : d === 'Deploy, stop expansion' ? '⚠' : '✗';
-}
 
 /** `✓ Deploy + Expand`, or `inconclusive: ✗ Re-evaluate … ✓ Deploy + Expand`. */
 export function decisionCell(d: CiDecision | undefined): string {

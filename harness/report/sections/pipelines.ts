@@ -9,9 +9,8 @@ import type { FusebenchConfig } from '../../core/config.ts';
 import type { ReportModel } from '../model.ts';
 import { backendOverall } from '../../pipeline-results.ts';
 import { decisionSpan, type DecisionSpan } from '../../core/verdicts.ts';
-import { listing, percent, pts, speedupWithCi, times, timesRange } from '../format.ts';
+import { decisionMark, listing, percent, pts, speedupWithCi, times, timesRange } from '../format.ts';
 import { table } from '../table.ts';
-import { decisionMark } from '../text.ts';
 
 export const MACRO_FILE = 'MACRO-REPORT.md';
 

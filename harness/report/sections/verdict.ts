@@ -3,10 +3,10 @@
  * per-family figures it is made of, then correctness and what did not run.
  */
 import type { BackendView, ReportModel } from '../model.ts';
-import { code, count, listing, speedupWithCi } from '../format.ts';
+import { code, count, decisionMark, listing, speedupWithCi } from '../format.ts';
 import { table } from '../table.ts';
 import { pipelineOverall, spanText } from './pipelines.ts';
-import { confidenceText, decisionCell, decisionMark, figureCell, verdictScale, where } from '../text.ts';
+import { confidenceText, decisionCell, figureCell, verdictScale, where } from '../text.ts';
 
 function verdictFragment(b: BackendView): string {
   if (!b.aggregate || !b.decision) return `${b.status.name}: no correct timed result`;
