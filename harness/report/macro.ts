@@ -10,7 +10,7 @@ import { currentConfig, type FusebenchConfig } from '../core/config.ts';
 import { backendOverall, usable } from '../pipeline-results.ts';
 import { decisionSpan } from '../core/verdicts.ts';
 import { benchmarkSection, methodology, predictionVsReality, why, type MacroBackend } from './macro-sections.ts';
-import { bullets, code, decisionMark, gainWords, listing, percent, speedupWithCi, times, utcDate } from './format.ts';
+import { bullets, code, decisionMark, gainWords, listing, percent, speedupWithCi, times, timesRange, utcDate } from './format.ts';
 import { table } from './table.ts';
 
 export interface MacroReportOptions {
@@ -144,7 +144,7 @@ function decisionMatrix(b: MacroBackend, o: Overall | undefined, opts: MacroRepo
     '',
     table(['End-to-end speedup', 'Decision', 'Action', ''], [
       [`≥ ${times(d.expand)}`, 'Deploy + Expand', ACTIONS['Deploy + Expand'], mark('Deploy + Expand')],
-      [`${d.deploy.toFixed(2)}–${times(d.expand)}`, 'Deploy, stop expansion', ACTIONS['Deploy, stop expansion'], mark('Deploy, stop expansion')],
+      [timesRange(d.deploy, d.expand), 'Deploy, stop expansion', ACTIONS['Deploy, stop expansion'], mark('Deploy, stop expansion')],
       [`< ${times(d.deploy)}`, 'Re-evaluate', ACTIONS['Re-evaluate'], mark('Re-evaluate')],
     ]),
     '',

@@ -5,7 +5,7 @@
 import type { SizeResult, Verdict } from '../../core/types.ts';
 import type { BackendView, PatternBackendView, ReportModel } from '../model.ts';
 import { measuredViews } from '../model.ts';
-import { code, count, listing, oneLine, percentRange, sci, shown, speedupWithCi, times, verdictLabel } from '../format.ts';
+import { code, count, listing, oneLine, percent, percentRange, sci, shown, speedupWithCi, times, verdictLabel } from '../format.ts';
 import { breakdown, compactList } from '../kernels.ts';
 import { judgeSize, verdictFor } from '../../core/verdicts.ts';
 import { atSize, cpuPhrase, crossoverPhrase, machinePhrase, sizeSpan, verdictCell, where } from '../text.ts';
@@ -138,8 +138,8 @@ function limitations(m: ReportModel): Part {
   if (unclear.length) out.push(`⚠ Inconclusive overall: ${listing(unclear.map((v) => `${where(v)} (${verdictCell(v.verdict)})`))}.`);
   const spread = timingSpread(m);
   if (spread && spread.median > NOISY_SPREAD) {
-    out.push(`⚠ Timings were noisy: a variant's p10–p90 spread was a median ${Math.round(spread.median * 100)}% of its median time ` +
-      `(at most ${Math.round(spread.max * 100)}%), so many CIs are wide; a quieter machine would narrow them.`);
+    out.push(`⚠ Timings were noisy: a variant's p10–p90 spread was a median ${percent(spread.median)} of its median time ` +
+      `(at most ${percent(spread.max)}), so many CIs are wide; a quieter machine would narrow them.`);
   }
   const capped = judged.filter((r) => Math.min(r.unfused!.samplesMs.length, r.fused!.samplesMs.length) < m.results.sampling.rounds);
   if (capped.length) out.push(`⚠ ${count(capped.length, 'size')} hit the time cap and took fewer than the ${m.results.sampling.rounds} planned rounds, so their CIs are wider.`);

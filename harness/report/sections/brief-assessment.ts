@@ -6,7 +6,7 @@
  */
 import type { BackendView, FamilyView, ReportModel } from '../model.ts';
 import { measuredFamilies } from '../model.ts';
-import { count, listing, oneLine, percentRange, speedupWithCi, times, verdictLabel } from '../format.ts';
+import { count, listing, oneLine, percent, percentRange, speedupWithCi, times, verdictLabel } from '../format.ts';
 import { breakdown } from '../kernels.ts';
 import { cpuPhrase, detailsLink, machinePhrase, where } from '../text.ts';
 import { timingSpread } from './methodology.ts';
@@ -59,7 +59,7 @@ function limitations(m: ReportModel): string[] {
   const unclear = m.ran.flatMap((b) => measuredFamilies(b).filter((f) => f.verdict?.inconclusive));
   if (unclear.length) out.push(`⚠ Inconclusive families (CI spans two verdicts): ${listing(unclear.map((f) => `${f.family} on ${f.backend}`))}.`);
   const spread = timingSpread(m);
-  if (spread && spread.median > NOISY_SPREAD) out.push(`⚠ Noisy timings: median p10–p90 spread ${Math.round(spread.median * 100)}% of the median, so CIs are wide.`);
+  if (spread && spread.median > NOISY_SPREAD) out.push(`⚠ Noisy timings: median p10–p90 spread ${percent(spread.median)} of the median, so CIs are wide.`);
   const single = m.ran.filter((b) => b.status.device?.threadsUsed === false);
   if (single.length) out.push(`⚠ ${listing(single.map((b) => b.status.name))} ran single-threaded, so no multi-threaded figure exists.`);
   if (m.unavailable.length) out.push(`⚠ Not measured: ${listing(m.unavailable.map((b) => `${b.name} (${oneLine(b.reason ?? 'unavailable', 60)})`))}.`);

@@ -1,7 +1,7 @@
 /** Decision Matrix: the three rows, with the row that applies marked for each backend (both rows when the CI straddles). */
 import type { Decision } from '../../core/types.ts';
 import type { BackendView, ReportModel } from '../model.ts';
-import { code, count, listing, speedupWithCi, times } from '../format.ts';
+import { code, count, listing, speedupWithCi, times, timesRange } from '../format.ts';
 import { table } from '../table.ts';
 import { decisionCell } from '../text.ts';
 import { pipelineOverall } from './pipelines.ts';
@@ -62,7 +62,7 @@ export function decisionMatrix(m: ReportModel): string {
   const d = m.config.decisions;
   const rows = [
     [`≥ ${times(d.expand)}`, 'Deploy + Expand', ACTIONS['Deploy + Expand'], marks(m, 'Deploy + Expand')],
-    [`${d.deploy.toFixed(2)}–${times(d.expand)}`, 'Deploy, stop expansion', ACTIONS['Deploy, stop expansion'], marks(m, 'Deploy, stop expansion')],
+    [timesRange(d.deploy, d.expand), 'Deploy, stop expansion', ACTIONS['Deploy, stop expansion'], marks(m, 'Deploy, stop expansion')],
     [`< ${times(d.deploy)}`, 'Re-evaluate', ACTIONS['Re-evaluate'], marks(m, 'Re-evaluate')],
   ];
   return [

@@ -1,7 +1,7 @@
 /** The machine and every backend the run knew about, available or not, with reasons and install hints. */
 import type { BackendStatus, DeviceInfo } from '../../core/types.ts';
 import type { ReportModel } from '../model.ts';
-import { code, ms } from '../format.ts';
+import { code, ms, percent } from '../format.ts';
 import { table } from '../table.ts';
 
 const SHOWN_ELSEWHERE = new Set(['description', 'threads', 'threadsUsed']);
@@ -65,7 +65,7 @@ export function deviceStateLines(m: ReportModel): string[] {
     const line = `${code(b.name)}: SM clock ${s.start.smClockMHz} → ${s.end.smClockMHz} MHz, ${s.start.temperatureC} → ${s.end.temperatureC} °C, ` +
       `${s.start.powerW.toFixed(0)} → ${s.end.powerW.toFixed(0)} W (start → end of its run).`;
     out.push(fall > CLOCK_DROP
-      ? `- ⚠ ${line} The clock fell by ${Math.round(fall * 100)}%: this backend's later results may be throttled.`
+      ? `- ⚠ ${line} The clock fell by ${percent(fall)}: this backend's later results may be throttled.`
       : `- ${line}`);
   }
   return out;

@@ -1,6 +1,6 @@
 /** Methodology: what was timed and how, the CI, memory figures, and which numbers the verdicts use. */
 import type { ReportModel } from '../model.ts';
-import { count, ms, roughPercent, times } from '../format.ts';
+import { count, ms, percent, roughPercent, times } from '../format.ts';
 import { confidenceText } from '../text.ts';
 import { median } from '../../core/stats.ts';
 
@@ -112,8 +112,8 @@ export function methodology(m: ReportModel): string {
   ];
   const spread = timingSpread(m);
   if (spread) {
-    lines.push('', `**Timing spread.** A variant's p10–p90 spread, as a share of its median, was ${Math.round(spread.median * 100)}% at the median ` +
-      `over all sizes and variants (largest ${Math.round(spread.max * 100)}%).`);
+    lines.push('', `**Timing spread.** A variant's p10–p90 spread, as a share of its median, was ${percent(spread.median)} at the median ` +
+      `over all sizes and variants (largest ${percent(spread.max)}).`);
   }
   const overhead = overheadText(m);
   if (overhead) lines.push('', overhead);
