@@ -31,6 +31,13 @@ const best = (v: PatternBackendView): SizeResult => [...v.correct].sort((a, b) =
 /** The single-threaded backends, from what their adapters reported. */
 const singleThreaded = (m: ReportModel): BackendView[] => m.ran.filter((b) => b.status.device?.threadsUsed === false);
 
+/** Views grouped by backend, in the order they come: one finding per backend keeps each line readable. */
+function byBackend(vs: readonly PatternBackendView[]): Array<[string, PatternBackendView[]]> {
+  const out = new Map<string, PatternBackendView[]>();
+  for (const v of vs) out.set(v.backend, [...(out.get(v.backend) ?? []), v]);
+  return [...out.entries()];
+}
+
 // ------------------------------------------------------------------------------------------------ what works
 
 function whatWorks(m: ReportModel): Part {
@@ -55,14 +62,14 @@ function whatWorks(m: ReportModel): Part {
     if (good.length) out.push(`✓ ${count(good.length, 'pattern')} passed the float64 check at every size on every backend: ${listing(good.map((p) => code(p.id)))}.`);
   }
   const lessMemory = cleanViews(m).filter((v) => v.memory && v.memory.max > 0.005);
-  if (lessMemory.length) {
-    out.push(`✓ Fused calls allocate fewer bytes: ${listing(lessMemory.map((v) => `${where(v)} (${percentRange(Math.max(0, v.memory!.min), v.memory!.max)} less)`))}.`);
+  for (const [backend, vs] of byBackend(lessMemory)) {
+    out.push(`✓ Fused calls allocate fewer bytes on ${backend}: ${listing(vs.map((v) => `${code(v.pattern.id)} (${percentRange(Math.max(0, v.memory!.min), v.memory!.max)} less)`))}.`);
   }
   const collapsed = views(m).filter((v) => v.kernels && v.kernels.maxCompute === 1 &&
     v.timed.every((r) => breakdown(r.unfused!.kernels).compute.length > 1));
-  if (collapsed.length) {
-    out.push(`✓ The fused path is a single compute kernel where the unfused one launches several: ` +
-      `${listing(collapsed.map((v) => `${code(v.pattern.id)} on ${v.backend} (${code(compactList(v.kernels!.sequences[0]))})`))}.`);
+  for (const [backend, vs] of byBackend(collapsed)) {
+    out.push(`✓ On ${backend}, the fused path is a single compute kernel where the unfused one launches several: ` +
+      `${listing(vs.map((v) => `${code(v.pattern.id)} (${code(compactList(v.kernels!.sequences[0]))})`))}.`);
   }
   return out.length ? { items: out } : { items: [], intro: 'Nothing in this run qualifies: no pattern has a correct, timed result on any backend.' };
 }
@@ -135,7 +142,7 @@ function limitations(m: ReportModel): Part {
     out.push(`⚠ ${inconclusive.length} of ${judged.length} size results are inconclusive: their CI spans two verdicts (both are given in the tables).`);
   }
   const unclear = clean.filter((v) => v.verdict?.inconclusive);
-  if (unclear.length) out.push(`⚠ Inconclusive overall: ${listing(unclear.map((v) => `${where(v)} (${verdictCell(v.verdict)})`))}.`);
+  for (const [backend, vs] of byBackend(unclear)) out.push(`⚠ Inconclusive overall on ${backend}: ${listing(vs.map((v) => `${code(v.pattern.id)} (${verdictCell(v.verdict)})`))}.`);
   const spread = timingSpread(m);
   if (spread && spread.median > NOISY_SPREAD) {
     out.push(`⚠ Timings were noisy: a variant's p10–p90 spread was a median ${percent(spread.median)} of its median time ` +
