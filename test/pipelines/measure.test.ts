@@ -121,7 +121,7 @@ describe('a run with pipelines (the CLI runner)', () => {
     expect(files).toEqual(expect.arrayContaining(['REPORT.md', 'results.json', 'MACRO-REPORT.md', 'calibration-cpu.json']));
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(readFileSync(join(out, 'MACRO-REPORT.md'), 'utf8')).toContain('## Benchmark 1: Ternary image processing pipeline');
-    expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('see MACRO-REPORT.md beside this file');
+    expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toContain('see [MACRO-REPORT.md](MACRO-REPORT.md) beside this file');
     expect(loadResults(join(out, 'results.json')).pipelines![0]!.id).toBe('TernaryImagePipeline');
     // A later run without pipelines leaves no stale MACRO-REPORT.md behind.
     writeRunOutputs({ ...results, pipelines: undefined }, out, { macro: { config } });

@@ -59,7 +59,7 @@ export function pipelinesSection(m: ReportModel): string | undefined {
     '',
     'Each pipeline runs several ops end to end, some replaced by a fused kernel; its figure is the geometric mean over its correct sizes, with a bootstrap CI. ' +
       `Amdahl predicted: 1 / ((1 − c) + c / s) from the measured runtime coverage c and the micro suite's speedup s in the same run; the Decision Matrix row is judged on the CI (≥ ${times(m.config.decisions.expand)}: Deploy + Expand). ` +
-      `Stages, sizes, the Amdahl inputs and the analysis: see ${MACRO_FILE} beside this file ([${MACRO_FILE}](${MACRO_FILE})).`,
+      `Stages, sizes, the Amdahl inputs and the analysis: see [${MACRO_FILE}](${MACRO_FILE}) beside this file.`,
     '',
     table(['Pipeline', 'Backend', 'End-to-end speedup [CI]', 'Amdahl predicted [CI]', 'Measured − predicted', 'Runtime coverage', 'Fused kernel ÷ copy', 'Decision'],
       rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']),
