@@ -192,25 +192,29 @@ export function familiesOf(results: RunResults): string[] {
   return [...new Set(results.patterns.map((p) => p.family))];
 }
 
+/** The geometric mean of several figures with its joint bootstrap CI, and the verdict and decision judged on that CI. */
+function combined(parts: ReadonlyArray<{ readonly aggregate?: Aggregate; readonly replicates?: Replicates }>, config: FusebenchConfig) {
+  const replicates = geomeanReplicates(parts.map((x) => x.replicates!));
+  const aggregate = aggregateOf(geomean(parts.map((x) => x.aggregate!.ratio)), replicates, config.sampling.confidence);
+  return { aggregate, replicates, verdict: ciVerdict(aggregate, config), decision: ciDecision(aggregate, config) };
+}
+
 function familyView(family: string, backend: string, all: readonly PatternBackendView[], config: FusebenchConfig): FamilyView {
   const patterns = all.filter((v) => v.pattern.family === family && v.sizes.length > 0);
   const counted = patterns.filter((v) => v.aggregate && v.replicates && v.incorrect.length === 0);
   const memory = rangeOf(patterns.flatMap((v) => v.timed.map((r) => r.memoryReduction ?? Number.NaN)));
   const base = { family, backend, patterns, counted, ...(memory ? { memory } : {}) };
-  if (counted.length === 0) return base;
-  const replicates = geomeanReplicates(counted.map((v) => v.replicates!));
-  const aggregate = aggregateOf(geomean(counted.map((v) => v.aggregate!.ratio)), replicates, config.sampling.confidence);
-  return { ...base, aggregate, replicates, verdict: ciVerdict(aggregate, config), decision: ciDecision(aggregate, config) };
+  return counted.length === 0 ? base : { ...base, ...combined(counted, config) };
 }
 
 function backendView(status: BackendStatus, patterns: readonly PatternBackendView[], families: readonly string[], config: FusebenchConfig): BackendView {
   const excludedIncorrect = patterns.filter((v) => v.incorrect.length > 0).map((v) => v.pattern.id);
   const familyViews = families.map((f) => familyView(f, status.name, patterns, config)).filter((f) => f.patterns.length > 0);
   const counted = familyViews.filter((f) => f.aggregate && f.replicates);
-  if (counted.length === 0) return { status, patterns, families: familyViews, excludedIncorrect };
-  const replicates = geomeanReplicates(counted.map((f) => f.replicates!));
-  const aggregate = aggregateOf(geomean(counted.map((f) => f.aggregate!.ratio)), replicates, config.sampling.confidence);
-  return { status, patterns, families: familyViews, excludedIncorrect, aggregate, decision: ciDecision(aggregate, config), verdict: ciVerdict(aggregate, config) };
+  const base = { status, patterns, families: familyViews, excludedIncorrect };
+  if (counted.length === 0) return base;
+  const { aggregate, verdict, decision } = combined(counted, config);
+  return { ...base, aggregate, verdict, decision };
 }
 
 /** Backends that produced results or were available, in the order results list them. */
