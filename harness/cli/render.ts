@@ -2,8 +2,9 @@
  * `fusebench render results.json [--config FILE] [--out DIR]`: re-renders a stored run into REPORT.md and DETAILS.md
  * under the thresholds in force (the config file given, else fusebench.config.* / FUSEBENCH_CONFIG, else the
  * defaults), through the same atomic writer as a run. Verdicts are judged now, from the stored statistics; results
- * written by older versions load too (their stored verdict strings are ignored). A torch-reference.json beside
- * results.json adds the PyTorch side by side to DETAILS.md. results.json itself is never rewritten.
+ * written by older versions load too (their stored verdict strings are ignored). A torch-reference.json (GPU) or a
+ * torch-cpu-reference.json (CPU) beside results.json adds the PyTorch side by side to DETAILS.md. results.json itself
+ * is never rewritten.
  * Exit 2 on unusable input: a missing or invalid results.json or torch-reference.json, a bad config, a bad flag.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { loadResults } from '../schema.ts';
 import { writeReports } from '../output.ts';
 import { parseTorchReference, renderTorchComparison } from '../report/torch.ts';
 import { closingLines } from '../report/closing.ts';
+import { parseTorchCpuReference, renderTorchCpuSection } from '../report/torch-cpu.ts';
 
 const USAGE = 'usage: fusebench render results.json [--config FILE] [--out DIR]';
 
@@ -60,6 +62,17 @@ function torchSections(results: RunResults, dir: string): string[] {
   });
 }
 
+/** PyTorch on the same CPU (bench/torch-cpu-reference.py), from the torch-cpu-reference.json beside results.json. */
+function torchCpuSections(results: RunResults, dir: string): string[] {
+  const file = join(dir, 'torch-cpu-reference.json');
+  if (!existsSync(file)) return [];
+  try {
+    return [renderTorchCpuSection(results, parseTorchCpuReference(readFileSync(file, 'utf8'), file))];
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, { config: { type: 'string' }, out: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError(`give exactly one results.json (got ${positionals.length})\n${USAGE}`);
@@ -67,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   const results = load(file);
   const config: FusebenchConfig = typeof values.config === 'string' ? await configFrom(resolve(values.config)) : await loadConfig();
   const outDir = resolve(typeof values.out === 'string' ? values.out : dirname(file));
-  const written = writeReports(results, outDir, { config, extraSections: torchSections(results, dirname(file)) });
+  const written = writeReports(results, outDir, { config, extraSections: [...torchSections(results, dirname(file)), ...torchCpuSections(results, dirname(file))] });
   console.log(`fusebench render: wrote ${written.join(', ')}`);
   console.log(closingLines(results, outDir, undefined, config)[0]);
   return 0;

@@ -258,3 +258,23 @@ export function torchCpuTable(rows: readonly TorchCpuComparison[]): string {
   ]);
   return table(header, body, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
 }
+
+/** The `## ` section for DETAILS.md: per backend the distance to PyTorch's best on the same CPU, then every size. */
+export function renderTorchCpuSection(results: RunResults, torch: TorchCpuReference, threads = 1): string {
+  const rows = compareWithTorch(results, torch, threads);
+  const out = [
+    '## fusebench vs PyTorch on the same CPU',
+    '',
+    `PyTorch ${torch.machine.torch} on ${torch.machine.cpu}, ${threads} thread(s), ${torch.createdAt}: \`${torch.command}\`. ` +
+      'Ratios are our fused time ÷ PyTorch\'s best of eager, its own fused form and torch.compile (above 1: slower than PyTorch).',
+    '',
+  ];
+  if (rows.length === 0) {
+    out.push('No size was measured by both: no result shares a pattern id and params with a PyTorch row at this thread count.');
+    return out.join('\n');
+  }
+  const distances = backendDistances(rows);
+  out.push(...distances.map((d) => `- **${d.backend}:** fused ÷ PyTorch's best ${times(d.geomean)} (geometric mean over ${d.sizes} sizes; ${times(d.min)}–${times(d.max)})`), '');
+  out.push(torchCpuTable(rows));
+  return out.join('\n');
+}

@@ -96,6 +96,21 @@ describe('fusebench render', () => {
   });
 });
 
+describe('PyTorch on the same CPU', () => {
+  it('adds the section to DETAILS.md when a torch-cpu-reference.json lies beside results.json, linked from REPORT.md', async () => {
+    const file = stored();
+    copyFileSync(new URL('../../reports/cpu/amd-epyc-2vcpu-torch/torch-cpu-reference.json', import.meta.url), join(s.dir, 'torch-cpu-reference.json'));
+    const r = await captured(() => main(['render', file]));
+    expect(r.value).toBe(0);
+    expect(readFileSync(join(s.dir, 'DETAILS.md'), 'utf8')).toContain('## fusebench vs PyTorch on the same CPU');
+    expect(readFileSync(join(s.dir, 'REPORT.md'), 'utf8')).toContain('(DETAILS.md#fusebench-vs-pytorch-on-the-same-cpu)');
+    writeFileSync(join(s.dir, 'torch-cpu-reference.json'), '{}');
+    const bad = await captured(() => main(['render', file]));
+    expect(bad.value).toBe(2);
+    expect(bad.err).toContain('torch-cpu-reference.json');
+  });
+});
+
 describe('the one atomic writer', () => {
   it('writes REPORT.md, DETAILS.md and results.json together, and a run that fails validation leaves the old files', () => {
     s = scratch();
