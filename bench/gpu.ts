@@ -1,7 +1,8 @@
 /**
  * `npm run bench:gpu`: regenerates reports/gpu/<gpu>/<backend>/ on a machine with a GPU, for every GPU backend
  * available there (webgpu, cuda). For each backend it writes, atomically:
- *   REPORT.md, results.json, calibration-<backend>.json   every suite and pipeline, with the roofline ceilings measured first
+ *   REPORT.md, DETAILS.md, results.json,                  every suite and pipeline, with the roofline ceilings measured first
+ *   calibration-<backend>.json                             (REPORT.md the decision; DETAILS.md the per-size tables, PyTorch)
  *   MACRO-REPORT.md                                        the macro pipelines of the same run (--skip-macro leaves them out)
  *   torch-reference.json                                   PyTorch eager, torch.compile and its fused ops at the same sizes
  *                                                          (measured once, compared with every GPU backend)
