@@ -51,15 +51,15 @@ function headings(section: string): string[] {
 }
 
 function detailLinks(m: ReportModel, extra: readonly string[]): string {
+  const shared = runNotes(m.results).some((n) => n.patterns.length > 1);
   const links = [
-    detailsLink('Results by pattern', 'Results by Pattern') + ': every size with throughput, latency, device time, the processes and rounds behind each CI, kernels launched, memory and the float64 error',
-    detailsLink('Methodology', 'Methodology') + ' and ' + detailsLink('machine and backends', 'Machine and Backends'),
-    detailsLink(FULL_ASSESSMENT_TITLE, FULL_ASSESSMENT_TITLE) + ', ' + detailsLink('prediction vs reality per pattern', 'Prediction vs Reality by Pattern') +
-      ', ' + detailsLink('strategy per pattern', 'Hardware-aware Strategy by Pattern'),
-    ...extra.flatMap(headings).map((h) => detailsLink(h, h)),
-    '`results.json` beside this file: the raw samples every figure here is computed from; `fusebench render results.json` re-renders both files under other thresholds',
+    `${detailsLink('Results by pattern', 'Results by Pattern')}: every size with throughput, latency, device time, the rounds and processes behind each CI, ` +
+      `kernels launched, memory and the float64 error${shared ? `; the suites' ${detailsLink('notes', 'Notes')}, each written once` : ''}`,
+    `${detailsLink('Methodology', 'Methodology')}, ${detailsLink('machine and backends', 'Machine and Backends')}, ${detailsLink('every finding', FULL_ASSESSMENT_TITLE)}, ` +
+      `${detailsLink('prediction vs reality', 'Prediction vs Reality by Pattern')} and ${detailsLink('strategy', 'Hardware-aware Strategy by Pattern')} per pattern` +
+      `${extra.length ? `; ${extra.flatMap(headings).map((h) => detailsLink(h, h)).join(', ')}` : ''}`,
+    '`results.json` beside this file holds the raw samples every figure here is computed from; `fusebench render results.json [--config FILE]` re-renders both files under other thresholds',
   ];
-  if (runNotes(m.results).some((n) => n.patterns.length > 1)) links.splice(1, 0, detailsLink('Notes', 'Notes') + ' the suites make, each written once');
   return ['## Detail', '', ...links.map((l) => `- ${l}`)].join('\n');
 }
 

@@ -73,8 +73,7 @@ export function decisionMatrix(m: ReportModel): string {
     '',
     table(['Speedup', 'Decision', 'Action', 'Applies to'], rows),
     '',
-    '### Recommendation',
-    '',
+    '**Recommendation:**',
     ...(m.ran.length ? m.ran.map((b) => recommendation(m, b)) : ['No backend ran, so there is nothing to recommend.']),
   ].join('\n');
 }

@@ -53,7 +53,6 @@ export function pipelinesSection(m: ReportModel): string | undefined {
     const backends = [...new Set(p.results.map((r) => r.backend))];
     return backends.map((b) => row(p, b, p.summary.find((s) => s.backend === b), m.config));
   });
-  const overall = pipelineOverall(m).map((o) => `**${o.backend}:** ${speedupWithCi(o.speedup)} over ${o.pipelines} pipeline(s), ${spanText(o.decision)}`);
   return [
     '## Pipelines: Fusion End to End',
     '',
@@ -63,6 +62,5 @@ export function pipelinesSection(m: ReportModel): string | undefined {
     '',
     table(['Pipeline', 'Backend', 'End-to-end speedup [CI]', 'Amdahl predicted [CI]', 'Measured − predicted', 'Runtime coverage', 'Fused kernel ÷ copy', 'Decision'],
       rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']),
-    ...(overall.length ? ['', `All pipelines, each weighing one: ${overall.join(' · ')}.`] : []),
   ].join('\n');
 }
