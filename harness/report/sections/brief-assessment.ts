@@ -77,7 +77,7 @@ function claims(m: ReportModel): string[] {
     const claim = backendClaim(b);
     if (claim) out.push(claim);
     const fast = measuredFamilies(b).filter((f) => f.aggregate!.lo >= m.config.verdicts.moderate);
-    if (fast.length) out.push(`✓ "On ${b.status.name}, fusing ${listing(fast.map((f) => `${f.family} patterns gains at least ${times(f.aggregate!.lo)}`))}" (CI lower bounds of the family means).`);
+    if (fast.length) out.push(`✓ "On ${b.status.name}, fusing gains at least ${listing(fast.map((f) => `${times(f.aggregate!.lo)} for ${f.family}`))} patterns" (CI lower bounds of the family means).`);
     const slow = measuredFamilies(b).filter((f) => f.aggregate!.hi < m.config.verdicts.minimal);
     if (slow.length) out.push(`✓ "On ${b.status.name}, fusing ${listing(slow.map((f) => f.family))} patterns slows them down" (CI upper bounds ${listing(slow.map((f) => times(f.aggregate!.hi)))}).`);
   }
