@@ -69,7 +69,7 @@ function failureLine(m: ReportModel): string | undefined {
 function pipelineLine(m: ReportModel): string | undefined {
   const overall = pipelineOverall(m);
   if (overall.length === 0) return undefined;
-  return `**Pipelines, end to end** (each weighs one): ${overall.map((o) => `${o.backend} ${speedupWithCi(o.speedup)} over ${o.pipelines}, ${spanText(o.decision)}`).join(' · ')}.`;
+  return `**Pipelines, end to end** (each weighs one): ${overall.map((o) => `${o.backend} ${speedupWithCi(o.speedup)} over ${count(o.pipelines, 'pipeline')}, ${spanText(o.decision)}`).join(' · ')}.`;
 }
 
 function unavailableLine(m: ReportModel): string | undefined {
