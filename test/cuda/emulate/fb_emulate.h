@@ -1,83 +1,246 @@
 // CPU emulation of the CUDA features fusebench's generated kernels use, so a kernel's indexing, masking and
-// synchronisation can be checked on a machine without a GPU (test/cuda/sdpa-emulate.test.ts).
-// One std::thread per CUDA thread, blocks run one after another; __syncthreads, __syncwarp and the warp
-// shuffles are barriers; cp.async copies wait in per-thread groups until cp.async.wait_group lets them land
-// (so a missing wait shows as stale data); mma.sync gathers the warp's fragments with the PTX layouts.
-// Not a timing model, and not a data-race detector beyond what the deferred copies expose.
+// synchronisation can be checked on a machine without a GPU: test/cuda/sdpa-emulate.test.ts runs one kernel,
+// test/cuda/emulate/fake_cuda.cpp (the emulated libcuda/NVRTC/cuBLASLt) runs the whole cuda backend on it.
+//
+// Each CUDA thread of a block is a fiber (ucontext) on the calling OS thread; blocks run one after another.
+// A fiber runs until it finishes or reaches a barrier (__syncthreads, __syncwarp, a warp shuffle), where it
+// yields; a barrier opens when every live thread of the block (or warp) has arrived. Threads that have exited
+// count as arrived, as on sm_70+ for exited warps. All threads waiting and none able to go on is a deadlock:
+// reported and the process aborts (a divergent __syncthreads). cp.async copies wait in per-thread groups until
+// cp.async.wait_group lets them land (so a missing wait shows as stale data); mma.sync gathers the warp's
+// fragments with the PTX layouts. Fresh shared memory reads as NaN. Not a timing model, and not a data-race
+// detector beyond what the deferred copies expose: the schedule is deterministic.
 #pragma once
-#include <barrier>
+#include <ucontext.h>
+#include <sys/mman.h>
+#include <math.h>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <functional>
-#include <memory>
-#include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #define FB_EMULATE 1
 #define __global__
 #define __device__
+#define __host__
 #define __forceinline__ inline
-#define __launch_bounds__(n)
+#define __noinline__
+#define __launch_bounds__(...)
 #define __shared__ static  /* blocks run one at a time: a function-level static is the block's shared memory */
+#define __align__(n) alignas(n)
 
-struct dim3 { unsigned x = 0, y = 0, z = 0; };
+struct dim3 {
+  unsigned x = 1, y = 1, z = 1;
+};
 struct alignas(16) float4 { float x, y, z, w; };
+struct alignas(16) int4 { int x, y, z, w; };
+struct alignas(8) float2 { float x, y; };
+struct alignas(8) int2 { int x, y; };
 inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
+inline int4 make_int4(int x, int y, int z, int w) { return int4{x, y, z, w}; }
+inline float2 make_float2(float x, float y) { return float2{x, y}; }
 inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 inline float __int_as_float(unsigned i) { float f; std::memcpy(&f, &i, 4); return f; }
 inline float __uint_as_float(unsigned i) { float f; std::memcpy(&f, &i, 4); return f; }
 inline unsigned __float_as_uint(float f) { unsigned i; std::memcpy(&i, &f, 4); return i; }
+inline int __float_as_int(float f) { int i; std::memcpy(&i, &f, 4); return i; }
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
+inline float rsqrtf(float x) { return 1.f / std::sqrt(x); }
+inline float __expf(float x) { return std::exp(x); }
+inline float __logf(float x) { return std::log(x); }
+inline float __fdividef(float a, float b) { return a / b; }
+inline float __saturatef(float x) { return x < 0.f ? 0.f : (x > 1.f ? 1.f : x); }
+inline int __float2int_rn(float x) { return static_cast<int>(std::nearbyint(x)); }
+inline int __float2int_rz(float x) { return static_cast<int>(x); }
+inline int __popc(unsigned x) { return __builtin_popcount(x); }
+inline int __clz(int x) { return x == 0 ? 32 : __builtin_clz(static_cast<unsigned>(x)); }
+template <typename T> inline T __ldg(const T* p) { return *p; }
+inline void __threadfence() {}
+inline void __threadfence_block() {}
+
+inline dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 namespace fb_emu {
+struct Copy { void* dst; const void* src; int bytes, srcBytes; };
+struct Fiber {
+  ucontext_t ctx;
+  dim3 tid;
+  bool done = false;
+  std::vector<std::vector<Copy>> groups;  // committed cp.async groups, oldest first
+  std::vector<Copy> open;                 // copies since the last commit
+};
+/* A barrier over `expected` live threads; exited threads leave it (expected shrinks). */
+struct Barrier {
+  unsigned expected = 0, arrived = 0, gen = 0;
+};
 struct Warp {
-  std::barrier<> bar{32};
-  float xf[32];
+  Barrier bar;
+  unsigned lanes = 32;
+  uint64_t x[32];
   unsigned a[32][4], b[32][2];
 };
 struct Block {
-  explicit Block(int threads, size_t smemBytes)
-      : bar(threads), smem(static_cast<float*>(std::aligned_alloc(64, (smemBytes + 63) / 64 * 64 + 64)), std::free) {
-    for (int w = 0; w < (threads + 31) / 32; ++w) warps.emplace_back(std::make_unique<Warp>());
-    std::memset(smem.get(), 0xff, smemBytes);  // NaN: a read of shared memory nobody wrote shows in the result
-  }
-  std::barrier<> bar;
-  std::unique_ptr<float, void (*)(void*)> smem;
-  std::vector<std::unique_ptr<Warp>> warps;
+  Barrier bar;
+  std::vector<Warp> warps;
+  std::vector<unsigned char> smem;
 };
-struct Copy { void* dst; const void* src; int bytes, srcBytes; };
-inline thread_local Block* block = nullptr;
-inline thread_local std::vector<std::vector<Copy>> groups;  // committed groups, oldest first
-inline thread_local std::vector<Copy> open;                  // copies since the last commit
-inline Warp& warp();
+
+inline constexpr size_t STACK_BYTES = 256 << 10;
+inline Block* block = nullptr;
+inline Fiber* current = nullptr;
+inline ucontext_t scheduler;
+inline std::vector<Fiber> fibers;
+inline std::vector<char*> stacks;
+inline const std::function<void()>* body = nullptr;
+/* Bumped whenever a barrier opens or a thread exits: a scheduling round without it moving is a deadlock. */
+inline unsigned long long progress = 0;
+
+inline Warp& warp() { return block->warps[(threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z)) / 32]; }
+inline unsigned linearTid() { return threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z); }
+inline void yield() { swapcontext(&current->ctx, &scheduler); }
+inline void open(Barrier& b) { b.arrived = 0; ++b.gen; ++progress; }
+inline void wait(Barrier& b) {
+  const unsigned g = b.gen;
+  if (++b.arrived >= b.expected) { open(b); return; }
+  while (b.gen == g) yield();
+}
+/* A thread that exits no longer holds its block's and warp's barriers shut. */
+inline void leave(Barrier& b) {
+  --b.expected;
+  if (b.arrived > 0 && b.arrived >= b.expected) open(b);
+}
+inline void trampoline() {
+  (*body)();
+  current->done = true;
+  leave(block->bar);
+  leave(warp().bar);
+  ++progress;
+}
+inline char* stack(size_t i) {
+  while (stacks.size() <= i) {
+    void* p = mmap(nullptr, STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) { std::fprintf(stderr, "fb_emulate: cannot map a fiber stack\n"); std::abort(); }
+    stacks.push_back(static_cast<char*>(p));
+  }
+  return stacks[i];
+}
+
+/* Runs `kernel` over grid × block threads with smemBytes of dynamic shared memory per block. */
+inline void run(dim3 grid, dim3 blk, size_t smemBytes, const std::function<void()>& kernel) {
+  const unsigned threads = blk.x * blk.y * blk.z;
+  if (threads == 0 || threads > 1024) { std::fprintf(stderr, "fb_emulate: block of %u threads\n", threads); std::abort(); }
+  blockDim = blk;
+  gridDim = grid;
+  body = &kernel;
+  fibers.assign(threads, Fiber{});
+  Block b;
+  b.warps.resize((threads + 31) / 32);
+  b.smem.assign((smemBytes + 63) / 64 * 64 + 64, 0xff);  // NaN: a read of shared memory nobody wrote shows in the result
+  block = &b;
+  for (unsigned bz = 0; bz < grid.z; ++bz)
+    for (unsigned by = 0; by < grid.y; ++by)
+      for (unsigned bx = 0; bx < grid.x; ++bx) {
+        blockIdx = dim3{bx, by, bz};
+        b.bar = Barrier{threads, 0, 0};
+        for (size_t w = 0; w < b.warps.size(); ++w) {
+          b.warps[w].lanes = std::min(32u, threads - static_cast<unsigned>(w) * 32);
+          b.warps[w].bar = Barrier{b.warps[w].lanes, 0, 0};
+        }
+        std::memset(b.smem.data(), 0xff, b.smem.size());
+        for (unsigned t = 0; t < threads; ++t) {
+          Fiber& f = fibers[t];
+          f = Fiber{};
+          f.tid = dim3{t % blk.x, (t / blk.x) % blk.y, t / (blk.x * blk.y)};
+          getcontext(&f.ctx);
+          f.ctx.uc_stack.ss_sp = stack(t);
+          f.ctx.uc_stack.ss_size = STACK_BYTES;
+          f.ctx.uc_link = &scheduler;
+          makecontext(&f.ctx, trampoline, 0);
+        }
+        unsigned live = threads;
+        while (live > 0) {
+          const unsigned long long before = progress;
+          live = 0;
+          for (auto& f : fibers) {
+            if (f.done) continue;
+            current = &f;
+            threadIdx = f.tid;
+            swapcontext(&scheduler, &f.ctx);
+            if (!f.done) ++live;
+          }
+          if (live > 0 && progress == before) {
+            std::fprintf(stderr, "fb_emulate: deadlock in block (%u,%u,%u): %u thread(s) wait at a barrier the others never reach\n", bx, by, bz, live);
+            std::abort();
+          }
+        }
+      }
+  block = nullptr;
+  current = nullptr;
+}
 }  // namespace fb_emu
 
-inline thread_local dim3 threadIdx, blockIdx;
-inline dim3 blockDim, gridDim;
-
-inline fb_emu::Warp& fb_emu::warp() { return *block->warps[threadIdx.x / 32]; }
-inline float* fb_emulate_dynamic_smem() { return fb_emu::block->smem.get(); }
-inline void __syncthreads() { fb_emu::block->bar.arrive_and_wait(); }
-inline void __syncwarp(unsigned = 0xffffffffu) { fb_emu::warp().bar.arrive_and_wait(); }
-inline float __shfl_xor_sync(unsigned, float v, int mask) {
-  auto& w = fb_emu::warp();
-  const int lane = threadIdx.x & 31;
-  w.xf[lane] = v;
-  w.bar.arrive_and_wait();
-  const float r = w.xf[lane ^ mask];
-  w.bar.arrive_and_wait();
+inline float* fb_emulate_dynamic_smem() { return reinterpret_cast<float*>(fb_emu::block->smem.data()); }
+inline void __syncthreads() { fb_emu::wait(fb_emu::block->bar); }
+inline void __syncwarp(unsigned = 0xffffffffu) { fb_emu::wait(fb_emu::warp().bar); }
+inline int __syncthreads_or(int p) {
+  static int any;
+  __syncthreads();
+  if (fb_emu::linearTid() == 0) any = 0;
+  __syncthreads();
+  if (p) any = 1;
+  __syncthreads();
+  const int r = any;
+  __syncthreads();
   return r;
 }
 
-inline void fb_emu_cp(void* dst, const void* src, int bytes, bool valid) { fb_emu::open.push_back({dst, src, bytes, valid ? bytes : 0}); }
+/* Warp exchange: every lane publishes its value, then reads lane `src(lane)`'s. */
+template <typename T, typename Src>
+inline T fb_emu_exchange(T v, Src src) {
+  static_assert(sizeof(T) <= 8, "shuffle of a type wider than 64 bits");
+  auto& w = fb_emu::warp();
+  const unsigned lane = fb_emu::linearTid() & 31;
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(T));
+  w.x[lane] = bits;
+  __syncwarp();
+  const unsigned from = src(lane);
+  T r;
+  const uint64_t got = w.x[from < w.lanes ? from : lane];
+  std::memcpy(&r, &got, sizeof(T));
+  __syncwarp();
+  return r;
+}
+template <typename T> inline T __shfl_xor_sync(unsigned, T v, int mask, int = 32) { return fb_emu_exchange(v, [&](unsigned l) { return l ^ static_cast<unsigned>(mask); }); }
+template <typename T> inline T __shfl_down_sync(unsigned, T v, unsigned d, int = 32) { return fb_emu_exchange(v, [&](unsigned l) { return l + d < 32 ? l + d : l; }); }
+template <typename T> inline T __shfl_up_sync(unsigned, T v, unsigned d, int = 32) { return fb_emu_exchange(v, [&](unsigned l) { return l >= d ? l - d : l; }); }
+template <typename T> inline T __shfl_sync(unsigned, T v, int src, int = 32) { return fb_emu_exchange(v, [&](unsigned) { return static_cast<unsigned>(src) & 31; }); }
+
+/* Atomics: fibers never interleave inside a statement, so a plain read-modify-write is atomic here. */
+template <typename T> inline T atomicAdd(T* p, T v) { const T o = *p; *p = o + v; return o; }
+template <typename T> inline T atomicMax(T* p, T v) { const T o = *p; if (v > o) *p = v; return o; }
+template <typename T> inline T atomicMin(T* p, T v) { const T o = *p; if (v < o) *p = v; return o; }
+template <typename T> inline T atomicExch(T* p, T v) { const T o = *p; *p = v; return o; }
+template <typename T> inline T atomicCAS(T* p, T cmp, T v) { const T o = *p; if (o == cmp) *p = v; return o; }
+
+inline void fb_emu_cp(void* dst, const void* src, int bytes, bool valid) { fb_emu::current->open.push_back({dst, src, bytes, valid ? bytes : 0}); }
 inline void fb_cp16(float* dst, const float* src, bool valid) { fb_emu_cp(dst, src, 16, valid); }
 inline void fb_cp4(float* dst, const float* src, bool valid) { fb_emu_cp(dst, src, 4, valid); }
-inline void fb_cp_commit() { fb_emu::groups.push_back(std::move(fb_emu::open)); fb_emu::open.clear(); }
+inline void fb_cp_commit() {
+  auto* f = fb_emu::current;
+  f->groups.push_back(std::move(f->open));
+  f->open.clear();
+}
 template <int N> inline void fb_cp_wait() {
-  auto& g = fb_emu::groups;
+  auto& g = fb_emu::current->groups;
   while (g.size() > static_cast<size_t>(N)) {
     for (const auto& c : g.front()) {
       std::memcpy(c.dst, c.src, c.srcBytes);
@@ -93,10 +256,10 @@ inline unsigned fb_tf32(float x) { return (__float_as_uint(x) + 0x1000u) & 0xfff
    c0 C[g][2t], c1 C[g][2t+1], c2 C[g+8][2t], c3 C[g+8][2t+1]. */
 inline void fb_mma_tf32(float* c, unsigned a0, unsigned a1, unsigned a2, unsigned a3, unsigned b0, unsigned b1) {
   auto& w = fb_emu::warp();
-  const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  const int lane = fb_emu::linearTid() & 31, g = lane >> 2, t = lane & 3;
   w.a[lane][0] = a0; w.a[lane][1] = a1; w.a[lane][2] = a2; w.a[lane][3] = a3;
   w.b[lane][0] = b0; w.b[lane][1] = b1;
-  w.bar.arrive_and_wait();
+  __syncwarp();
   float A[16][8], B[8][8];
   for (int l = 0; l < 32; ++l) {
     const int lg = l >> 2, lt = l & 3;
@@ -104,7 +267,7 @@ inline void fb_mma_tf32(float* c, unsigned a0, unsigned a1, unsigned a2, unsigne
     A[lg][lt + 4] = __uint_as_float(w.a[l][2]); A[lg + 8][lt + 4] = __uint_as_float(w.a[l][3]);
     B[lt][lg] = __uint_as_float(w.b[l][0]); B[lt + 4][lg] = __uint_as_float(w.b[l][1]);
   }
-  w.bar.arrive_and_wait();
+  __syncwarp();
   const int rows[4] = {g, g, g + 8, g + 8}, cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
   for (int e = 0; e < 4; ++e) {
     float acc = c[e];
@@ -113,22 +276,20 @@ inline void fb_mma_tf32(float* c, unsigned a0, unsigned a1, unsigned a2, unsigne
   }
 }
 
-/* Runs kernel(args...) over grid × block threads; smemBytes of dynamic shared memory per block. */
+/* Runs kernel(args...) over a grid of `threads`-thread blocks; smemBytes of dynamic shared memory per block. */
 template <typename... Args>
 void fb_emulate_launch(void (*kernel)(Args...), dim3 grid, int threads, size_t smemBytes, Args... args) {
-  blockDim = dim3{static_cast<unsigned>(threads), 1, 1};
-  gridDim = grid;
-  for (unsigned by = 0; by < grid.y; ++by)
-    for (unsigned bx = 0; bx < grid.x; ++bx) {
-      fb_emu::Block blk(threads, smemBytes);
-      std::vector<std::thread> ts;
-      for (int t = 0; t < threads; ++t)
-        ts.emplace_back([&, t] {
-          fb_emu::block = &blk;
-          threadIdx = dim3{static_cast<unsigned>(t), 0, 0};
-          blockIdx = dim3{bx, by, 0};
-          kernel(args...);
-        });
-      for (auto& th : ts) th.join();
-    }
+  const std::function<void()> f = [&] { kernel(args...); };
+  fb_emu::run(grid, dim3{static_cast<unsigned>(threads), 1, 1}, smemBytes, f);
+}
+
+/* Runs a kernel with its arguments given as cuLaunchKernel gives them: an array of pointers to each value. */
+template <typename... A, std::size_t... I>
+inline void fb_emu_call(void (*k)(A...), void** p, std::index_sequence<I...>) {
+  k(*static_cast<std::remove_cv_t<std::remove_reference_t<A>>*>(p[I])...);
+}
+template <typename... A>
+void fb_emulate_launch_params(void (*kernel)(A...), dim3 grid, dim3 blk, size_t smemBytes, void** params) {
+  const std::function<void()> f = [&] { fb_emu_call(kernel, params, std::index_sequence_for<A...>{}); };
+  fb_emu::run(grid, blk, smemBytes, f);
 }
