@@ -29,6 +29,12 @@ export function deviceDtype(dtype: DataType, what: string): DeviceDtype {
 export class CudaBackend extends KernelBackend {
   readonly rt: CudaRuntime;
   private readonly store = new WeakMap<DataId, DeviceData>();
+  /**
+   * Every entry still holding device memory, so that dispose() can give it back: tfjs's engine reset drops the
+   * tensors a spec left behind (a gradient whose backward pass threw, for one) without disposing them, and
+   * a host backend's garbage collector frees them; device memory needs this list.
+   */
+  private readonly live = new Set<DeviceData>();
   private liveIds = 0;
   /** Tensors derived from another tensor's data (e.g. a filter in cuDNN's layout), freed with that data. */
   private readonly derived = new WeakMap<DataId, Map<string, TensorInfo>>();
@@ -59,9 +65,14 @@ export class CudaBackend extends KernelBackend {
   private allocate(size: number, dtype: DataType): DataId {
     deviceDtype(dtype, 'tensor');
     const dataId = {};
-    this.store.set(dataId, { ptr: this.rt.pool.acquire(size * 4), size, dtype, refCount: 1 });
-    this.liveIds++;
+    this.remember(dataId, { ptr: this.rt.pool.acquire(size * 4), size, dtype, refCount: 1 });
     return dataId;
+  }
+
+  private remember(dataId: DataId, d: DeviceData): void {
+    this.store.set(dataId, d);
+    this.live.add(d);
+    this.liveIds++;
   }
 
   private upload(d: DeviceData, values: BackendValues): void {
@@ -78,8 +89,7 @@ export class CudaBackend extends KernelBackend {
       const ptr = this.rt.constant(scalarBits(values, dtype));
       if (ptr !== 0) {
         const dataId = {};
-        this.store.set(dataId, { ptr, size: 1, dtype, refCount: 1, constant: true });
-        this.liveIds++;
+        this.remember(dataId, { ptr, size: 1, dtype, refCount: 1, constant: true });
         return dataId;
       }
     }
@@ -92,8 +102,7 @@ export class CudaBackend extends KernelBackend {
     deviceDtype(dtype, 'tensor');
     const size = util.sizeFromShape(shape);
     const d: DeviceData = { ptr: this.rt.pool.acquire(size * 4), size, dtype, refCount };
-    this.store.set(dataId, d);
-    this.liveIds++;
+    this.remember(dataId, d);
     if (values != null) this.upload(d, values);
   }
 
@@ -148,6 +157,7 @@ export class CudaBackend extends KernelBackend {
     if (!d.constant) this.rt.pool.release(d.ptr);
     d.ptr = 0;
     this.store.delete(dataId);
+    this.live.delete(d);
     this.liveIds--;
     const derived = this.derived.get(dataId);
     if (derived) {
@@ -217,6 +227,11 @@ export class CudaBackend extends KernelBackend {
    * new backend after every engine reset (its test harness resets once per describe block), so free them here.
    */
   override dispose(): void {
+    // Tensors still alive are unreachable now (tfjs's engine reset drops them); their device memory goes back.
+    for (const d of this.live) if (!d.constant) this.rt.pool.release(d.ptr);
+    for (const d of this.live) d.ptr = 0;
+    this.live.clear();
+    this.liveIds = 0;
     this.rt.pool.trim();
     if (this.eventsLive) {
       this.eventsLive = false;

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { slicePlan } from '../../backends/cuda/ops/slice.ts';
 import { elementwiseFor } from '../../backends/cuda/kernels/elementwise.ts';
-import { FLOAT_OPS, INT_OPS, castOp, intViaFloat } from '../../backends/cuda/codegen/elementwise.ts';
+import { FLOAT_OPS, INT_OPS, INT_TO_FLOAT_OPS, castOp, intViaFloat } from '../../backends/cuda/codegen/elementwise.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -78,7 +78,18 @@ describe('cuda element-wise dtype rules (tfjs-backend-cpu)', () => {
   });
 
   it('int32 in: Exp, LeakyRelu and Prelu give float32 (tfjs-backend-cpu writes float32 for them)', () => {
-    for (const name of ['Exp', 'LeakyRelu', 'Prelu']) expect(elementwiseFor(name, 'int32')).toEqual({ op: FLOAT_OPS[name], outDtype: 'float32' });
+    for (const name of ['LeakyRelu', 'Prelu']) expect(elementwiseFor(name, 'int32')).toEqual({ op: FLOAT_OPS[name], outDtype: 'float32' });
+    expect(elementwiseFor('Exp', 'int32')).toEqual({ op: INT_TO_FLOAT_OPS.Exp, outDtype: 'float32' });
+  });
+
+  it('int32 Exp is exp in double rounded once to float32, as tfjs-backend-cpu (Math.exp into a Float32Array)', () => {
+    // The H200 run of tfjs's "exp int32" spec: CUDA's expf(10.f) gave 22026.466796875, one float32 ulp above
+    // Math.fround(Math.exp(10)) and 0.0010 from Math.exp(10), over tfjs's 1e-3 test epsilon.
+    expect(INT_TO_FLOAT_OPS.Exp!.expr).toBe('exp((double)a)');
+    const cpu = Math.fround(Math.exp(10));
+    expect(cpu).toBe(22026.46484375);
+    expect(Math.abs(cpu - Math.exp(10))).toBeLessThan(1e-3);
+    expect(Math.abs(22026.466796875 - Math.exp(10))).toBeGreaterThan(1e-3);
   });
 
   it('int32 in, other ops: computed in float and stored as int32', () => {

@@ -2,7 +2,7 @@
  * Representative instances of every source the cuda backend generates, for the CI check that they all
  * compile (nvcc -ptx for sm_90) on a machine without a GPU.
  */
-import { castOp, elementwiseSource, FLOAT_OPS, INT_OPS, intViaFloat, type ElementwiseSignature, type InputMode } from './elementwise.ts';
+import { castOp, elementwiseSource, FLOAT_OPS, INT_OPS, INT_TO_FLOAT_OPS, intViaFloat, type ElementwiseSignature, type InputMode } from './elementwise.ts';
 import { layerNormSource, reduceSource, softmaxSource, SOFTMAX_WARP_VALUES } from './rowwise.ts';
 import { batchNormSource, depthwiseSource, im2colSource } from './conv.ts';
 
@@ -29,7 +29,8 @@ export function generatedSourceCatalog(): CatalogEntry[] {
     const modes: InputMode[] = new Array(op.arity).fill('flat');
     ew({ name: `${name}_int`, op: intViaFloat(op), inDtypes: modes.map(() => 'int32'), outDtype: 'int32', modes });
   }
-  for (const name of ['Exp', 'LeakyRelu'] as const) ew({ name: `${name}_i2f`, op: FLOAT_OPS[name]!, inDtypes: ['int32'], outDtype: 'float32', modes: ['flat'], vec4: true });
+  ew({ name: 'LeakyRelu_i2f', op: FLOAT_OPS.LeakyRelu!, inDtypes: ['int32'], outDtype: 'float32', modes: ['flat'], vec4: true });
+  for (const [name, op] of Object.entries(INT_TO_FLOAT_OPS)) ew({ name: `${name}_i2f`, op, inDtypes: ['int32'], outDtype: 'float32', modes: ['flat'], vec4: true });
   ew({ name: 'Prelu_mixed', op: FLOAT_OPS.Prelu!, inDtypes: ['float32', 'int32'], outDtype: 'float32', modes: ['strided', 'scalar'], rank: 4 });
   // Slice's strided read (the pointer carries the offset) and Transpose's.
   ew({ name: 'Slice', op: { expr: 'a', arity: 1 }, inDtypes: ['int32'], outDtype: 'int32', modes: ['strided'], rank: 5 });

@@ -83,6 +83,15 @@ export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   tmax: f('fb_tmax(a, b)', 2),
 };
 
+/**
+ * Ops on int32 (or bool) inputs with a float32 result, where the float op's own rounding would differ from
+ * tfjs-backend-cpu's: Exp there is Math.exp in double, rounded once to float32. CUDA's expf is within 2 ulp, which
+ * at exp(10) = 22026.47 is 0.004, over tfjs's test epsilon; exp in double then one rounding gives cpu's float.
+ */
+export const INT_TO_FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
+  Exp: f('exp((double)a)'),
+};
+
 export const TERNARY_BINARY = ['tadd', 'tmul', 'tmin', 'tmax'] as const;
 export type TernaryBinaryOp = (typeof TERNARY_BINARY)[number];
 

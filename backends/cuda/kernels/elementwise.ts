@@ -1,7 +1,7 @@
 /** tfjs unary and binary element-wise kernels on cuda, all from the one template. */
 import type { DataType, KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.ts';
-import { FLOAT_OPS, INT_OPS, intViaFloat, type ElementwiseOp } from '../codegen/elementwise.ts';
+import { FLOAT_OPS, INT_OPS, INT_TO_FLOAT_OPS, intViaFloat, type ElementwiseOp } from '../codegen/elementwise.ts';
 import { runElementwise } from '../ops/elementwise.ts';
 
 export const UNARY_KERNELS = ['Relu', 'Relu6', 'Erf', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Neg', 'Sign', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Reciprocal', 'Floor', 'Ceil', 'Elu', 'LeakyRelu', 'ClipByValue'] as const;
@@ -23,6 +23,8 @@ export interface ElementwiseChoice {
 export function elementwiseFor(name: string, dtype: DataType): ElementwiseChoice {
   const key = name === 'Multiply' ? 'Mul' : name; // tfjs names the product kernel 'Multiply'; the op tables call it Mul
   const float = FLOAT_OPS[key];
+  const intToFloat = INT_TO_FLOAT_OPS[key];
+  if (intToFloat && (dtype === 'int32' || dtype === 'bool')) return { op: intToFloat, outDtype: 'float32' };
   if (float && (dtype === 'float32' || ((dtype === 'int32' || dtype === 'bool') && FLOAT_RESULT.has(name)))) return { op: float, outDtype: 'float32' };
   if (dtype === 'int32' || dtype === 'bool') {
     const exact = INT_OPS[key];
