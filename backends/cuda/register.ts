@@ -11,8 +11,9 @@ import { shapeConfigs } from './kernels/shape.ts';
 import { reduceConfigs } from './kernels/reduce.ts';
 import { matmulConfigs } from './kernels/matmul.ts';
 import { convConfigs } from './kernels/conv.ts';
+import { coverageConfigs } from './kernels/coverage.ts';
 
-export const cudaKernelConfigs: readonly KernelConfig[] = [...elementwiseConfigs, ...shapeConfigs, ...reduceConfigs, ...matmulConfigs, ...convConfigs];
+export const cudaKernelConfigs: readonly KernelConfig[] = [...elementwiseConfigs, ...shapeConfigs, ...reduceConfigs, ...matmulConfigs, ...convConfigs, ...coverageConfigs];
 
 let registered = false;
 
