@@ -7,6 +7,11 @@ import { addNConfig, selectConfig } from './select.ts';
 import { batchToSpaceNDConfig, spaceToBatchNDConfig } from './space_to_batch_nd.ts';
 import { bincountConfig, denseBincountConfig } from './bincount.ts';
 import { concatConfig, packConfig } from './concat.ts';
+import { convGradConfigs } from './conv_grad.ts';
+import { dilationConfigs } from './dilation2d.ts';
+import { imageConfigs } from './image.ts';
+import { lrnConfig, lrnGradConfig } from './lrn.ts';
+import { multinomialConfig } from './multinomial.ts';
 import { cumprodConfig, cumsumConfig } from './cumulative.ts';
 import { depthToSpaceConfig } from './depth_to_space.ts';
 import { diagConfig } from './diag.ts';
@@ -31,4 +36,5 @@ export const coverageConfigs: readonly KernelConfig[] = [
   cumprodConfig, cumsumConfig, depthToSpaceConfig, diagConfig, expandDimsConfig, gatherNdConfig, gatherV2Config, linSpaceConfig, rangeConfig,
   mirrorPadConfig, padV2Config, oneHotConfig, ...poolConfigs, reverseConfig, scatterNdConfig, sparseToDenseConfig, tensorScatterUpdateConfig,
   searchSortedConfig, splitVConfig, unpackConfig, stridedSliceConfig, tileConfig, topKConfig, unsortedSegmentSumConfig, onesLikeConfig, zerosLikeConfig,
+  ...convGradConfigs, ...dilationConfigs, ...imageConfigs, lrnConfig, lrnGradConfig, multinomialConfig,
 ];

@@ -19,3 +19,8 @@ export function l8(values: readonly number[]): KernelArg {
 export function gridFor(n: number): [number] {
   return [Math.max(1, Math.min(Math.ceil(n / 256), 1 << 20))];
 }
+
+/** A double, passed by value. */
+export function f64(value: number): KernelArg {
+  return { t: 'struct', v: new Float64Array([value]), align: 8 };
+}
