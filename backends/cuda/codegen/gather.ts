@@ -117,6 +117,24 @@ extern "C" __global__ void ${entry}(${T}* __restrict__ out, const int* __restric
 ` };
 }
 
+/**
+ * SparseSegmentSum (and Mean's sums): out[seg[k], c] += data[idx[k], c] by atomicAdd (indices and segment ids
+ * validated on the host first). Params: out, data, idx, seg, n (= numIndices·cols), cols.
+ */
+export function sparseSegmentSource(dtype: ElemDtype): { source: string; entry: string } {
+  const T = C[dtype];
+  const entry = `fb_sparse_segment_sum_${dtype}`;
+  return { entry, source: `${PRELUDE}
+extern "C" __global__ void ${entry}(${T}* __restrict__ out, const ${T}* __restrict__ data, const int* __restrict__ idx, const int* __restrict__ seg,
+    unsigned long long n, long long cols) {
+  ${GRID} {
+    const long long k = (long long)(i / (unsigned long long)cols), c = (long long)(i % (unsigned long long)cols);
+    atomicAdd(out + (long long)seg[k] * cols + c, data[(long long)idx[k] * cols + c]);
+  }
+}
+` };
+}
+
 /** OneHot: out[k, d] = idx[k] == d ? on : off (bits). Params: out, idx, n, depth, on, off. */
 export function oneHotSource(): { source: string; entry: string } {
   const entry = 'fb_one_hot';

@@ -6,6 +6,9 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { addNConfig, selectConfig } from './select.ts';
 import { batchToSpaceNDConfig, spaceToBatchNDConfig } from './space_to_batch_nd.ts';
 import { bincountConfig, denseBincountConfig } from './bincount.ts';
+import { broadcastArgsConfig } from './broadcast_args.ts';
+import { einsumConfig } from './einsum.ts';
+import { sparseSegmentMeanConfig, sparseSegmentSumConfig } from './sparse_segment.ts';
 import { concatConfig, packConfig } from './concat.ts';
 import { convGradConfigs } from './conv_grad.ts';
 import { dilationConfigs } from './dilation2d.ts';
@@ -36,5 +39,6 @@ export const coverageConfigs: readonly KernelConfig[] = [
   cumprodConfig, cumsumConfig, depthToSpaceConfig, diagConfig, expandDimsConfig, gatherNdConfig, gatherV2Config, linSpaceConfig, rangeConfig,
   mirrorPadConfig, padV2Config, oneHotConfig, ...poolConfigs, reverseConfig, scatterNdConfig, sparseToDenseConfig, tensorScatterUpdateConfig,
   searchSortedConfig, splitVConfig, unpackConfig, stridedSliceConfig, tileConfig, topKConfig, unsortedSegmentSumConfig, onesLikeConfig, zerosLikeConfig,
-  ...convGradConfigs, ...dilationConfigs, ...imageConfigs, lrnConfig, lrnGradConfig, multinomialConfig,
+  ...convGradConfigs, ...dilationConfigs, ...imageConfigs, lrnConfig, lrnGradConfig, multinomialConfig, broadcastArgsConfig, einsumConfig,
+  sparseSegmentMeanConfig, sparseSegmentSumConfig,
 ];

@@ -1,0 +1,76 @@
+/**
+ * The measured fallback: the long tail of kernels cuda does not implement natively runs on tfjs-backend-cpu.
+ * Each call downloads its inputs (a device → host copy that waits for the stream), runs cpu's own kernel on a
+ * private MathBackendCPU, uploads the outputs, and is counted (host_trips.ts) by kernel, so that the harness never
+ * times a variant that hits it (harness/measure.ts refuses such a variant with the kernel's name) and
+ * `fusebench backends` and docs/cuda.md can list these kernels.
+ *
+ * Only kernels whose results depend on values in a way a GPU cannot size ahead (ragged tensors, Unique, the sparse
+ * reshapes, non-max suppression: tfjs-backend-webgpu reads those back too) or that draw on a host canvas are here.
+ * String and complex64 tensors are not stored on cuda at all, so the kernels that take them stay unimplemented.
+ */
+import { getKernel, type DataType, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu/dist/base';
+import type { BackendValues } from '@tensorflow/tfjs-core/dist/types';
+import type { CudaBackend } from './backend.ts';
+import { countHostTrip } from './host_trips.ts';
+
+/** Kernels cuda runs through the fallback, with why each is not native. */
+export const FALLBACK_KERNELS: Readonly<Record<string, string>> = {
+  RaggedGather: 'ragged tensor: output sizes depend on the row splits\' values',
+  RaggedRange: 'ragged tensor: output size depends on the starts, limits and deltas\' values',
+  RaggedTensorToTensor: 'ragged tensor: the layout depends on the row partition tensors\' values',
+  SparseFillEmptyRows: 'output size depends on which rows are empty (values)',
+  SparseReshape: 'validates and maps sparse indices by value on the host, as tfjs-backend-cpu',
+  Unique: 'output size is the number of distinct values',
+  NonMaxSuppressionV3: 'greedy, value-dependent selection (tfjs-backend-webgpu also reads its inputs back)',
+  NonMaxSuppressionV4: 'greedy, value-dependent selection, padded output (cpu-only in tfjs)',
+  NonMaxSuppressionV5: 'greedy, value-dependent selection with soft-NMS (tfjs-backend-webgpu also reads its inputs back)',
+  Draw: 'draws into a host canvas',
+};
+
+let cpu: MathBackendCPU | undefined;
+
+type Inputs = Record<string, TensorInfo | TensorInfo[]>;
+
+function toCpu(b: CudaBackend, t: TensorInfo): TensorInfo {
+  const values = b.readSync(t.dataId) as BackendValues;
+  return { dataId: cpu!.write(values, t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
+}
+
+function toCuda(b: CudaBackend, t: TensorInfo): TensorInfo {
+  const values = cpu!.readSync(t.dataId) as BackendValues;
+  const out = b.makeTensorInfo(t.shape, t.dtype as DataType, values);
+  cpu!.disposeData(t.dataId, true);
+  return out;
+}
+
+/** Runs tfjs-backend-cpu's kernel `name` on a cuda call's inputs: download, run, upload, count. */
+export function runOnCpu(name: string, b: CudaBackend, inputs: Inputs, attrs: NamedAttrMap | undefined): TensorInfo | TensorInfo[] {
+  const kernel = getKernel(name, 'cpu');
+  if (!kernel) throw new Error(`cuda fallback: tfjs-backend-cpu has no ${name} kernel registered`);
+  cpu ??= new MathBackendCPU();
+  countHostTrip(`${name} (fallback: ran on tfjs-backend-cpu)`);
+  const copies: TensorInfo[] = [];
+  const cpuInputs: Inputs = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    if (Array.isArray(value)) cpuInputs[key] = value.map((t) => { const c = toCpu(b, t); copies.push(c); return c; });
+    else if (value) {
+      const c = toCpu(b, value);
+      copies.push(c);
+      cpuInputs[key] = c;
+    }
+  }
+  try {
+    const out = kernel.kernelFunc({ inputs: cpuInputs as never, attrs: attrs ?? {}, backend: cpu });
+    return Array.isArray(out) ? out.map((t) => toCuda(b, t)) : toCuda(b, out);
+  } finally {
+    for (const c of copies) cpu.disposeData(c.dataId, true);
+  }
+}
+
+export const fallbackConfigs: readonly KernelConfig[] = Object.keys(FALLBACK_KERNELS).map((kernelName) => ({
+  kernelName,
+  backendName: 'cuda',
+  kernelFunc: ({ inputs, backend, attrs }) => runOnCpu(kernelName, backend as CudaBackend, inputs as unknown as Inputs, attrs),
+}));
