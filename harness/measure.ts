@@ -12,6 +12,7 @@ import { sampleInterleaved, type IssueCall } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/stats.ts';
 import { judge } from './core/verdicts.ts';
 import { VIEW_KERNELS } from './core/launches.ts';
+import { refuseHostTrips } from './core/host_trips.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
 
@@ -145,9 +146,11 @@ export async function measureSize(
     outU.dispose();
     outF.dispose();
 
-    // 2. What each variant launches and allocates.
-    const profU = await profileCall(unfused);
-    const profF = await profileCall(fused);
+    // 2. What each variant launches and allocates. This second call of each variant also shows whether it makes
+    // host round trips on every call (a backend's fallback kernels): such a variant is not timed.
+    const trips = adapter.hostTrips?.bind(adapter);
+    const profU = await refuseHostTrips(adapter.name, `the unfused variant of ${spec.id} at ${size}`, trips, () => profileCall(unfused));
+    const profF = await refuseHostTrips(adapter.name, `the fused variant of ${spec.id} at ${size}`, trips, () => profileCall(fused));
 
     // 3. Interleaved, fenced timing: K calls per sample, one fence, nothing read back.
     const issue = (fn: () => tf.Tensor): IssueCall => () => {
@@ -156,7 +159,7 @@ export async function measureSize(
     };
     const s = opts.config.sampling;
     const launches = Math.max(1, profU.kernels.length, profF.kernels.length);
-    const samples = await sampleInterleaved(adapter, [issue(unfused), issue(fused)], {
+    const samples = await refuseHostTrips(adapter.name, `the timed region of ${spec.id} at ${size}`, trips, () => sampleInterleaved(adapter, [issue(unfused), issue(fused)], {
       rounds: opts.quick ? s.quickRounds : s.rounds,
       minRounds: s.minRounds,
       warmup: s.warmup,
@@ -167,7 +170,7 @@ export async function measureSize(
       deviceReps: s.deviceReps,
       // A device-time measurement holds the stream until every call is queued: stay well inside the launch queue.
       maxDeviceCalls: Math.max(1, Math.floor(MAX_QUEUED_KERNELS / launches)),
-    });
+    }));
     const [uSamples, fSamples] = samples.throughput as [number[], number[]];
     const u = variantStats(uSamples, samples.latency[0]!, samples.callsPerSample[0]!, profU, cost.flops, cost.bytesUnfused, samples.device[0]);
     const f = variantStats(fSamples, samples.latency[1]!, samples.callsPerSample[1]!, profF, cost.flops, cost.bytesFused, samples.device[1]);
