@@ -4,6 +4,7 @@ import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/cor
 import type { CudaBackend } from './backend.ts';
 import { nvidiaDeviceState } from '../common/nvidia-smi.ts';
 import { hostTrips } from './host_trips.ts';
+import { FALLBACK_KERNELS } from './fallback_kernels.ts';
 
 let facts: DeviceInfo | undefined;
 let convModule: typeof import('./ops/conv.ts') | undefined;
@@ -56,6 +57,7 @@ export const cudaBackend: BackendAdapter = {
   deviceState: nvidiaDeviceState,
   // Fallback kernels and value read-backs (backends/cuda/host_trips.ts): the harness never times a variant that makes them.
   hostTrips,
+  fallbackKernels: FALLBACK_KERNELS,
   describe(): DeviceInfo {
     if (!facts) return { description: 'cuda (not initialised: call detect() or init() first)' };
     return { ...facts, convPath: convPathNow() };

@@ -14,20 +14,9 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu/dist/base';
 import type { BackendValues } from '@tensorflow/tfjs-core/dist/types';
 import type { CudaBackend } from './backend.ts';
 import { countHostTrip } from './host_trips.ts';
+import { FALLBACK_KERNELS } from './fallback_kernels.ts';
 
-/** Kernels cuda runs through the fallback, with why each is not native. */
-export const FALLBACK_KERNELS: Readonly<Record<string, string>> = {
-  RaggedGather: 'ragged tensor: output sizes depend on the row splits\' values',
-  RaggedRange: 'ragged tensor: output size depends on the starts, limits and deltas\' values',
-  RaggedTensorToTensor: 'ragged tensor: the layout depends on the row partition tensors\' values',
-  SparseFillEmptyRows: 'output size depends on which rows are empty (values)',
-  SparseReshape: 'validates and maps sparse indices by value on the host, as tfjs-backend-cpu',
-  Unique: 'output size is the number of distinct values',
-  NonMaxSuppressionV3: 'greedy, value-dependent selection (tfjs-backend-webgpu also reads its inputs back)',
-  NonMaxSuppressionV4: 'greedy, value-dependent selection, padded output (cpu-only in tfjs)',
-  NonMaxSuppressionV5: 'greedy, value-dependent selection with soft-NMS (tfjs-backend-webgpu also reads its inputs back)',
-  Draw: 'draws into a host canvas',
-};
+export { FALLBACK_KERNELS };
 
 let cpu: MathBackendCPU | undefined;
 

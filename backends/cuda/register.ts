@@ -44,4 +44,4 @@ export function implementedKernels(): string[] {
 }
 
 /** The kernels that run on tfjs-backend-cpu through the counted fallback, with the reason for each. */
-export { FALLBACK_KERNELS } from './fallback.ts';
+export { FALLBACK_KERNELS } from './fallback_kernels.ts';

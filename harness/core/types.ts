@@ -150,6 +150,8 @@ export interface BackendAdapter {
    * read-backs), counted by cause. The harness refuses to time a variant that makes one on every call.
    */
   hostTrips?(): HostTripCounts;
+  /** Kernels that run on the host through a counted fallback, each with why it is not native (`fusebench backends` lists them). */
+  readonly fallbackKernels?: Readonly<Record<string, string>>;
   /** Whether `tf.time` reports real kernel time on this backend. */
   readonly hasKernelTiming: boolean;
   describe(): DeviceInfo;
