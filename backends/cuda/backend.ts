@@ -3,7 +3,7 @@
  * the default stream in order; reads copy back synchronously after the stream drains.
  * bool tensors are stored as int32 0/1 on the device and come back as Uint8Array, as on tfjs-backend-cpu.
  */
-import { KernelBackend, util, type BackendTimingInfo, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, KernelBackend, util, type BackendTimingInfo, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendValues } from '@tensorflow/tfjs-core/dist/types';
 import { CudaRuntime } from './runtime/context.ts';
 
@@ -15,6 +15,11 @@ interface DeviceData {
   refCount: number;
   /** A slot of the runtime's constant slab (a cached scalar): never returned to the pool. */
   readonly constant?: boolean;
+  /**
+   * complex64: no memory of its own; two float32 tensors of this backend hold the real and imaginary parts (as
+   * tfjs-backend-cpu's complexTensorInfos), owned by this entry and disposed with it.
+   */
+  readonly complex?: { readonly real: TensorInfo; readonly imag: TensorInfo };
 }
 
 export type DeviceDtype = 'float32' | 'int32';
@@ -82,6 +87,11 @@ export class CudaBackend extends KernelBackend {
   }
 
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    if (dtype === 'complex64') {
+      const dataId = {};
+      this.move(dataId, values, shape, dtype, 1);
+      return dataId;
+    }
     const size = util.sizeFromShape(shape);
     if (size === 1 && values != null && deviceDtype(dtype, 'tensor')) {
       // Scalars (tf.add(t, 1) makes one per call) share one device slot per bit pattern: no upload, which
@@ -99,11 +109,35 @@ export class CudaBackend extends KernelBackend {
   }
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    if (dtype === 'complex64') {
+      // Values of a complex64 tensor come interleaved (real, imag, …), as tfjs reads and moves them.
+      if (values == null) throw new Error('not implemented on cuda: an uninitialised tensor with dtype complex64');
+      const { real, imag } = backend_util.splitRealAndImagArrays(values as Float32Array);
+      this.remember(dataId, { ptr: 0, size: util.sizeFromShape(shape), dtype, refCount, complex: { real: this.makeTensorInfo(shape, 'float32', real), imag: this.makeTensorInfo(shape, 'float32', imag) } });
+      return;
+    }
     deviceDtype(dtype, 'tensor');
     const size = util.sizeFromShape(shape);
     const d: DeviceData = { ptr: this.rt.pool.acquire(size * 4), size, dtype, refCount };
     this.remember(dataId, d);
     if (values != null) this.upload(d, values);
+  }
+
+  /**
+   * A complex64 tensor made of two float32 tensors of this backend (taken over: disposed with it), as tfjs's Complex
+   * kernel makes one.
+   */
+  makeComplex(real: TensorInfo, imag: TensorInfo, shape: readonly number[]): TensorInfo {
+    const dataId = {};
+    this.remember(dataId, { ptr: 0, size: util.sizeFromShape(shape as number[]), dtype: 'complex64', refCount: 1, complex: { real, imag } });
+    return { dataId, shape: [...shape], dtype: 'complex64' };
+  }
+
+  /** The real and imaginary parts of a complex64 tensor, as float32 tensors of the tensor's shape (new references). */
+  complexParts(t: TensorInfo): { real: TensorInfo; imag: TensorInfo } {
+    const c = this.entry(t.dataId).complex;
+    if (!c) throw new Error(`cuda: tensor of dtype ${t.dtype} has no complex parts`);
+    return { real: this.view(c.real, t.shape), imag: this.view(c.imag, t.shape) };
   }
 
   /** A fresh output tensor with uninitialised device memory. */
@@ -158,6 +192,10 @@ export class CudaBackend extends KernelBackend {
     d.ptr = 0;
     this.store.delete(dataId);
     this.live.delete(d);
+    if (d.complex) {
+      this.disposeData(d.complex.real.dataId);
+      this.disposeData(d.complex.imag.dataId);
+    }
     this.liveIds--;
     const derived = this.derived.get(dataId);
     if (derived) {
@@ -176,6 +214,9 @@ export class CudaBackend extends KernelBackend {
 
   override readSync(dataId: DataId): BackendValues {
     const d = this.entry(dataId);
+    if (d.complex) {
+      return backend_util.mergeRealAndImagArrays(this.readSync(d.complex.real.dataId) as Float32Array, this.readSync(d.complex.imag.dataId) as Float32Array);
+    }
     const out = new (d.dtype === 'float32' ? Float32Array : Int32Array)(d.size);
     if (d.size > 0) this.rt.driver.dtoh(out, d.ptr, d.size * 4);
     return d.dtype === 'bool' ? Uint8Array.from(out as Int32Array) : out;

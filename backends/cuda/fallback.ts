@@ -6,8 +6,8 @@
  * `fusebench backends` and docs/cuda.md can list these kernels.
  *
  * Only kernels whose results depend on values in a way a GPU cannot size ahead (ragged tensors, Unique, the sparse
- * reshapes, non-max suppression: tfjs-backend-webgpu reads those back too) or that draw on a host canvas are here.
- * String and complex64 tensors are not stored on cuda at all, so the kernels that take them stay unimplemented.
+ * reshapes, non-max suppression: tfjs-backend-webgpu reads those back too), that draw on a host canvas, or complex
+ * FFTs are here. String tensors are not stored on cuda at all, so the kernels that take them stay unimplemented.
  */
 import { getKernel, type DataType, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu/dist/base';
@@ -22,14 +22,31 @@ let cpu: MathBackendCPU | undefined;
 
 type Inputs = Record<string, TensorInfo | TensorInfo[]>;
 
+/** cpu's complex64 tensors hold their parts in complexTensorInfos, as its Complex kernel makes them. */
+type CpuData = { values?: BackendValues; complexTensorInfos?: { real: TensorInfo; imag: TensorInfo } };
+
 function toCpu(b: CudaBackend, t: TensorInfo): TensorInfo {
+  if (t.dtype === 'complex64') {
+    const { real, imag } = b.complexParts(t);
+    const parts = [real, imag].map((p) => toCpu(b, p));
+    for (const p of [real, imag]) b.disposeIntermediate(p);
+    const out = getKernel('Complex', 'cpu')!.kernelFunc({ inputs: { real: parts[0]!, imag: parts[1]! } as never, attrs: {}, backend: cpu! }) as TensorInfo;
+    for (const p of parts) cpu!.disposeData(p.dataId, true);
+    return out;
+  }
   const values = b.readSync(t.dataId) as BackendValues;
   return { dataId: cpu!.write(values, t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
 }
 
 function toCuda(b: CudaBackend, t: TensorInfo): TensorInfo {
-  const values = cpu!.readSync(t.dataId) as BackendValues;
-  const out = b.makeTensorInfo(t.shape, t.dtype as DataType, values);
+  let out: TensorInfo;
+  const parts = (cpu!.data.get(t.dataId) as CpuData | undefined)?.complexTensorInfos;
+  if (t.dtype === 'complex64' && parts) {
+    const up = (p: TensorInfo): TensorInfo => b.makeTensorInfo(t.shape, 'float32', cpu!.readSync(p.dataId) as BackendValues);
+    out = b.makeComplex(up(parts.real), up(parts.imag), t.shape);
+  } else {
+    out = b.makeTensorInfo(t.shape, t.dtype as DataType, cpu!.readSync(t.dataId) as BackendValues);
+  }
   cpu!.disposeData(t.dataId, true);
   return out;
 }

@@ -13,4 +13,6 @@ export const FALLBACK_KERNELS: Readonly<Record<string, string>> = {
   NonMaxSuppressionV4: 'greedy, value-dependent selection, padded output (cpu-only in tfjs)',
   NonMaxSuppressionV5: 'greedy, value-dependent selection with soft-NMS (tfjs-backend-webgpu also reads its inputs back)',
   Draw: 'draws into a host canvas',
+  FFT: 'complex64: not native yet (the complex tensors themselves are; tfjs-backend-cpu\'s FFT runs on their parts)',
+  IFFT: 'complex64: not native yet (the complex tensors themselves are; tfjs-backend-cpu\'s IFFT runs on their parts)',
 };

@@ -154,6 +154,26 @@ describe('cuda backend storage (fake driver)', () => {
   });
 });
 
+describe('cuda complex64 storage (fake driver)', () => {
+  it('a complex tensor owns its two float32 parts: views keep it alive, the last reference frees all three', () => {
+    const { backend, pool } = fakeBackend();
+    const c = backend.makeComplex(backend.makeOutput([200], 'float32'), backend.makeOutput([200], 'float32'), [10, 20]);
+    expect(c.dtype).toBe('complex64');
+    expect(backend.numDataIds()).toBe(3);
+    const v = backend.view(c, [200]);
+    const { real, imag } = backend.complexParts(v);
+    expect(real.shape).toEqual([200]);
+    backend.disposeData(c.dataId);
+    backend.disposeData(v.dataId);
+    expect(pool.stats().inUseBytes).toBe(2 * 1024);
+    backend.disposeData(real.dataId);
+    backend.disposeData(imag.dataId);
+    expect(pool.stats().inUseBytes).toBe(0);
+    expect(backend.numDataIds()).toBe(0);
+    expect(() => backend.complexParts(backend.makeOutput([2], 'float32'))).toThrow(/has no complex parts/);
+  });
+});
+
 describe('cuda conv layouts', () => {
   it('NCHW explicit padding moves with the axes when the conv runs in NHWC (the H200 "p=explicit NCHW" failure)', () => {
     const pad: backend_util.ExplicitPadding = [[0, 0], [0, 0], [1, 2], [0, 1]];

@@ -1,16 +1,19 @@
 /**
  * Bincount and DenseBincount on cuda: counts (or weight sums) by atomicAdd into a zeroed output of the weights'
- * dtype, values outside [0, size) skipped; DenseBincount's binaryOutput on a 2-D input stores 1 (tfjs-backend-cpu's
+ * dtype, values ≥ size skipped, negative values refused as cpu refuses them; DenseBincount's binaryOutput on a 2-D input stores 1 (tfjs-backend-cpu's
  * rules: a 1-D DenseBincount ignores binaryOutput there, and so it does here).
  */
 import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { deviceDtype, type CudaBackend } from '../backend.ts';
 import { bincountSource } from '../codegen/gather.ts';
 import { fillWith } from '../ops/fill.ts';
+import { intRange } from '../ops/int_range.ts';
 import { gridFor } from '../ops/struct_args.ts';
 import { arg } from '../runtime/launcher.ts';
 
 function bincount(b: CudaBackend, x: TensorInfo, weights: TensorInfo, size: number, binary: boolean): TensorInfo {
+  // tfjs-backend-cpu refuses negative values; their range is read back once per x tensor (ops/int_range.ts).
+  if (intRange(b, x, 'Bincount (value check)')[0] < 0) throw new Error('Input x must be non-negative!');
   const rows = x.shape.length === 2 ? x.shape[0]! : 1;
   const out = b.makeOutput(x.shape.length === 2 ? [rows, size] : [size], weights.dtype);
   fillWith(b, out, 0);

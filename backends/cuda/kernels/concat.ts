@@ -6,6 +6,7 @@ import { backend_util, util, type KernelConfig, type TensorInfo } from '@tensorf
 import type { CudaBackend } from '../backend.ts';
 import { copyInto } from '../ops/indexmap.ts';
 import { expandDims } from './expand_dims.ts';
+import { complexConcat } from './complex.ts';
 
 export function concat(b: CudaBackend, inputs: readonly TensorInfo[], axis: number): TensorInfo {
   const ax = util.parseAxisParam(axis, inputs[0]!.shape)[0]!;
@@ -15,6 +16,7 @@ export function concat(b: CudaBackend, inputs: readonly TensorInfo[], axis: numb
   if (util.sizeFromShape(outShape) === 0) return b.makeOutput(outShape, dtype);
   const nonEmpty = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
   if (nonEmpty.length === 1) return b.view(nonEmpty[0]!, nonEmpty[0]!.shape);
+  if (dtype === 'complex64') return complexConcat(b, nonEmpty, (parts) => concat(b, parts, ax));
   const out = b.makeOutput(outShape, dtype);
   const total = util.sizeFromShape(outShape.slice(ax));
   let column = 0;

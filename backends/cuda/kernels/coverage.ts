@@ -10,6 +10,7 @@ import { broadcastArgsConfig } from './broadcast_args.ts';
 import { einsumConfig } from './einsum.ts';
 import { sparseSegmentMeanConfig, sparseSegmentSumConfig } from './sparse_segment.ts';
 import { concatConfig, packConfig } from './concat.ts';
+import { complexConfigs } from './complex.ts';
 import { convGradConfigs } from './conv_grad.ts';
 import { dilationConfigs } from './dilation2d.ts';
 import { imageConfigs } from './image.ts';
@@ -40,5 +41,5 @@ export const coverageConfigs: readonly KernelConfig[] = [
   mirrorPadConfig, padV2Config, oneHotConfig, ...poolConfigs, reverseConfig, scatterNdConfig, sparseToDenseConfig, tensorScatterUpdateConfig,
   searchSortedConfig, splitVConfig, unpackConfig, stridedSliceConfig, tileConfig, topKConfig, unsortedSegmentSumConfig, onesLikeConfig, zerosLikeConfig,
   ...convGradConfigs, ...dilationConfigs, ...imageConfigs, lrnConfig, lrnGradConfig, multinomialConfig, broadcastArgsConfig, einsumConfig,
-  sparseSegmentMeanConfig, sparseSegmentSumConfig,
+  sparseSegmentMeanConfig, sparseSegmentSumConfig, ...complexConfigs,
 ];

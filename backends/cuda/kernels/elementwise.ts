@@ -3,6 +3,7 @@ import type { DataType, KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } fro
 import type { CudaBackend } from '../backend.ts';
 import { BOOL_OPS, FLOAT_OPS, FLOOR_DIV, INT_OPS, INT_TO_FLOAT_OPS, intViaFloat, type ElementwiseOp } from '../codegen/elementwise.ts';
 import { runElementwise } from '../ops/elementwise.ts';
+import { complexBinary } from './complex.ts';
 
 export const UNARY_KERNELS = [
   'Relu', 'Relu6', 'Erf', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Neg', 'Sign', 'Abs', 'Sqrt', 'Rsqrt', 'Square', 'Reciprocal', 'Floor', 'Ceil', 'Elu',
@@ -67,6 +68,9 @@ function binary(name: string): KernelConfig {
   const kernelFunc = (({ inputs, backend }) => {
     const [a, b] = name === 'Prelu' ? [inputs.x as TensorInfo, inputs.alpha as TensorInfo]
       : name === 'EluGrad' ? [inputs.dy as TensorInfo, inputs.y as TensorInfo] : [inputs.a as TensorInfo, inputs.b as TensorInfo];
+    if ((a.dtype === 'complex64' || b.dtype === 'complex64') && (name === 'Add' || name === 'Sub' || name === 'Multiply')) {
+      return complexBinary(backend as CudaBackend, name, a, b);
+    }
     // tfjs's ops make the dtypes match before these kernels, except prelu (x and alpha as given; result float32).
     if (a.dtype !== b.dtype && !FLOAT_RESULT.has(name)) throw new Error(`cuda ${name}: inputs have dtypes ${a.dtype} and ${b.dtype}; tfjs upcasts before the kernel`);
     const { op, outDtype } = elementwiseFor(name, a.dtype === 'float32' ? b.dtype : a.dtype);

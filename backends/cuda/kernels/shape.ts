@@ -5,6 +5,7 @@ import { castOp } from '../codegen/elementwise.ts';
 import { runElementwise, runTranspose } from '../ops/elementwise.ts';
 import { runSlice } from '../ops/slice.ts';
 import { runFill } from '../ops/fill.ts';
+import { complexCast } from './complex.ts';
 
 const reshape: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as TensorInfo;
@@ -28,11 +29,18 @@ const cast: KernelFunc = ({ inputs, backend, attrs }) => {
   const dtype = attrs!.dtype as DataType;
   const b = backend as CudaBackend;
   if (dtype === x.dtype) return b.view(x, x.shape);
+  if (dtype === 'complex64' || x.dtype === 'complex64') {
+    return complexCast(b, x, dtype, (real) => (dtype === 'float32' ? b.view(real, real.shape) : castTo(b, real, dtype)));
+  }
+  return castTo(b, x, dtype);
+};
+
+function castTo(b: CudaBackend, x: TensorInfo, dtype: DataType): TensorInfo {
   const from = deviceDtype(x.dtype, 'Cast');
   deviceDtype(dtype, 'Cast');
   const op = castOp(x.dtype === 'bool' ? 'int32' : from, dtype === 'bool' ? 'bool' : (dtype as 'float32' | 'int32'));
   return runElementwise(b, { name: `Cast_${x.dtype}_${dtype}`, op, inputs: [x], outDtype: dtype });
-};
+}
 
 const fill: KernelFunc = ({ backend, attrs }) => {
   const value = attrs!.value as number | string;
