@@ -256,11 +256,17 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     tf.dispose([b, c, x, y]);
   });
 
-  it('a kernel cuda lacks fails with "not implemented on cuda: <KernelName>"', async () => {
+  it('a kernel cuda lacks fails with "not implemented on cuda: <KernelName>"; a fallback kernel runs and is counted', async () => {
     await tf.setBackend('cuda');
-    const x = tf.tensor([1, 2, 3]);
-    expect(() => tf.cumsum(x)).toThrow('not implemented on cuda: Cumsum');
-    x.dispose();
+    const x = tf.tensor([1, 2, 3, 2]);
+    expect(() => tf.engine().runKernel('StringToHashBucketFast', { input: x }, { numBuckets: 2 })).toThrow('not implemented on cuda: StringToHashBucketFast');
+    const { hostTrips } = await import('../../backends/cuda/host_trips.ts');
+    const before = hostTrips().byCause['Unique (fallback: ran on tfjs-backend-cpu)'] ?? 0;
+    const { values, indices } = tf.unique(x);
+    expect(Array.from(await values.data())).toEqual([1, 2, 3]);
+    expect(Array.from(await indices.data())).toEqual([0, 1, 2, 1]);
+    expect(hostTrips().byCause['Unique (fallback: ran on tfjs-backend-cpu)']).toBe(before + 1);
+    tf.dispose([x, values, indices]);
   });
 
   it('tf.time reports kernelMs from CUDA events', async () => {
