@@ -20,11 +20,19 @@ interface DeviceData {
    * tfjs-backend-cpu's complexTensorInfos), owned by this entry and disposed with it.
    */
   readonly complex?: { readonly real: TensorInfo; readonly imag: TensorInfo };
+  /**
+   * string: the encoded values, kept on the host (no CUDA kernel takes strings; every kernel given one runs on
+   * tfjs-backend-cpu through the counted fallback, fallback.ts).
+   */
+  readonly strings?: readonly Uint8Array[];
 }
 
 export type DeviceDtype = 'float32' | 'int32';
 
-/** The device representation of a tfjs dtype; complex64 and string are not supported on cuda. */
+/**
+ * The device representation of a tfjs dtype. complex64 tensors are pairs of float32 tensors and string tensors stay on
+ * the host (backend.ts), so no device kernel takes either: this throws for them, naming the kernel.
+ */
 export function deviceDtype(dtype: DataType, what: string): DeviceDtype {
   if (dtype === 'float32') return 'float32';
   if (dtype === 'int32' || dtype === 'bool') return 'int32';
@@ -87,7 +95,7 @@ export class CudaBackend extends KernelBackend {
   }
 
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
-    if (dtype === 'complex64') {
+    if (dtype === 'complex64' || dtype === 'string') {
       const dataId = {};
       this.move(dataId, values, shape, dtype, 1);
       return dataId;
@@ -109,6 +117,10 @@ export class CudaBackend extends KernelBackend {
   }
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    if (dtype === 'string') {
+      this.remember(dataId, { ptr: 0, size: util.sizeFromShape(shape), dtype, refCount, strings: (values ?? []) as Uint8Array[] });
+      return;
+    }
     if (dtype === 'complex64') {
       // Values of a complex64 tensor come interleaved (real, imag, …), as tfjs reads and moves them.
       if (values == null) throw new Error('not implemented on cuda: an uninitialised tensor with dtype complex64');
@@ -214,6 +226,7 @@ export class CudaBackend extends KernelBackend {
 
   override readSync(dataId: DataId): BackendValues {
     const d = this.entry(dataId);
+    if (d.strings) return d.strings as Uint8Array[];
     if (d.complex) {
       return backend_util.mergeRealAndImagArrays(this.readSync(d.complex.real.dataId) as Float32Array, this.readSync(d.complex.imag.dataId) as Float32Array);
     }

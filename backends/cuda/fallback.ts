@@ -6,15 +6,16 @@
  * `fusebench backends` and docs/cuda.md can list these kernels.
  *
  * Only kernels whose results depend on values in a way a GPU cannot size ahead (ragged tensors, Unique, the sparse
- * reshapes, non-max suppression: tfjs-backend-webgpu reads those back too), that draw on a host canvas, or complex
- * FFTs are here. String tensors are not stored on cuda at all, so the kernels that take them stay unimplemented.
+ * reshapes, non-max suppression: tfjs-backend-webgpu reads those back too), that draw on a host canvas, complex FFTs,
+ * and the string kernels are here; and any kernel given a string tensor (string tensors stay on the host:
+ * withStringFallback wraps every cuda kernel).
  */
 import { getKernel, type DataType, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu/dist/base';
 import type { BackendValues } from '@tensorflow/tfjs-core/dist/types';
 import type { CudaBackend } from './backend.ts';
 import { countHostTrip } from './host_trips.ts';
-import { FALLBACK_KERNELS } from './fallback_kernels.ts';
+import { FALLBACK_KERNELS, STRING_FALLBACK, STRING_SAFE_VIEWS } from './fallback_kernels.ts';
 
 export { FALLBACK_KERNELS };
 
@@ -52,19 +53,25 @@ function toCuda(b: CudaBackend, t: TensorInfo): TensorInfo {
 }
 
 /** Runs tfjs-backend-cpu's kernel `name` on a cuda call's inputs: download, run, upload, count. */
-export function runOnCpu(name: string, b: CudaBackend, inputs: Inputs, attrs: NamedAttrMap | undefined): TensorInfo | TensorInfo[] {
+export function runOnCpu(name: string, b: CudaBackend, inputs: Inputs, attrs: NamedAttrMap | undefined, cause = `${name} (fallback: ran on tfjs-backend-cpu)`): TensorInfo | TensorInfo[] {
   const kernel = getKernel(name, 'cpu');
   if (!kernel) throw new Error(`cuda fallback: tfjs-backend-cpu has no ${name} kernel registered`);
   cpu ??= new MathBackendCPU();
-  countHostTrip(`${name} (fallback: ran on tfjs-backend-cpu)`);
+  countHostTrip(cause);
   const copies: TensorInfo[] = [];
-  const cpuInputs: Inputs = {};
-  for (const [key, value] of Object.entries(inputs)) {
-    if (Array.isArray(value)) cpuInputs[key] = value.map((t) => { const c = toCpu(b, t); copies.push(c); return c; });
-    else if (value) {
-      const c = toCpu(b, value);
-      copies.push(c);
-      cpuInputs[key] = c;
+  const copy = (t: TensorInfo): TensorInfo => {
+    const c = toCpu(b, t);
+    copies.push(c);
+    return c;
+  };
+  // Concat, Pack, AddN and Einsum take their inputs as one array; the others as named tensors (or arrays of them).
+  let cpuInputs: Inputs | TensorInfo[];
+  if (Array.isArray(inputs)) cpuInputs = (inputs as TensorInfo[]).map(copy);
+  else {
+    cpuInputs = {};
+    for (const [key, value] of Object.entries(inputs)) {
+      if (Array.isArray(value)) cpuInputs[key] = value.map(copy);
+      else if (value) cpuInputs[key] = copy(value);
     }
   }
   try {
@@ -80,3 +87,20 @@ export const fallbackConfigs: readonly KernelConfig[] = Object.keys(FALLBACK_KER
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend, attrs }) => runOnCpu(kernelName, backend as CudaBackend, inputs as unknown as Inputs, attrs),
 }));
+
+const takesStrings = (inputs: Inputs, attrs: NamedAttrMap | undefined): boolean =>
+  attrs?.dtype === 'string' || Object.values(inputs).some((v) => (Array.isArray(v) ? v.some((t) => t?.dtype === 'string') : v?.dtype === 'string'));
+
+/** A cuda kernel that hands calls with string tensors to tfjs-backend-cpu's kernel of the same name (counted). */
+export function withStringFallback(config: KernelConfig): KernelConfig {
+  if (STRING_SAFE_VIEWS.has(config.kernelName)) return config;
+  const native = config.kernelFunc;
+  return {
+    ...config,
+    kernelFunc: (args) => {
+      const inputs = args.inputs as unknown as Inputs;
+      if (takesStrings(inputs, args.attrs)) return runOnCpu(config.kernelName, args.backend as CudaBackend, inputs, args.attrs, `${config.kernelName} (${STRING_FALLBACK})`);
+      return native(args);
+    },
+  };
+}

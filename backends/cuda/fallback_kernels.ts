@@ -13,6 +13,17 @@ export const FALLBACK_KERNELS: Readonly<Record<string, string>> = {
   NonMaxSuppressionV4: 'greedy, value-dependent selection, padded output (cpu-only in tfjs)',
   NonMaxSuppressionV5: 'greedy, value-dependent selection with soft-NMS (tfjs-backend-webgpu also reads its inputs back)',
   Draw: 'draws into a host canvas',
+  StringNGrams: 'string tensors stay on the host',
+  StringSplit: 'string tensors stay on the host',
+  StringToHashBucketFast: 'string tensors stay on the host',
+  StaticRegexReplace: 'string tensors stay on the host',
   FFT: 'complex64: not native yet (the complex tensors themselves are; tfjs-backend-cpu\'s FFT runs on their parts)',
   IFFT: 'complex64: not native yet (the complex tensors themselves are; tfjs-backend-cpu\'s IFFT runs on their parts)',
 };
+
+/** Every other kernel given a string tensor (or asked for one) runs on tfjs-backend-cpu too, counted under this cause. */
+export const STRING_FALLBACK = 'any kernel with a string input or output (string tensors stay on the host)';
+
+/** Kernels whose cuda implementation only makes a view, so strings pass through them without the fallback. */
+export const STRING_SAFE_VIEWS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims']);
+

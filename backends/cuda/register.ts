@@ -1,8 +1,8 @@
 /**
- * Registers the `cuda` backend and its kernels with tfjs: the native kernels, then the few that run on
- * tfjs-backend-cpu through the counted fallback (fallback.ts). Every other kernel tfjs-backend-cpu has is registered
- * as a stub that throws "not implemented on cuda: <KernelName>": tfjs never falls back to another backend by itself,
- * and the message says what is missing.
+ * Registers the `cuda` backend and its kernels with tfjs: the native kernels (each handing calls with string tensors to
+ * the fallback: strings stay on the host), then the few that run on tfjs-backend-cpu through the counted fallback
+ * (fallback.ts). Any other kernel tfjs-backend-cpu has would be registered as a stub that throws "not implemented on
+ * cuda: <KernelName>" (none is left): tfjs never falls back to another backend by itself, and the message says what is missing.
  */
 import { getKernelsForBackend, registerBackend, registerKernel, getKernel, engine, type KernelConfig } from '@tensorflow/tfjs-core';
 import { CudaBackend } from './backend.ts';
@@ -13,7 +13,7 @@ import { reduceConfigs } from './kernels/reduce.ts';
 import { matmulConfigs } from './kernels/matmul.ts';
 import { convConfigs } from './kernels/conv.ts';
 import { coverageConfigs } from './kernels/coverage.ts';
-import { fallbackConfigs } from './fallback.ts';
+import { fallbackConfigs, withStringFallback } from './fallback.ts';
 
 export const cudaKernelConfigs: readonly KernelConfig[] = [...elementwiseConfigs, ...shapeConfigs, ...reduceConfigs, ...matmulConfigs, ...convConfigs, ...coverageConfigs];
 
@@ -24,7 +24,7 @@ export async function registerCudaBackend(): Promise<void> {
   if (registered) return;
   const rt = CudaRuntime.open();
   registerBackend('cuda', () => new CudaBackend(rt), 3);
-  for (const c of cudaKernelConfigs) if (!getKernel(c.kernelName, 'cuda')) registerKernel(c);
+  for (const c of cudaKernelConfigs) if (!getKernel(c.kernelName, 'cuda')) registerKernel(withStringFallback(c));
   // tfjs-backend-cpu's kernels: the fallback runs them, and their list is what the stubs below complete.
   await import('@tensorflow/tfjs-backend-cpu');
   for (const c of fallbackConfigs) if (!getKernel(c.kernelName, 'cuda')) registerKernel(c);
