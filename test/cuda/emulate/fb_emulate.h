@@ -5,8 +5,9 @@
 // Each CUDA thread of a block is a fiber (ucontext) on the calling OS thread; blocks run one after another.
 // A fiber runs until it finishes or reaches a barrier (__syncthreads, __syncwarp, a warp shuffle), where it
 // yields; a barrier opens when every live thread of the block (or warp) has arrived. Threads that have exited
-// count as arrived, as on sm_70+ for exited warps. All threads waiting and none able to go on is a deadlock:
-// reported and the process aborts (a divergent __syncthreads). cp.async copies wait in per-thread groups until
+// count as arrived, as on sm_70+ for exited warps; like the hardware's barrier 0, __syncthreads counts arrivals
+// whatever the call site. All threads waiting and none able to go on (e.g. one lane in a warp shuffle while the
+// others wait at __syncthreads: a hang on a GPU) is a deadlock: reported, and the process aborts. cp.async copies wait in per-thread groups until
 // cp.async.wait_group lets them land (so a missing wait shows as stale data); mma.sync gathers the warp's
 // fragments with the PTX layouts. Fresh shared memory reads as NaN. Not a timing model, and not a data-race
 // detector beyond what the deferred copies expose: the schedule is deterministic.
