@@ -108,7 +108,10 @@ export function stubCudaBackend(libPath: string, countLaunches = false): StubCud
 /** Registers the stub as tfjs's 'cuda' backend with the backend's own kernels and selects it. */
 export async function activateStubCuda(stub: StubCuda): Promise<void> {
   const { cudaKernelConfigs } = await import('../backends/cuda/register.ts');
+  const { withStringFallback } = await import('../backends/cuda/fallback.ts');
   tf.registerBackend('cuda', () => stub.backend, 3);
-  for (const c of cudaKernelConfigs) if (!tf.getKernel(c.kernelName, 'cuda')) tf.registerKernel(c);
+  // As registerCudaBackend registers them (each kernel wrapped to hand string tensors to the fallback), so the
+  // dispatch measured here is the real one.
+  for (const c of cudaKernelConfigs) if (!tf.getKernel(c.kernelName, 'cuda')) tf.registerKernel(withStringFallback(c));
   if (!(await tf.setBackend('cuda'))) throw new Error('stub cuda: setBackend failed');
 }

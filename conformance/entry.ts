@@ -70,3 +70,8 @@ export async function memoryAfterRun(name: string): Promise<MemoryNow> {
   await tf.ready();
   return memoryNow();
 }
+
+/** The backend's host round trips so far, by cause (BackendAdapter.hostTrips), or undefined where it does not count them. */
+export async function hostTripCounts(name: string): Promise<Readonly<Record<string, number>> | undefined> {
+  return (await getAdapter(name)).hostTrips?.().byCause;
+}

@@ -20,6 +20,10 @@ export function formatSummary(s: ConformanceSummary): string {
   if (s.tfjsPassRate !== null) out.push(`tfjs-core pass rate over the specs the backend's kernels run (passed / (passed + failed)): ${(100 * s.tfjsPassRate).toFixed(2)}%`);
   const kernels = Object.entries(s.notImplementedKernels).sort((a, b) => b[1] - a[1]);
   if (kernels.length) out.push(`unimplemented kernels hit (${kernels.length}): ${kernels.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+  const dtypes = Object.entries(s.unsupportedDtypes ?? {}).sort((a, b) => b[1] - a[1]);
+  if (dtypes.length) out.push(`unsupported dtypes hit: ${dtypes.map(([d, n]) => `${d} ×${n}`).join(', ')}`);
+  const trips = Object.entries(s.hostTrips ?? {}).sort((a, b) => b[1] - a[1]);
+  if (trips.length) out.push(`host round trips in kernels (fallback kernels, value read-backs): ${trips.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
   const byReason = Object.keys(EXCLUSION_REASONS).map((r) => [r, s.exclusions.filter((e) => e.reason === r).length] as const).filter(([, n]) => n > 0);
   if (byReason.length) out.push(`excluded by reason: ${byReason.map(([r, n]) => `${r} ${n}`).join(', ')}`);
   if (s.staleExclusions.length) out.push(`warning: exclusions that matched no spec (remove them from conformance/filters.ts): ${s.staleExclusions.join('; ')}`);

@@ -46,12 +46,15 @@ async function run(args: RunArgs, argv: readonly string[]): Promise<number> {
   const wasmDir = join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist') + '/';
   const device = await bundle.activate(args.backend, wasmDir);
   const stubs = new Set(await bundle.stubKernels(args.backend));
+  const tripsBefore = await bundle.hostTripCounts(args.backend);
   const outcome = await runJasmine(bundle, args.backend, files, TEST_FILTERS, { runExcluded: args.runExcluded, verbose: args.verbose });
   const memoryEnd = await bundle.memoryAfterRun(args.backend);
+  const tripsAfter = await bundle.hostTripCounts(args.backend);
+  const hostTrips = tripsAfter && Object.fromEntries(Object.entries(tripsAfter).map(([c, n]) => [c, n - (tripsBefore?.[c] ?? 0)] as const).filter(([, n]) => n > 0));
   const summary = summarize({
     backend: args.backend, device, command, files, filters: TEST_FILTERS, knownLeaks: KNOWN_LEAKS, stubs, memoryStart: outcome.memoryStart, memoryEnd,
     tfjsCoreVersion: (require('@tensorflow/tfjs-core/package.json') as { version: string }).version,
-    durationMs: performance.now() - started, specs: outcome.specs, errors: outcome.errors,
+    durationMs: performance.now() - started, specs: outcome.specs, errors: outcome.errors, ...(hostTrips ? { hostTrips } : {}),
   });
   console.log(formatSummary(summary));
   writeJson(args.json, summary);

@@ -71,6 +71,13 @@ export interface ConformanceSummary {
   readonly failureGroups: ReadonlyArray<{ readonly message: string; readonly count: number }>;
   /** Stub kernels the specs ran into, with how many specs each stopped. */
   readonly notImplementedKernels: Readonly<Record<string, number>>;
+  /** Unsupported dtypes the specs ran into (complex64, string), with how many specs each stopped. */
+  readonly unsupportedDtypes: Readonly<Record<string, number>>;
+  /**
+   * Host round trips the backend's kernels made over the run, by cause (BackendAdapter.hostTrips: cuda's fallback
+   * kernels and value read-backs); absent for backends that do not count them.
+   */
+  readonly hostTrips?: Readonly<Record<string, number>>;
   readonly exclusions: ReadonlyArray<{ readonly file: string; readonly spec: string; readonly reason: string; readonly detail: string }>;
   /**
    * The list is out of date: exclusions for this backend in a loaded file that matched no spec, and (with
@@ -104,6 +111,7 @@ export interface SummaryInput {
   readonly stubs: ReadonlySet<string>;
   readonly memoryStart: MemoryNow;
   readonly memoryEnd: MemoryNow;
+  readonly hostTrips?: Readonly<Record<string, number>>;
 }
 
 export function summarize(input: SummaryInput): ConformanceSummary {
@@ -111,6 +119,7 @@ export function summarize(input: SummaryInput): ConformanceSummary {
   const perFile = new Map<string, FileCounts>(input.files.map((f) => [f, { file: f, ...zero() }]));
   const failures: { file: string; spec: string; messages: readonly string[] }[] = [];
   const notImplementedKernels: Record<string, number> = {};
+  const unsupportedDtypes: Record<string, number> = {};
   const exclusions: ConformanceSummary['exclusions'][number][] = [];
   const leakedSpecs: SpecLeak[] = [];
   const usedExclusions = new Set<string>();
@@ -137,7 +146,10 @@ export function summarize(input: SummaryInput): ConformanceSummary {
       if (k.kind === 'kernel-not-implemented') {
         c.notImplemented++;
         for (const name of k.kernels) notImplementedKernels[name] = (notImplementedKernels[name] ?? 0) + 1;
-      } else if (k.kind === 'dtype-unsupported') c.dtypeUnsupported++;
+      } else if (k.kind === 'dtype-unsupported') {
+        c.dtypeUnsupported++;
+        for (const d of k.dtypes) unsupportedDtypes[d] = (unsupportedDtypes[d] ?? 0) + 1;
+      }
       else {
         c.failed++;
         failures.push({ file: s.file, spec: s.fullName, messages: s.messages.length ? s.messages : [`status ${s.status} without a message`] });
@@ -176,7 +188,7 @@ export function summarize(input: SummaryInput): ConformanceSummary {
     backend, device: input.device, command: input.command, date: new Date().toISOString(), tfjsCoreVersion: input.tfjsCoreVersion,
     durationMs: input.durationMs, tfjs, fusebench,
     tfjsPassRate: tfjs.passed + tfjs.failed > 0 ? tfjs.passed / (tfjs.passed + tfjs.failed) : null,
-    files, failures, failureGroups, notImplementedKernels, exclusions, staleExclusions, errors: input.errors, memory,
+    files, failures, failureGroups, notImplementedKernels, unsupportedDtypes, ...(input.hostTrips ? { hostTrips: input.hostTrips } : {}), exclusions, staleExclusions, errors: input.errors, memory,
     exitCode, verdict: problems.length ? `FAIL: ${problems.join('; ')}` : 'PASS: no unexpected failure, no memory growth',
   };
 }

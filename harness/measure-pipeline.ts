@@ -16,8 +16,8 @@ import { compareWithReference } from './core/correctness.ts';
 import type { InterleavedSamples } from './core/sampler.ts';
 import { bootstrapRatioOfMedians, bootstrapStatistic, median, seededRandom } from './core/stats.ts';
 import {
-  issueOf, profileCall, profiledStats, readValues, sampleOn, samplingPlan, sampleSession, timingStats, toleranceFor, toTensors,
-  type MeasureOptions, type Profiled, type Session,
+  issueOf, profileCall, profiledStats, readValues, sampleOn, samplingPlan, sampleSession, timedRegion, timingStats, toleranceFor, toTensors,
+  withoutHostTrips, type MeasureOptions, type Profiled, type Session,
 } from './measure.ts';
 
 type Base = Pick<PipelineSizeResult, 'backend' | 'size' | 'params' | 'magnitude'>;
@@ -179,17 +179,21 @@ export async function openPipelineSize(
       }),
     };
 
-    // 4. What each pipeline and fused kernel launches and allocates.
-    const profU = await profileCall(state.unfused);
-    const profF = await profileCall(state.fused);
+    // 4. What each pipeline and fused kernel launches and allocates. As for a suite, a call that makes host round
+    // trips (a backend's fallback kernels) on every call is not timed: the size fails naming it.
+    const region = timedRegion(adapter, `the timed region of ${spec.id} at ${size}`);
+    const profiled = (what: string, call: () => tf.Tensor): Promise<Profiled> => withoutHostTrips(region, `${what} of ${spec.id} at ${size}`, () => profileCall(call));
+    const profU = await profiled('the unfused pipeline', state.unfused);
+    const profF = await profiled('the fused pipeline', state.fused);
     const profGroups: Profiled[] = [];
-    for (const k of plan.groups.keys()) profGroups.push(await profileCall(() => runGroup(plan, k, env)));
+    for (const [k, g] of plan.groups.entries()) profGroups.push(await profiled(`the fused kernel ${g.label}`, () => runGroup(plan, k, env)));
 
     const s = opts.config.sampling;
     const boot = { resamples: s.bootstrapResamples, confidence: s.confidence };
     return {
       base, pipeline: plan, unfused: state.unfused, fused: state.fused, names, calls, variants: calls.map(issueOf),
       plan: samplingPlan(opts.config, opts.quick, Math.max(profU.kernels.length, profF.kernels.length)),
+      timedRegion: region,
       end,
       failed: (e) => failed(base, e),
       finish: (samples) => finishPipeline(spec, adapter, base, plan, layout, samples, {

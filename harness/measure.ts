@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { performance } from 'node:perf_hooks';
 import type {
-  AnalyticCost, BackendAdapter, ErrorStats, HostInputs, ProfiledStats, SizeParams, SizeResult, SuiteSpec, Tensors, TimingStats, Tolerance, VariantStats,
+  AnalyticCost, BackendAdapter, ErrorStats, HostInputs, HostTripCounts, ProfiledStats, SizeParams, SizeResult, SuiteSpec, Tensors, TimingStats, Tolerance, VariantStats,
 } from './core/types.ts';
 import { SuiteDeclarationError } from './core/errors.ts';
 import { compareWithReference } from './core/correctness.ts';
@@ -14,6 +14,7 @@ import { bootstrapRatioOfMedians, median, quantile, seededRandom } from './core/
 import { relativeHalfWidth } from './processes.ts';
 import type { FusebenchConfig } from './core/config.ts';
 import { bytesAllocated, kernelNames, profileKernels } from './kernel-profile.ts';
+import { refuseHostTrips } from './core/host_trips.ts';
 
 export { VIEW_KERNELS, launchCount } from './core/launches.ts';
 
@@ -158,6 +159,8 @@ export interface Session<R> {
   readonly variants: readonly IssueCall[];
   /** The sampling plan (the sampler's rules from the config, the launch budget from the profile). */
   readonly plan: SamplingPlan;
+  /** Checked around the sampling, whichever front end samples: no host round trips while the variants are timed. */
+  readonly timedRegion: TimedRegion;
   finish(samples: InterleavedSamples): R;
   /** Disposes the item's tensors; a failed result if any tensor was left behind. */
   end(result: R): R;
@@ -172,6 +175,28 @@ export interface SizeSession extends Session<SizeResult> {
   readonly fused: () => tf.Tensor;
   readonly correctness: { readonly unfused: ErrorStats; readonly fused: ErrorStats };
   readonly profiles: readonly [Profiled, Profiled];
+}
+
+/**
+ * A session's timed region, for the check that keeps host round trips out of timings: the backend's host-trip
+ * count (BackendAdapter.hostTrips: kernels run on the host through a fallback, value read-backs) must not move
+ * while the variants are sampled.
+ */
+export interface TimedRegion {
+  readonly backend: string;
+  /** Names the region in the refusal, e.g. "the timed region of LayerNorm at 64x768". */
+  readonly what: string;
+  /** The backend's counter; absent for a backend whose kernels never leave the device. */
+  readonly hostTrips?: () => HostTripCounts;
+}
+
+export function timedRegion(adapter: BackendAdapter, what: string): TimedRegion {
+  return { backend: adapter.name, what, ...(adapter.hostTrips ? { hostTrips: adapter.hostTrips.bind(adapter) } : {}) };
+}
+
+/** Runs `call` (one variant's profiling call, or the sampling) refused if it moves the region's host-trip count; `what` names it. */
+export function withoutHostTrips<T>(region: TimedRegion, what: string, call: () => Promise<T>): Promise<T> {
+  return refuseHostTrips(region.backend, what, region.hostTrips, call);
 }
 
 /** The sampling plan of a run's config; a device-time measurement holds the stream until every call is queued, so it stays well inside the launch queue. */
@@ -245,15 +270,17 @@ export async function openSize(
     outU.dispose();
     outF.dispose();
 
-    // 2. What each variant launches and allocates.
-    const profU = await profileCall(unfused);
-    const profF = await profileCall(fused);
+    // 2. What each variant launches and allocates. This second call of each variant also shows whether it makes
+    // host round trips on every call (a backend's fallback kernels): such a variant is not timed.
+    const region = timedRegion(adapter, `the timed region of ${spec.id} at ${size}`);
+    const profU = await withoutHostTrips(region, `the unfused variant of ${spec.id} at ${size}`, () => profileCall(unfused));
+    const profF = await withoutHostTrips(region, `the fused variant of ${spec.id} at ${size}`, () => profileCall(fused));
 
     // 3. The sampling plan: interleaved, fenced, K calls per sample, nothing read back.
     const s = opts.config.sampling;
     const plan = samplingPlan(opts.config, opts.quick, Math.max(profU.kernels.length, profF.kernels.length));
     return {
-      base, unfused, fused, correctness, profiles: [profU, profF], plan, end,
+      base, unfused, fused, correctness, profiles: [profU, profF], plan, timedRegion: region, end,
       names: ['unfused', 'fused'], calls: [unfused, fused], variants: [issueOf(unfused), issueOf(fused)],
       failed: (e) => failedResult(base, e),
       finish: (samples) => {
@@ -286,12 +313,17 @@ export type Sampling = (session: Session<unknown>) => Promise<InterleavedSamples
 /** The one sampler, on a backend: every variant of the session, interleaved and fenced. */
 export const sampleOn = (adapter: BackendAdapter): Sampling => (s) => sampleInterleaved(adapter, s.variants, s.plan);
 
-/** Samples an open session and builds its result; everything is released either way. A result passes through. */
+/**
+ * Samples an open session and builds its result; everything is released either way. A result passes through.
+ * Every front end samples here (measureSize, the runner's and the workers' measureItem, vitest's bench.compare
+ * through the provider, pipelines), so the host-trip check around the sampling is here too.
+ */
 export async function sampleSession<R>(session: Session<R> | R, sample: Sampling): Promise<R> {
   if (!isSession(session)) return session;
   let result: R;
   try {
-    result = session.finish(await sample(session as Session<unknown>));
+    const region = session.timedRegion;
+    result = session.finish(await withoutHostTrips(region, region.what, () => sample(session as Session<unknown>)));
   } catch (e) {
     result = session.failed(e);
   }

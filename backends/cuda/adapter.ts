@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Availability, BackendAdapter, DeviceInfo } from '../../harness/core/types.ts';
 import type { CudaBackend } from './backend.ts';
 import { nvidiaDeviceState } from '../common/nvidia-smi.ts';
+import { hostTrips } from './host_trips.ts';
+import { FALLBACK_KERNELS } from './fallback_kernels.ts';
 
 let facts: DeviceInfo | undefined;
 let convModule: typeof import('./ops/conv.ts') | undefined;
@@ -53,6 +55,9 @@ export const cudaBackend: BackendAdapter = {
     return `cuMemsetD32 of ${(rt.evictionBytes / 2 ** 20).toFixed(0)} MiB on the stream before each sample (2 × the ${(rt.facts.l2Bytes / 2 ** 20).toFixed(0)} MiB L2)`;
   },
   deviceState: nvidiaDeviceState,
+  // Fallback kernels and value read-backs (backends/cuda/host_trips.ts): the harness never times a variant that makes them.
+  hostTrips,
+  fallbackKernels: FALLBACK_KERNELS,
   describe(): DeviceInfo {
     if (!facts) return { description: 'cuda (not initialised: call detect() or init() first)' };
     return { ...facts, convPath: convPathNow() };

@@ -2,13 +2,14 @@
  * The `cuda` tfjs KernelBackend: tensors live in device memory from the caching pool; kernels run on
  * the default stream in order; reads copy back synchronously after the stream drains.
  * bool tensors are stored as int32 0/1 on the device and come back as Uint8Array, as on tfjs-backend-cpu.
+ * complex64 tensors are pairs of float32 tensors; string tensors stay on the host.
  */
-import { KernelBackend, util, type BackendTimingInfo, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, KernelBackend, util, type BackendTimingInfo, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendValues } from '@tensorflow/tfjs-core/dist/types';
 import { CudaRuntime } from './runtime/context.ts';
 
 /**
- * A tensor's device storage. The dataIds this backend makes ARE these records, so an access is no map lookup
+ * A tensor's storage. The dataIds this backend makes ARE these records, so an access is no map lookup
  * (a WeakMap get, set and delete cost ~0.1 µs per op); a dataId tfjs makes (`move`) maps to one in `store`.
  */
 class DeviceData {
@@ -27,11 +28,30 @@ class DeviceData {
   live = true;
   /** Tensors derived from this data (e.g. a filter in cuDNN's layout), freed with it. */
   derived: Map<string, TensorInfo> | undefined = undefined;
+  /**
+   * complex64: no memory of its own; two float32 tensors of this backend hold the real and imaginary parts (as
+   * tfjs-backend-cpu's complexTensorInfos), owned by this record and disposed with it.
+   */
+  complex: { readonly real: TensorInfo; readonly imag: TensorInfo } | undefined = undefined;
+  /**
+   * string: the encoded values, kept on the host (no CUDA kernel takes strings; every kernel given one runs on
+   * tfjs-backend-cpu through the counted fallback, fallback.ts).
+   */
+  strings: readonly Uint8Array[] | undefined = undefined;
+  /**
+   * Neighbours in the backend's list of live records (an intrusive list: linking and unlinking are a few field
+   * writes, where a Set's add and delete would hash on every op).
+   */
+  prev: DeviceData | undefined = undefined;
+  next: DeviceData | undefined = undefined;
 }
 
 export type DeviceDtype = 'float32' | 'int32';
 
-/** The device representation of a tfjs dtype; complex64 and string are not supported on cuda. */
+/**
+ * The device representation of a tfjs dtype. complex64 tensors are pairs of float32 tensors and string tensors stay on
+ * the host (backend.ts), so no device kernel takes either: this throws for them, naming the kernel.
+ */
 export function deviceDtype(dtype: DataType, what: string): DeviceDtype {
   if (dtype === 'float32') return 'float32';
   if (dtype === 'int32' || dtype === 'bool') return 'int32';
@@ -41,6 +61,12 @@ export function deviceDtype(dtype: DataType, what: string): DeviceDtype {
 export class CudaBackend extends KernelBackend {
   readonly rt: CudaRuntime;
   private readonly store = new WeakMap<DataId, DeviceData>();
+  /**
+   * First of every record still holding data, so that dispose() can give its device memory back: tfjs's engine
+   * reset drops the tensors a spec left behind (a gradient whose backward pass threw, for one) without disposing
+   * them, and a host backend's garbage collector frees them; device memory needs this list.
+   */
+  private liveHead: DeviceData | undefined = undefined;
   private liveIds = 0;
   private readonly startEv: unknown;
   private readonly endEv: unknown;
@@ -71,11 +97,32 @@ export class CudaBackend extends KernelBackend {
     return this.entry(t.dataId).ptr;
   }
 
+  /** Puts a record that now holds data on the live list and counts it. */
+  private link(d: DeviceData): void {
+    d.prev = undefined;
+    d.next = this.liveHead;
+    if (this.liveHead) this.liveHead.prev = d;
+    this.liveHead = d;
+    this.liveIds++;
+  }
+
+  private unlink(d: DeviceData): void {
+    if (d.prev) d.prev.next = d.next;
+    else this.liveHead = d.next;
+    if (d.next) d.next.prev = d.prev;
+    d.prev = d.next = undefined;
+  }
+
+  /** A new record of this backend, linked and counted; its dataId is the record itself. */
+  private record(ptr: number, size: number, dtype: DataType, refCount: number, constant: boolean): DeviceData {
+    const d = new DeviceData(this, ptr, size, dtype, refCount, constant);
+    this.link(d);
+    return d;
+  }
+
   private allocate(size: number, dtype: DataType): DataId {
     deviceDtype(dtype, 'tensor');
-    const d = new DeviceData(this, this.rt.pool.acquire(size * 4), size, dtype, 1, false);
-    this.liveIds++;
-    return d;
+    return this.record(this.rt.pool.acquire(size * 4), size, dtype, 1, false);
   }
 
   private upload(d: DeviceData, values: BackendValues): void {
@@ -84,16 +131,32 @@ export class CudaBackend extends KernelBackend {
     this.rt.driver.htod(d.ptr, host, d.size * 4);
   }
 
+  /** Fills a record just made: device values uploaded, string values kept, complex values split into two parts. */
+  private fill(d: DeviceData, values: BackendValues | null, shape: number[]): void {
+    if (d.dtype === 'string') {
+      d.strings = (values ?? []) as Uint8Array[];
+    } else if (d.dtype === 'complex64') {
+      // Values of a complex64 tensor come interleaved (real, imag, …), as tfjs reads and moves them.
+      const { real, imag } = backend_util.splitRealAndImagArrays(values as Float32Array);
+      d.complex = { real: this.makeTensorInfo(shape, 'float32', real), imag: this.makeTensorInfo(shape, 'float32', imag) };
+    } else if (values != null) {
+      this.upload(d, values);
+    }
+  }
+
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
     const size = util.sizeFromShape(shape);
+    if (dtype === 'complex64' || dtype === 'string') {
+      checkHostValues(values, dtype);
+      const d = this.record(0, size, dtype, 1, false);
+      this.fill(d, values, shape);
+      return d;
+    }
     if (size === 1 && values != null && deviceDtype(dtype, 'tensor')) {
       // Scalars (tf.add(t, 1) makes one per call) share one device slot per bit pattern: no upload, which
       // would wait for the stream, and no allocation. Sound because tfjs never writes into an input's data.
       const ptr = this.rt.constant(scalarBits(values, dtype));
-      if (ptr !== 0) {
-        this.liveIds++;
-        return new DeviceData(this, ptr, 1, dtype, 1, true);
-      }
+      if (ptr !== 0) return this.record(ptr, 1, dtype, 1, true);
     }
     const dataId = this.allocate(size, dtype);
     if (values != null) this.upload(this.entry(dataId), values);
@@ -101,19 +164,38 @@ export class CudaBackend extends KernelBackend {
   }
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
-    deviceDtype(dtype, 'tensor');
+    const onDevice = dtype !== 'complex64' && dtype !== 'string';
+    if (onDevice) deviceDtype(dtype, 'tensor');
+    else checkHostValues(values, dtype);
     const size = util.sizeFromShape(shape);
-    const ptr = this.rt.pool.acquire(size * 4);
+    const ptr = onDevice ? this.rt.pool.acquire(size * 4) : 0;
     let d: DeviceData;
     if (dataId instanceof DeviceData && dataId.owner === this) {
       // One of our own records coming back (cuda → another backend → cuda): it is tfjs's key, so revive it.
       d = dataId;
-      Object.assign(d, { ptr, size, dtype, refCount, constant: false, live: true, derived: undefined });
+      Object.assign(d, { ptr, size, dtype, refCount, constant: false, live: true, derived: undefined, complex: undefined, strings: undefined });
+      this.link(d);
     } else {
-      this.store.set(dataId, (d = new DeviceData(this, ptr, size, dtype, refCount, false)));
+      this.store.set(dataId, (d = this.record(ptr, size, dtype, refCount, false)));
     }
-    this.liveIds++;
-    if (values != null) this.upload(d, values);
+    this.fill(d, values, shape);
+  }
+
+  /**
+   * A complex64 tensor made of two float32 tensors of this backend (taken over: disposed with it), as tfjs's Complex
+   * kernel makes one.
+   */
+  makeComplex(real: TensorInfo, imag: TensorInfo, shape: readonly number[]): TensorInfo {
+    const d = this.record(0, util.sizeFromShape(shape as number[]), 'complex64', 1, false);
+    d.complex = { real, imag };
+    return { dataId: d, shape: [...shape], dtype: 'complex64' };
+  }
+
+  /** The real and imaginary parts of a complex64 tensor, as float32 tensors of the tensor's shape (new references). */
+  complexParts(t: TensorInfo): { real: TensorInfo; imag: TensorInfo } {
+    const c = this.entry(t.dataId).complex;
+    if (!c) throw new Error(`cuda: tensor of dtype ${t.dtype} has no complex parts`);
+    return { real: this.view(c.real, t.shape), imag: this.view(c.imag, t.shape) };
   }
 
   /** A fresh output tensor with uninitialised device memory. */
@@ -167,8 +249,16 @@ export class CudaBackend extends KernelBackend {
     if (!d.constant) this.rt.pool.release(d.ptr, d.size * 4);
     d.ptr = 0;
     d.live = false;
+    this.unlink(d);
     if (d !== dataId) this.store.delete(dataId);
     this.liveIds--;
+    d.strings = undefined;
+    const complex = d.complex;
+    if (complex) {
+      d.complex = undefined;
+      this.disposeData(complex.real.dataId);
+      this.disposeData(complex.imag.dataId);
+    }
     const derived = d.derived;
     if (derived) {
       d.derived = undefined;
@@ -186,6 +276,10 @@ export class CudaBackend extends KernelBackend {
 
   override readSync(dataId: DataId): BackendValues {
     const d = this.entry(dataId);
+    if (d.strings) return d.strings as Uint8Array[];
+    if (d.complex) {
+      return backend_util.mergeRealAndImagArrays(this.readSync(d.complex.real.dataId) as Float32Array, this.readSync(d.complex.imag.dataId) as Float32Array);
+    }
     const out = new (d.dtype === 'float32' ? Float32Array : Int32Array)(d.size);
     if (d.size > 0) this.rt.driver.dtoh(out, d.ptr, d.size * 4);
     return d.dtype === 'bool' ? Uint8Array.from(out as Int32Array) : out;
@@ -237,6 +331,15 @@ export class CudaBackend extends KernelBackend {
    * new backend after every engine reset (its test harness resets once per describe block), so free them here.
    */
   override dispose(): void {
+    // Tensors still alive are unreachable now (tfjs's engine reset drops them); their device memory goes back.
+    for (let d = this.liveHead; d; ) {
+      const next: DeviceData | undefined = d.next;
+      if (!d.constant) this.rt.pool.release(d.ptr, d.size * 4);
+      Object.assign(d, { ptr: 0, live: false, derived: undefined, complex: undefined, strings: undefined, prev: undefined, next: undefined });
+      d = next;
+    }
+    this.liveHead = undefined;
+    this.liveIds = 0;
     this.rt.pool.trim();
     if (this.eventsLive) {
       this.eventsLive = false;
@@ -265,4 +368,9 @@ function toDeviceArray(values: BackendValues, dtype: DataType, size: number): Fl
     return out;
   }
   throw new Error(`cuda: cannot upload values of dtype ${dtype}`);
+}
+
+/** complex64 and string tensors are made from their values (an uninitialised one has nothing to hold). */
+function checkHostValues(values: BackendValues | null, dtype: DataType): void {
+  if (values == null && dtype === 'complex64') throw new Error('not implemented on cuda: an uninitialised tensor with dtype complex64');
 }

@@ -181,6 +181,12 @@ export interface DeviceState {
 }
 
 /** One tfjs backend, as the harness needs it. Deliberately small. */
+/** Host round trips made inside a backend's kernels, in total and by cause (e.g. "Unique (fallback: ran on tfjs-backend-cpu)"). */
+export interface HostTripCounts {
+  readonly total: number;
+  readonly byCause: Readonly<Record<string, number>>;
+}
+
 export interface BackendAdapter {
   readonly name: string;
   readonly kind: BackendKind;
@@ -204,6 +210,13 @@ export interface BackendAdapter {
   readonly evictionMethod?: string;
   /** The GPU's clock, temperature and power now, where the backend can read them. */
   deviceState?(): DeviceState | undefined;
+  /**
+   * Host round trips the backend's kernels have made so far (kernels run on the host through a fallback, value
+   * read-backs), counted by cause. The harness refuses to time a variant that makes one on every call.
+   */
+  hostTrips?(): HostTripCounts;
+  /** Kernels that run on the host through a counted fallback, each with why it is not native (`fusebench backends` lists them). */
+  readonly fallbackKernels?: Readonly<Record<string, string>>;
   /** Whether `tf.time` reports real kernel time on this backend. */
   readonly hasKernelTiming: boolean;
   describe(): DeviceInfo;

@@ -50,6 +50,13 @@ describe('summarize', () => {
     expect(s.exitCode).toBe(0);
   });
 
+  it('counts the unsupported dtypes met and carries the backend\'s host round trips', () => {
+    const s = summarize(input([spec('failed', ['Error: not implemented on cuda: tensor with dtype string']), spec('failed', ['Error: not implemented on cuda: Slice with dtype complex64']), spec('passed')], { hostTrips: { 'Unique (fallback: ran on tfjs-backend-cpu)': 3 } }));
+    expect(s.unsupportedDtypes).toEqual({ string: 1, complex64: 1 });
+    expect(s.hostTrips).toEqual({ 'Unique (fallback: ran on tfjs-backend-cpu)': 3 });
+    expect(s.exitCode).toBe(0);
+  });
+
   it('fails on a failed spec, an error outside specs, or a run in which nothing ran', () => {
     expect(summarize(input([spec('passed'), spec('failed', ['Expected 1 to be 2.'])])).exitCode).toBe(1);
     expect(summarize(input([spec('passed')], { errors: ['suite "add": boom'] })).exitCode).toBe(1);

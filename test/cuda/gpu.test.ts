@@ -267,11 +267,21 @@ describe.skipIf(!availability.available)('cuda kernels vs cpu', () => {
     tf.dispose([b, c, x, y]);
   });
 
-  it('a kernel cuda lacks fails with "not implemented on cuda: <KernelName>"', async () => {
+  it('a fallback kernel (Unique) and a string tensor run on tfjs-backend-cpu, each use counted', async () => {
     await tf.setBackend('cuda');
-    const x = tf.tensor([1, 2, 3]);
-    expect(() => tf.cumsum(x)).toThrow('not implemented on cuda: Cumsum');
-    x.dispose();
+    const { hostTrips } = await import('../../backends/cuda/host_trips.ts');
+    const count = (cause: string): number => hostTrips().byCause[cause] ?? 0;
+    const unique = 'Unique (fallback: ran on tfjs-backend-cpu)';
+    const tile = 'Tile (any kernel with a string input or output (string tensors stay on the host))';
+    const [u0, t0] = [count(unique), count(tile)];
+    const x = tf.tensor([1, 2, 3, 2]);
+    const { values, indices } = tf.unique(x);
+    expect(Array.from(await values.data())).toEqual([1, 2, 3]);
+    expect(Array.from(await indices.data())).toEqual([0, 1, 2, 1]);
+    const s = tf.tile(tf.tensor(['a', 'b']), [2]);
+    expect(await s.array()).toEqual(['a', 'b', 'a', 'b']);
+    expect([count(unique), count(tile)]).toEqual([u0 + 1, t0 + 1]);
+    tf.dispose([x, values, indices, s]);
   });
 
   it('tf.time reports kernelMs from CUDA events', async () => {

@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { slicePlan } from '../../backends/cuda/ops/slice.ts';
 import { elementwiseFor } from '../../backends/cuda/kernels/elementwise.ts';
-import { FLOAT_OPS, INT_OPS, castOp, intViaFloat } from '../../backends/cuda/codegen/elementwise.ts';
+import { FLOAT_OPS, INT_OPS, INT_TO_FLOAT_OPS, castOp, intViaFloat } from '../../backends/cuda/codegen/elementwise.ts';
+import { FALLBACK_KERNELS, implementedKernels } from '../../backends/cuda/register.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -78,7 +82,18 @@ describe('cuda element-wise dtype rules (tfjs-backend-cpu)', () => {
   });
 
   it('int32 in: Exp, LeakyRelu and Prelu give float32 (tfjs-backend-cpu writes float32 for them)', () => {
-    for (const name of ['Exp', 'LeakyRelu', 'Prelu']) expect(elementwiseFor(name, 'int32')).toEqual({ op: FLOAT_OPS[name], outDtype: 'float32' });
+    for (const name of ['LeakyRelu', 'Prelu']) expect(elementwiseFor(name, 'int32')).toEqual({ op: FLOAT_OPS[name], outDtype: 'float32' });
+    expect(elementwiseFor('Exp', 'int32')).toEqual({ op: INT_TO_FLOAT_OPS.Exp, outDtype: 'float32' });
+  });
+
+  it('int32 Exp is exp in double rounded once to float32, as tfjs-backend-cpu (Math.exp into a Float32Array)', () => {
+    // The H200 run of tfjs's "exp int32" spec: CUDA's expf(10.f) gave 22026.466796875, one float32 ulp above
+    // Math.fround(Math.exp(10)) and 0.0010 from Math.exp(10), over tfjs's 1e-3 test epsilon.
+    expect(INT_TO_FLOAT_OPS.Exp!.expr).toBe('exp((double)a)');
+    const cpu = Math.fround(Math.exp(10));
+    expect(cpu).toBe(22026.46484375);
+    expect(Math.abs(cpu - Math.exp(10))).toBeLessThan(1e-3);
+    expect(Math.abs(22026.466796875 - Math.exp(10))).toBeGreaterThan(1e-3);
   });
 
   it('int32 in, other ops: computed in float and stored as int32', () => {
@@ -94,5 +109,25 @@ describe('cuda element-wise dtype rules (tfjs-backend-cpu)', () => {
 
   it('a cast to bool is x != 0, so NaN is true (tfjs-backend-cpu: notEqual(x, 0))', () => {
     expect(castOp('float32', 'bool').expr).toBe('(a != 0.f ? 1 : 0)');
+  });
+});
+
+describe('cuda kernel coverage (issue 23)', () => {
+  const registered = new Set(implementedKernels());
+  it('every kernel tfjs-backend-webgpu 4.22 registers is registered on cuda, except FromPixels (tfjs-core converts pixels on the host itself)', () => {
+    const dist = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-webgpu/package.json')), 'dist');
+    const list = readFileSync(join(dist, 'register_all_kernels.js'), 'utf8');
+    const names = [...list.matchAll(/import \{ \w+Config \} from '\.\/([^']+)'/g)].map((m) => /kernelName:\s*(\w+)/.exec(readFileSync(join(dist, `${m[1]}.js`), 'utf8'))![1]!);
+    expect(names.length).toBe(162);
+    expect(names.filter((n) => !registered.has(n))).toEqual(['FromPixels']);
+  });
+  it('every kernel tfjs-backend-cpu registers is registered on cuda: no stub is left', () => {
+    expect(tf.getKernelsForBackend('cpu').map((k) => k.kernelName).filter((k) => !registered.has(k))).toEqual([]);
+  });
+  it('the fallback is the long tail only: ragged, string, complex FFT, value-sized outputs, Draw', () => {
+    expect(Object.keys(FALLBACK_KERNELS).sort()).toEqual([
+      'Draw', 'FFT', 'IFFT', 'NonMaxSuppressionV3', 'NonMaxSuppressionV4', 'NonMaxSuppressionV5', 'RaggedGather', 'RaggedRange', 'RaggedTensorToTensor',
+      'SparseFillEmptyRows', 'SparseReshape', 'StaticRegexReplace', 'StringNGrams', 'StringSplit', 'StringToHashBucketFast', 'Unique',
+    ]);
   });
 });

@@ -6,6 +6,10 @@ import { DevicePool, sizeClass } from '../../backends/cuda/runtime/pool.ts';
 import { broadcastStrides } from '../../backends/cuda/ops/elementwise.ts';
 import { cacheKey } from '../../backends/cuda/runtime/compiler.ts';
 import { softmaxVariant } from '../../backends/cuda/codegen/rowwise.ts';
+import { backend_util } from '@tensorflow/tfjs-core';
+import { CudaBackend } from '../../backends/cuda/backend.ts';
+import type { CudaRuntime } from '../../backends/cuda/runtime/context.ts';
+import { nhwcPad } from '../../backends/cuda/ops/conv.ts';
 
 function fakeFs(files: string[], env: Record<string, string> = {}): SearchEnv {
   const set = new Set(files);
@@ -105,5 +109,71 @@ describe('cuda broadcasting and caching helpers', () => {
     expect(softmaxVariant(1025)).toEqual({ kind: 'smem' });
     expect(softmaxVariant(12288)).toEqual({ kind: 'smem' });
     expect(softmaxVariant(12289)).toEqual({ kind: 'global' });
+  });
+});
+
+/** A CudaBackend over the real pool and a driver that only counts: storage, views and refcounts, no GPU. */
+function fakeBackend(): { backend: CudaBackend; pool: DevicePool } {
+  let next = 0x10000;
+  const pool = new DevicePool({ alloc: (b) => ((next += b + 256), next), free: () => {} });
+  const driver = { eventCreate: () => ({}), eventDestroy: () => {}, htod: () => {}, dtoh: () => {} };
+  const rt = { pool, driver, constant: () => 0 } as unknown as CudaRuntime;
+  return { backend: new CudaBackend(rt), pool };
+}
+
+describe('cuda backend storage (fake driver)', () => {
+  it('views share data and count references as tfjs-backend-cpu does: freed with the last reference', () => {
+    const { backend, pool } = fakeBackend();
+    const x = backend.makeTensorInfo([2, 3], 'float32', new Float32Array(6));
+    const v = backend.view(x, [6]);
+    expect(v.dataId).toBe(x.dataId);
+    expect(backend.refCount(x.dataId)).toBe(2);
+    expect(backend.disposeData(x.dataId)).toBe(false);
+    expect(pool.stats().inUseBytes).toBe(512);
+    expect(backend.disposeData(v.dataId)).toBe(true);
+    expect(pool.stats().inUseBytes).toBe(0);
+    expect(backend.numDataIds()).toBe(0);
+  });
+
+  it('dispose() returns the device memory of tensors still alive (tfjs engine reset after a spec whose gradient threw)', () => {
+    const { backend, pool } = fakeBackend();
+    const a = backend.makeTensorInfo([4], 'float32', new Float32Array(4));
+    backend.view(a, [2, 2]);
+    backend.makeTensorInfo([300], 'int32', new Int32Array(300));
+    backend.derivedOf(a, 'k', () => backend.makeOutput([4], 'float32'));
+    expect(pool.stats().inUseBytes).toBe(512 + 1536 + 512);
+    backend.dispose();
+    expect(pool.stats().inUseBytes).toBe(0);
+    expect(pool.stats().liveBlocks).toBe(0);
+  });
+});
+
+describe('cuda complex64 storage (fake driver)', () => {
+  it('a complex tensor owns its two float32 parts: views keep it alive, the last reference frees all three', () => {
+    const { backend, pool } = fakeBackend();
+    const c = backend.makeComplex(backend.makeOutput([200], 'float32'), backend.makeOutput([200], 'float32'), [10, 20]);
+    expect(c.dtype).toBe('complex64');
+    expect(backend.numDataIds()).toBe(3);
+    const v = backend.view(c, [200]);
+    const { real, imag } = backend.complexParts(v);
+    expect(real.shape).toEqual([200]);
+    backend.disposeData(c.dataId);
+    backend.disposeData(v.dataId);
+    expect(pool.stats().inUseBytes).toBe(2 * 1024);
+    backend.disposeData(real.dataId);
+    backend.disposeData(imag.dataId);
+    expect(pool.stats().inUseBytes).toBe(0);
+    expect(backend.numDataIds()).toBe(0);
+    expect(() => backend.complexParts(backend.makeOutput([2], 'float32'))).toThrow(/has no complex parts/);
+  });
+});
+
+describe('cuda conv layouts', () => {
+  it('NCHW explicit padding moves with the axes when the conv runs in NHWC (the H200 "p=explicit NCHW" failure)', () => {
+    const pad: backend_util.ExplicitPadding = [[0, 0], [0, 0], [1, 2], [0, 1]];
+    const nchw = backend_util.computeConv2DInfo([1, 3, 5, 6], [2, 2, 3, 4], 1, 1, pad, undefined, false, 'channelsFirst');
+    const nhwc = backend_util.computeConv2DInfo([1, 5, 6, 3], [2, 2, 3, 4], 1, 1, nhwcPad(pad), undefined, false, 'channelsLast');
+    expect([nhwc.outHeight, nhwc.outWidth, nhwc.padInfo]).toEqual([nchw.outHeight, nchw.outWidth, nchw.padInfo]);
+    expect(nhwcPad('same')).toBe('same');
   });
 });

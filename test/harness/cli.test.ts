@@ -49,3 +49,18 @@ describe('atomic writes', () => {
     expect(readdirSync(dir)).toEqual(['REPORT.md']);
   });
 });
+
+describe('fusebench backends', () => {
+  it('lists the cuda fallback kernels, available or not (table and --json)', async () => {
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    expect(await main(['backends'])).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/cuda: kernels that run on the host through the counted fallback/);
+    expect(text).toMatch(/\| Unique +\| output size is the number of distinct values/);
+    out.length = 0;
+    expect(await main(['backends', '--json'])).toBe(0);
+    const cuda = (JSON.parse(out.join('\n')) as Array<{ name: string; fallbackKernels?: Record<string, string> }>).find((b) => b.name === 'cuda')!;
+    expect(Object.keys(cuda.fallbackKernels!)).toContain('NonMaxSuppressionV5');
+  });
+});

@@ -50,7 +50,53 @@ export const FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   SquaredDifference: f('((a - b) * (a - b))', 2),
   Pow: f('powf(a, b)', 2),
   Prelu: f('(a < 0.f ? b * a : a)', 2),
+  // The ops below compute in double and round once to float32, as tfjs-backend-cpu (Math.* into a Float32Array):
+  // CUDA's float functions are within 1-2 ulp, which for cosh(10) = 11013 is over tfjs's test epsilon.
+  Sin: f('sin((double)a)'),
+  Cos: f('cos((double)a)'),
+  Tan: f('tan((double)a)'),
+  Asin: f('asin((double)a)'),
+  Acos: f('acos((double)a)'),
+  Atan: f('atan((double)a)'),
+  Sinh: f('sinh((double)a)'),
+  Cosh: f('cosh((double)a)'),
+  Asinh: f('asinh((double)a)'),
+  Acosh: f('acosh((double)a)'),
+  Atanh: f('atanh((double)a)'),
+  Expm1: f('expm1((double)a)'),
+  Log1p: f('log1p((double)a)'),
+  Softplus: f('fb_softplus((double)a)'),
+  Selu: f('(a >= 0.f ? 1.0507009873554804934193349852946 * (double)a : 1.7580993408473768599402175208123 * (exp((double)a) - 1.0))'),
+  // Banker's rounding, as cpu's Round.
+  Round: f('rintf(a)'),
+  Step: f('(a != a ? a : (a > 0.f ? 1.f : p0))'),
+  Atan2: f('atan2((double)a, (double)b)', 2),
+  Mod: f('fb_mod((double)a, (double)b)', 2),
+  // EluGrad(dy, y): dy where y ≥ 0, else dy·(y + 1).
+  EluGrad: f('(b >= 0.f ? a : a * (b + 1.f))', 2),
 };
+
+/**
+ * Kernels whose result is bool (int32 0/1 on the device) for any input dtype; the expressions hold for float and int
+ * inputs alike (an int is never NaN or infinite). NaN compares false, as in JavaScript.
+ */
+export const BOOL_OPS: Readonly<Record<string, ElementwiseOp>> = {
+  Equal: f('(a == b)', 2),
+  NotEqual: f('(a != b)', 2),
+  Greater: f('(a > b)', 2),
+  GreaterEqual: f('(a >= b)', 2),
+  Less: f('(a < b)', 2),
+  LessEqual: f('(a <= b)', 2),
+  LogicalAnd: f('(a != 0 && b != 0)', 2),
+  LogicalOr: f('(a != 0 || b != 0)', 2),
+  LogicalNot: f('(a == 0)'),
+  IsNan: f('(a != a)'),
+  IsInf: f('(fabsf((float)a) == __int_as_float(0x7f800000))'),
+  IsFinite: f('(fabsf((float)a) < __int_as_float(0x7f800000))'),
+};
+
+/** FloorDiv: Math.floor(a / b) in double, int32 result for every input dtype (tfjs-backend-cpu's). */
+export const FLOOR_DIV: ElementwiseOp = f('fb_d2i(floor((double)a / (double)b))', 2);
 
 /**
  * Int32 ops computed exactly on integers. Other float ops on int32 inputs go through `intViaFloat`
@@ -73,6 +119,22 @@ export const INT_OPS: Readonly<Record<string, ElementwiseOp>> = {
   Maximum: f('fb_max(a, b)', 2),
   SquaredDifference: f('((a - b) * (a - b))', 2),
   Pow: f('fb_ipow(a, b)', 2),
+  // Integers are their own floor, ceil and round (through float they would lose bits above 2^24).
+  Floor: f('a'),
+  Ceil: f('a'),
+  Round: f('a'),
+  // Mod on int32 in double (exact for int32), stored as JavaScript stores it (b = 0 gives NaN, stored 0).
+  Mod: f('fb_d2i(fb_mod((double)a, (double)b))', 2),
+  BitwiseAnd: f('(a & b)', 2),
+};
+
+/**
+ * Ops on int32 (or bool) inputs with a float32 result, where the float op's own rounding would differ from
+ * tfjs-backend-cpu's: Exp there is Math.exp in double, rounded once to float32. CUDA's expf is within 2 ulp, which
+ * at exp(10) = 22026.47 is 0.004, over tfjs's test epsilon; exp in double then one rounding gives cpu's float.
+ */
+export const INT_TO_FLOAT_OPS: Readonly<Record<string, ElementwiseOp>> = {
+  Exp: f('exp((double)a)'),
 };
 
 /**

@@ -5,7 +5,7 @@
 import { PRELUDE } from './prelude.ts';
 import type { ElemDtype } from './elementwise.ts';
 
-export type ReduceOp = 'sum' | 'max' | 'mean';
+export type ReduceOp = 'sum' | 'max' | 'mean' | 'min' | 'prod';
 
 /** Threads per block for a row of `cols` elements: a power of two in [32, 1024]. */
 export function rowThreads(cols: number): number {
@@ -29,8 +29,9 @@ export function reduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boole
 
 function buildReduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boolean): { source: string; entry: string } {
   const T = dtype === 'float32' ? 'float' : 'int';
-  const init = op === 'max' ? (dtype === 'float32' ? '-__int_as_float(0x7f800000)' : '(-2147483647 - 1)') : '(T)0';
-  const combine = op === 'max' ? 'fb_max(acc, v)' : 'acc + v';
+  const init = op === 'max' ? (dtype === 'float32' ? '-__int_as_float(0x7f800000)' : '(-2147483647 - 1)')
+    : op === 'min' ? (dtype === 'float32' ? '__int_as_float(0x7f800000)' : '2147483647') : op === 'prod' ? '(T)1' : '(T)0';
+  const combine = op === 'max' ? 'fb_max(acc, v)' : op === 'min' ? 'fb_min(acc, v)' : op === 'prod' ? 'acc * v' : 'acc + v';
   const finish = op === 'mean' ? (dtype === 'float32' ? 'acc / (float)cols' : '(int)(acc / (long long)cols)') : 'acc';
   const entry = `fb_reduce_${op}_${dtype}${threadPerRow ? '_tpr' : ''}`;
   const body = threadPerRow
@@ -47,11 +48,49 @@ function buildReduceSource(op: ReduceOp, dtype: ElemDtype, threadPerRow: boolean
   const T* p = in + r * cols;
   T acc = ${init};
   for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) { T v = p[c]; acc = ${combine}; }
-  acc = ${op === 'max' ? `fb_block_max(acc, ${init}, scratch)` : 'fb_block_sum(acc, scratch)'};
+  acc = ${op === 'max' ? `fb_block_max(acc, ${init}, scratch)` : op === 'min' ? `fb_block_min(acc, ${init}, scratch)` : op === 'prod' ? 'fb_block_prod(acc, scratch)' : 'fb_block_sum(acc, scratch)'};
   if (threadIdx.x == 0) out[r] = ${finish};`;
   const source = `${PRELUDE}
 typedef ${T} T;
 extern "C" __global__ void ${entry}(T* __restrict__ out, const T* __restrict__ in, unsigned long long rows, unsigned long long cols) {${body}
+}
+`;
+  return { source, entry };
+}
+
+/**
+ * ArgMax / ArgMin over each row, with tfjs-backend-cpu's sequential rule: the first index whose value is strictly
+ * greater (smaller) than every earlier one, NaN never winning; a row whose first value is NaN gives 0 (cpu starts
+ * from it and nothing compares greater). One block per row: each thread keeps its best (value, index), then a
+ * shared-memory tree where the better value wins and ties go to the lower index. Params: out (int32), in, rows, cols.
+ */
+export function argReduceSource(op: 'max' | 'min', dtype: ElemDtype): { source: string; entry: string } {
+  const T = dtype === 'float32' ? 'float' : 'int';
+  const better = op === 'max' ? '>' : '<';
+  const entry = `fb_arg${op}_${dtype}`;
+  const source = `${PRELUDE}
+typedef ${T} T;
+extern "C" __global__ void ${entry}(int* __restrict__ out, const T* __restrict__ in, unsigned long long rows, unsigned long long cols) {
+  __shared__ T sv[256];
+  __shared__ long long si[256];
+  const T* p = in + (unsigned long long)blockIdx.x * cols;
+  T best = 0; long long bi = -1;
+  for (unsigned long long c = threadIdx.x; c < cols; c += blockDim.x) {
+    const T v = p[c];
+    if (v != v) continue;
+    if (bi < 0 || v ${better} best) { best = v; bi = (long long)c; }
+  }
+  sv[threadIdx.x] = best; si[threadIdx.x] = bi;
+  __syncthreads();
+  for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) {
+      const T ov = sv[threadIdx.x + s]; const long long oi = si[threadIdx.x + s];
+      const long long mi = si[threadIdx.x];
+      if (oi >= 0 && (mi < 0 || ov ${better} sv[threadIdx.x] || (ov == sv[threadIdx.x] && oi < mi))) { sv[threadIdx.x] = ov; si[threadIdx.x] = oi; }
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) out[blockIdx.x] = (p[0] != p[0] || si[0] < 0) ? 0 : (int)si[0];
 }
 `;
   return { source, entry };

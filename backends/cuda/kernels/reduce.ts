@@ -1,7 +1,7 @@
 /** Sum, Max, Mean and Softmax (last axis) on cuda: reduced axes are moved innermost, then one kernel per call. */
 import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { deviceDtype, type CudaBackend } from '../backend.ts';
-import { reduceSource, rowThreads, THREAD_PER_ROW_MAX_COLS, type ReduceOp } from '../codegen/rowwise.ts';
+import { argReduceSource, reduceSource, rowThreads, THREAD_PER_ROW_MAX_COLS, type ReduceOp } from '../codegen/rowwise.ts';
 import { runSoftmaxRows } from '../ops/softmax.ts';
 import { arg } from '../runtime/launcher.ts';
 import { runTranspose, runElementwise } from '../ops/elementwise.ts';
@@ -25,15 +25,20 @@ export function runReduce(b: CudaBackend, x: TensorInfo, axis: number | number[]
     input = f;
   }
   const [outShape, reduceShape] = backend_util.computeOutAndReduceShapes(input.shape, inner);
-  const outDtype = op === 'sum' && input.dtype === 'bool' ? 'int32' : input.dtype;
+  // Sum and Prod of bool are int32 (tfjs-backend-cpu: upcastType(dtype, 'int32')); the others keep the dtype.
+  const outDtype = (op === 'sum' || op === 'prod') && input.dtype === 'bool' ? 'int32' : input.dtype;
   const rows = util.sizeFromShape(outShape), cols = util.sizeFromShape(reduceShape);
   const finalShape = keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
   const out = b.makeOutput(finalShape, outDtype);
   if (rows > 0) {
     if (cols === 0) {
-      // An empty reduction: sum and mean 0 (tfjs-backend-cpu's mean is sum(x / n), so 0 too), max the lowest value.
+      // An empty reduction: sum and mean 0 (tfjs-backend-cpu's mean is sum(x / n), so 0 too), prod 1, max the
+      // lowest value and min the highest (All of nothing is true, Any false).
       const bits = new DataView(new ArrayBuffer(4));
-      if (op === 'max') outDtype === 'float32' ? bits.setFloat32(0, -Infinity, true) : bits.setInt32(0, -2147483648, true);
+      const f = outDtype === 'float32';
+      if (op === 'max') f ? bits.setFloat32(0, -Infinity, true) : bits.setInt32(0, outDtype === 'bool' ? 0 : -2147483648, true);
+      if (op === 'min') f ? bits.setFloat32(0, Infinity, true) : bits.setInt32(0, outDtype === 'bool' ? 1 : 2147483647, true);
+      if (op === 'prod') f ? bits.setFloat32(0, 1, true) : bits.setInt32(0, 1, true);
       b.rt.driver.memsetD32(b.ptr(out), bits.getUint32(0, true), rows);
     } else {
       const tpr = cols <= THREAD_PER_ROW_MAX_COLS;
@@ -66,10 +71,50 @@ const softmax: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/** All and Any: min and max over bool (int32 0/1 on the device). */
+const logical = (op: 'min' | 'max', name: string): KernelFunc => ({ inputs, backend, attrs }) => {
+  const x = inputs.x as TensorInfo;
+  if (x.dtype !== 'bool') throw new Error(`cuda ${name}: input has dtype ${x.dtype}; tfjs casts to bool before the kernel`);
+  return runReduce(backend as CudaBackend, x, attrs!.axis as number | number[], Boolean(attrs!.keepDims), op, name);
+};
+
+/** ArgMax and ArgMin over one axis (moved innermost first), int32 result. */
+const argReduce = (op: 'max' | 'min', name: string): KernelFunc => ({ inputs, backend, attrs }) => {
+  const b = backend as CudaBackend;
+  const x = inputs.x as TensorInfo;
+  let axes = util.parseAxisParam(attrs!.axis as number | number[], x.shape);
+  const perm = backend_util.getAxesPermutation(axes, x.shape.length);
+  let input = x;
+  if (perm != null) {
+    input = runTranspose(b, x, perm);
+    axes = backend_util.getInnerMostAxes(axes.length, x.shape.length);
+  }
+  axes = [axes[0]!];
+  backend_util.assertAxesAreInnerMostDims(name === 'ArgMax' ? 'argMax' : 'argMin', axes, input.shape.length);
+  const [outShape, reduceShape] = backend_util.computeOutAndReduceShapes(input.shape, axes);
+  const rows = util.sizeFromShape(outShape), cols = util.sizeFromShape(reduceShape);
+  const out = b.makeOutput(outShape, 'int32');
+  if (rows > 0) {
+    if (cols === 0) b.rt.driver.memsetD32(b.ptr(out), 0, rows);
+    else {
+      const { source, entry } = argReduceSource(op, deviceDtype(input.dtype, name));
+      b.rt.launcher.launch(b.rt.compiler.kernel(source, entry), [rows], [256], [arg.ptr(b.ptr(out)), arg.ptr(b.ptr(input)), arg.u64(rows), arg.u64(cols)]);
+    }
+  }
+  if (input !== x) b.disposeIntermediate(input);
+  return out;
+};
+
 const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'cuda', kernelFunc });
 export const reduceConfigs: KernelConfig[] = [
   k('Sum', reduce('sum', 'Sum', 'axis')),
   k('Max', reduce('max', 'Max', 'reductionIndices')),
   k('Mean', reduce('mean', 'Mean', 'axis')),
+  k('Min', reduce('min', 'Min', 'axis')),
+  k('Prod', reduce('prod', 'Prod', 'axis')),
+  k('All', logical('min', 'All')),
+  k('Any', logical('max', 'Any')),
+  k('ArgMax', argReduce('max', 'ArgMax')),
+  k('ArgMin', argReduce('min', 'ArgMin')),
   k('Softmax', softmax),
 ];

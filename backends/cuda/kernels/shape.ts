@@ -3,7 +3,9 @@ import { util, type KernelConfig, type KernelFunc, type TensorInfo, type DataTyp
 import { deviceDtype, type CudaBackend } from '../backend.ts';
 import { castOp } from '../codegen/elementwise.ts';
 import { runElementwise, runTranspose } from '../ops/elementwise.ts';
-import { slicePlan } from '../ops/slice.ts';
+import { runSlice } from '../ops/slice.ts';
+import { runFill } from '../ops/fill.ts';
+import { complexCast } from './complex.ts';
 
 const reshape: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as TensorInfo;
@@ -27,42 +29,28 @@ const cast: KernelFunc = ({ inputs, backend, attrs }) => {
   const dtype = attrs!.dtype as DataType;
   const b = backend as CudaBackend;
   if (dtype === x.dtype) return b.view(x, x.shape);
+  if (dtype === 'complex64' || x.dtype === 'complex64') {
+    return complexCast(b, x, dtype, (real) => (dtype === 'float32' ? b.view(real, real.shape) : castTo(b, real, dtype)));
+  }
+  return castTo(b, x, dtype);
+};
+
+function castTo(b: CudaBackend, x: TensorInfo, dtype: DataType): TensorInfo {
   const from = deviceDtype(x.dtype, 'Cast');
   deviceDtype(dtype, 'Cast');
   const op = castOp(x.dtype === 'bool' ? 'int32' : from, dtype === 'bool' ? 'bool' : (dtype as 'float32' | 'int32'));
   return runElementwise(b, { name: `Cast_${x.dtype}_${dtype}`, op, inputs: [x], outDtype: dtype });
-};
+}
 
 const fill: KernelFunc = ({ backend, attrs }) => {
-  const b = backend as CudaBackend;
-  const shape = attrs!.shape as number[];
   const value = attrs!.value as number | string;
   const dtype = (attrs!.dtype as DataType | undefined) ?? (typeof value === 'number' ? 'float32' : 'string');
-  deviceDtype(dtype, 'Fill');
-  const out = b.makeOutput(shape, dtype);
-  const n = util.sizeFromShape(shape);
-  if (n === 0) return out;
-  const bits = new DataView(new ArrayBuffer(4));
-  if (dtype === 'float32') bits.setFloat32(0, Number(value), true);
-  else bits.setInt32(0, dtype === 'bool' ? (value ? 1 : 0) : Number(value) | 0, true);
-  b.rt.driver.memsetD32(b.ptr(out), bits.getUint32(0, true), n);
-  return out;
+  return runFill(backend as CudaBackend, attrs!.shape as number[], Number(value), dtype);
 };
 
 /** Slice (ops/slice.ts plans it): one device copy when contiguous, else one strided pass. */
-const slice: KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as CudaBackend;
-  const x = inputs.x as TensorInfo;
-  const plan = slicePlan(x, attrs!.begin as number | number[], attrs!.size as number | number[] | undefined);
-  const n = util.sizeFromShape([...plan.size]);
-  if (n === 0) return b.makeOutput(plan.size, x.dtype);
-  if (!plan.contiguous) {
-    return runElementwise(b, { name: 'Slice', op: { expr: 'a', arity: 1 }, inputs: [x], outDtype: x.dtype, layout: { outShape: plan.size, strides: [plan.strides], offsets: [plan.offset] } });
-  }
-  const out = b.makeOutput(plan.size, x.dtype);
-  b.rt.driver.dtod(b.ptr(out), b.ptr(x) + plan.offset * 4, n * 4);
-  return out;
-};
+const slice: KernelFunc = ({ inputs, backend, attrs }) =>
+  runSlice(backend as CudaBackend, inputs.x as TensorInfo, attrs!.begin as number | number[], attrs!.size as number | number[] | undefined);
 
 const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'cuda', kernelFunc });
 export const shapeConfigs: KernelConfig[] = [k('Reshape', reshape), k('Identity', identity), k('Transpose', transpose), k('Cast', cast), k('Fill', fill), k('Slice', slice)];

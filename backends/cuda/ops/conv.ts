@@ -108,7 +108,7 @@ export function runConv2D(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: 
  */
 function conv2dNchw(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAttrs, name: string, bias?: TensorInfo, prelu?: TensorInfo): TensorInfo {
   const xNhwc = runTranspose(b, x, [0, 2, 3, 1]);
-  const y = runConv2D(b, xNhwc, filter, { ...a, dataFormat: 'NHWC', activation: 'linear' }, name);
+  const y = runConv2D(b, xNhwc, filter, { ...a, dataFormat: 'NHWC', pad: nhwcPad(a.pad), activation: 'linear' }, name);
   b.disposeIntermediate(xNhwc);
   let out = runTranspose(b, y, [0, 3, 1, 2]);
   b.disposeIntermediate(y);
@@ -128,6 +128,16 @@ function conv2dNchw(b: CudaBackend, x: TensorInfo, filter: TensorInfo, a: ConvAt
     if (weights && prelu) release(weights, prelu);
   }
   return out;
+}
+
+/**
+ * The padding of an NCHW convolution for the same convolution run in NHWC: explicit padding is given per axis
+ * of the input's layout ([[0,0],[0,0],[top,bottom],[left,right]] in NCHW), so it moves with the axes.
+ */
+export function nhwcPad(pad: ConvAttrs['pad']): ConvAttrs['pad'] {
+  if (!Array.isArray(pad)) return pad;
+  const [n, c, h, w] = pad as backend_util.ExplicitPadding;
+  return [n!, h!, w!, c!] as backend_util.ExplicitPadding;
 }
 
 /** Times both paths' device time on the real operands (after one untimed call each) and keeps the faster; cuDNN errors mean im2col. */

@@ -3,6 +3,8 @@ import { backend_util, util, type DataType, type TensorInfo } from '@tensorflow/
 import { deviceDtype, type CudaBackend } from '../backend.ts';
 import { elementwiseSource, MAX_RANK, type ElementwiseOp, type InputMode } from '../codegen/elementwise.ts';
 import type { Kernel } from '../runtime/launcher.ts';
+import { INDEX_MODE } from '../codegen/indexmap.ts';
+import { runIndexMap } from './indexmap.ts';
 
 const THREADS = 256;
 const MAX_BLOCKS = 1 << 20;
@@ -113,13 +115,22 @@ export function runElementwise(backend: CudaBackend, call: ElementwiseCall): Ten
   return out;
 }
 
-/** Transpose through the template: the input read with permuted strides. */
+/**
+ * Transpose through the template: the input read with permuted strides. Above the template's rank (6), through the
+ * copy-by-coordinates kernel (rank ≤ 8: BatchToSpaceND with three block dimensions transposes at rank 7).
+ */
 export function runTranspose(backend: CudaBackend, x: TensorInfo, perm: readonly number[]): TensorInfo {
   const outShape = perm.map((p) => x.shape[p]!);
   const inStrides = util.computeStrides(x.shape);
   const contiguous = [...inStrides, 1];
   const strides = perm.map((p) => contiguous[p]!);
   if (perm.every((p, i) => p === i)) return backend.view(x, x.shape);
+  if (perm.length > MAX_RANK) {
+    return runIndexMap(backend, {
+      name: 'Transpose', x, dims: outShape,
+      axes: perm.map((p, d) => ({ begin: 0, step: 1, mode: INDEX_MODE.affine, inDim: outShape[d]!, inStride: contiguous[p]! })),
+    });
+  }
   return runElementwise(backend, {
     name: 'Transpose',
     op: { expr: 'a', arity: 1 },

@@ -5,6 +5,8 @@
  * reads the input at `offset + Σ index[d]·strides[d]`.
  */
 import { slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { CudaBackend } from '../backend.ts';
+import { runElementwise } from './elementwise.ts';
 
 export interface SlicePlan {
   readonly begin: readonly number[];
@@ -25,4 +27,17 @@ export function slicePlan(x: Pick<TensorInfo, 'shape'>, begin: number | number[]
   const strides = x.shape.length === 0 ? [] : [...util.computeStrides(x.shape), 1];
   const offset = b.reduce((sum, v, i) => sum + v * strides[i]!, 0);
   return { begin: b, size: s, offset, contiguous: slice_util.isSliceContinous(x.shape, b, s), strides };
+}
+
+/** Slice: one device-to-device copy when the slice is one run of memory, else one strided pass of the template. */
+export function runSlice(b: CudaBackend, x: TensorInfo, begin: number | number[], size?: number | number[]): TensorInfo {
+  const plan = slicePlan(x, begin, size);
+  const n = util.sizeFromShape([...plan.size]);
+  if (n === 0) return b.makeOutput(plan.size, x.dtype);
+  if (!plan.contiguous) {
+    return runElementwise(b, { name: 'Slice', op: { expr: 'a', arity: 1 }, inputs: [x], outDtype: x.dtype, layout: { outShape: plan.size, strides: [plan.strides], offsets: [plan.offset] } });
+  }
+  const out = b.makeOutput(plan.size, x.dtype);
+  b.rt.driver.dtod(b.ptr(out), b.ptr(x) + plan.offset * 4, n * 4);
+  return out;
 }
