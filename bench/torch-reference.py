@@ -101,6 +101,8 @@ def main():
     p.add_argument("--warmup", type=float, default=DEF_WARMUP_S, help="seconds of warm-up calls per variant")
     p.add_argument("--only", default="", help="comma-separated pattern ids")
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile (eager only)")
+    p.add_argument("--budget-s", type=float, default=0.0,
+                   help="stop starting new patterns after this many seconds; the rest are listed under skipped (0: no limit)")
     args = p.parse_args()
     sizes = load_sizes(args.sizes, "torch-reference.py")
     import torch
@@ -114,8 +116,12 @@ def main():
     if unknown:
         fail("torch-reference.py", f"--only names unknown pattern(s): {', '.join(sorted(unknown))}")
     results, skipped = [], {}
+    started = time.time()
     for pid, spec in sizes.items():
         if only and pid not in only:
+            continue
+        if args.budget_s > 0 and time.time() - started > args.budget_s:
+            skipped[pid] = f"not measured: the run's time budget (--budget-s {args.budget_s:g}) was spent before this pattern"
             continue
         if pid not in patterns:
             skipped[pid] = "no PyTorch formulation in bench/torch_patterns.py"
