@@ -2,15 +2,17 @@
  * Evidence that the gate neither cries wolf nor sleeps, on the built-in suites, the way CI runs them:
  *
  *   npx tsx bench/gate-evidence.ts [--pairs 10] [--extra 0.15] [--patterns LayerNorm,Linear_Bias_GELU,Conv2d_BN_ReLU]
- *                                  [--backends cpu,wasm] [--wait-load 1.5] [--out DIR]
+ *                                  [--backends cpu,wasm] [--wait-load 1.5] [--b-all] [--out DIR]
  *
  * For each of `--pairs` rounds, three fresh `fusebench run --quick` processes (every size itself measured in
  * several worker processes): A₁ and A₂ of unchanged code, then B, in which the `--patterns`' fused variants take
- * `--extra` (15%) longer per call (FUSEBENCH_INJECT_SLOWDOWN; harness/measure.ts).
+ * `--extra` (15%) longer per call (FUSEBENCH_INJECT_SLOWDOWN; harness/measure.ts). B runs only the injected
+ * patterns, which is what it is there to show (the A/A gates cover every pattern), unless `--b-all`.
  *   A/A: A₂ gated against a baseline of A₁, and A₁ against A₂: any failing row is a false alarm.
  *   A/B: B gated against A₁: caught when a row of an injected pattern is a regression.
  * The 1-minute load average is recorded before each run; `--wait-load L` first waits (up to 10 minutes) until
- * it is below L. Writes evidence.md and evidence.json (figures, machine, load, command) under --out, and every
+ * it is below L. Writes evidence.md and evidence.json (figures, machine, load, command) under --out after every
+ * pair, so an interrupted study keeps the pairs it finished (and says how many were asked for), and every
  * run's results.json and every gate's Markdown beside them (in --out/runs, which is large: keep it out of git).
  */
 import { spawnSync } from 'node:child_process';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     patterns: { type: 'string', default: 'LayerNorm,Linear_Bias_GELU,Conv2d_BN_ReLU' },
     backends: { type: 'string', default: 'cpu,wasm' },
     'wait-load': { type: 'string' },
+    'b-all': { type: 'boolean', default: false },
     out: { type: 'string', default: 'reports/gate-evidence' },
   },
 });
@@ -65,7 +68,8 @@ async function run(name: string, slowdown: boolean): Promise<Run> {
   const load = loadavg()[0];
   const dir = join(runsDir, name);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/fusebench.mjs'), 'run', '--quick', '--backends', values.backends!, '--out', dir], {
+  const only = slowdown && !values['b-all'] ? ['--patterns', injected.join(',')] : [];
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/fusebench.mjs'), 'run', '--quick', '--backends', values.backends!, ...only, '--out', dir], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20,
     env: { ...process.env, ...(slowdown ? { FUSEBENCH_INJECT_SLOWDOWN: `${injected.join(',')}:${extra}` } : {}) },
   });
@@ -99,6 +103,46 @@ const options: GateOptions = { ...(await loadConfig(ROOT)).gate, times: 'off' };
 const trials: Trial[] = [];
 const runs: Run[] = [];
 const started = performance.now();
+
+function writeEvidence(done: number): string {
+  const aa = trials.filter((t) => t.arm === 'A/A');
+  const ab = trials.filter((t) => t.arm === 'A/B');
+  const summary = {
+    machine: machineInfo(),
+    date: new Date().toISOString(),
+    command: `npx tsx bench/gate-evidence.ts --pairs ${pairs} --extra ${extra} --patterns ${injected.join(',')} --backends ${values.backends}${values['wait-load'] ? ` --wait-load ${values['wait-load']}` : ''}${values['b-all'] ? ' --b-all' : ''}`,
+    pairsAsked: pairs,
+    pairsDone: done,
+    bRuns: values['b-all'] ? 'every pattern' : `the injected patterns only (${injected.join(', ')})`,
+    options,
+    totalMinutes: (performance.now() - started) / 60000,
+    load: { min: Math.min(...runs.map((r) => r.load)), max: Math.max(...runs.map((r) => r.load)) },
+    runSeconds: { min: Math.min(...runs.map((r) => r.seconds)), max: Math.max(...runs.map((r) => r.seconds)) },
+    aa: { gates: aa.length, falseAlarms: aa.filter((t) => t.exitCode !== 0).length },
+    ab: { gates: ab.length, caught: ab.filter((t) => t.caught.length > 0).length, otherAlarms: ab.reduce((n, t) => n + t.otherAlarms.length, 0) },
+    trials,
+  };
+  writeFileAtomic(join(out, 'evidence.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const m = summary.machine;
+  const md = [
+    '# Gate evidence on the built-in suites (A/A and A/B)',
+    '',
+    `Machine: ${m.hostname} (${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}, tfjs ${m.tfjs}); backends ${values.backends}; quick runs, each size in several worker processes.`,
+    `Command: \`${summary.command}\`; ${done} of ${pairs} pairs done, ${summary.date}, after ${summary.totalMinutes.toFixed(0)} min. Gate: threshold ${(options.maxRegression * 100).toFixed(0)}%, α = ${options.alpha}, fused times not compared (\`--times off\`, as on shared CI runners); one-run baselines.`,
+    `Load average (1 min) before the runs: ${summary.load.min.toFixed(1)}–${summary.load.max.toFixed(1)} on ${m.cores} cores; a run took ${summary.runSeconds.min.toFixed(0)}–${summary.runSeconds.max.toFixed(0)} s.`,
+    '',
+    `- **A/A** (two independent runs of unchanged code, each gated against the other): **${summary.aa.falseAlarms} of ${summary.aa.gates}** gates raised an alarm.`,
+    `- **A/B** (${injected.join(', ')}: fused variant ${(extra * 100).toFixed(0)}% slower per call): **caught in ${summary.ab.caught} of ${summary.ab.gates}** runs; rows of other patterns raised ${summary.ab.otherAlarms} alarm(s) in those runs.`,
+    '',
+    '| arm | pair | gate | exit | failing rows |',
+    '| --- | ---: | --- | ---: | --- |',
+    ...trials.map((t) => `| ${t.arm} | ${t.pair} | ${t.gate} | ${t.exitCode} | ${t.failing.join('; ') || '—'} |`),
+    '',
+  ].join('\n');
+  writeFileAtomic(join(out, 'evidence.md'), md);
+  return md;
+}
+
 for (let i = 1; i <= pairs; i++) {
   const a1 = await run(`a1-${i}`, false);
   const a2 = await run(`a2-${i}`, false);
@@ -117,38 +161,8 @@ for (let i = 1; i <= pairs; i++) {
   const t = trials.slice(-3);
   console.log(`pair ${i}: loads ${[a1, a2, b].map((x) => x.load.toFixed(1)).join('/')}, runs ${[a1, a2, b].map((x) => x.seconds.toFixed(0)).join('/')} s; ` +
     `A/A exits ${t[0]!.exitCode},${t[1]!.exitCode}; A/B exit ${t[2]!.exitCode}, caught ${caught.length} row(s), other alarms ${t[2]!.otherAlarms.length}`);
+  const md = writeEvidence(i);
+  if (i === pairs) console.log(`\n${md}`);
 }
 
-const aa = trials.filter((t) => t.arm === 'A/A');
-const ab = trials.filter((t) => t.arm === 'A/B');
-const summary = {
-  machine: machineInfo(),
-  date: new Date().toISOString(),
-  command: `npx tsx bench/gate-evidence.ts --pairs ${pairs} --extra ${extra} --patterns ${injected.join(',')} --backends ${values.backends}${values['wait-load'] ? ` --wait-load ${values['wait-load']}` : ''}`,
-  options,
-  totalMinutes: (performance.now() - started) / 60000,
-  load: { min: Math.min(...runs.map((r) => r.load)), max: Math.max(...runs.map((r) => r.load)) },
-  runSeconds: { min: Math.min(...runs.map((r) => r.seconds)), max: Math.max(...runs.map((r) => r.seconds)) },
-  aa: { gates: aa.length, falseAlarms: aa.filter((t) => t.exitCode !== 0).length },
-  ab: { gates: ab.length, caught: ab.filter((t) => t.caught.length > 0).length, otherAlarms: ab.reduce((n, t) => n + t.otherAlarms.length, 0) },
-  trials,
-};
-writeFileAtomic(join(out, 'evidence.json'), `${JSON.stringify(summary, null, 2)}\n`);
-const m = summary.machine;
-const md = [
-  '# Gate evidence on the built-in suites (A/A and A/B)',
-  '',
-  `Machine: ${m.hostname} (${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}, tfjs ${m.tfjs}); backends ${values.backends}; quick runs, each size in several worker processes.`,
-  `Command: \`${summary.command}\`, finished ${summary.date} after ${summary.totalMinutes.toFixed(0)} min. Gate: threshold ${(options.maxRegression * 100).toFixed(0)}%, α = ${options.alpha}, fused times not compared (\`--times off\`, as on shared CI runners); one-run baselines.`,
-  `Load average (1 min) before the runs: ${summary.load.min.toFixed(1)}–${summary.load.max.toFixed(1)} on ${m.cores} cores; a run took ${summary.runSeconds.min.toFixed(0)}–${summary.runSeconds.max.toFixed(0)} s.`,
-  '',
-  `- **A/A** (two independent runs of unchanged code, each gated against the other): **${summary.aa.falseAlarms} of ${summary.aa.gates}** gates raised an alarm.`,
-  `- **A/B** (${injected.join(', ')}: fused variant ${(extra * 100).toFixed(0)}% slower per call): **caught in ${summary.ab.caught} of ${summary.ab.gates}** runs; rows of other patterns raised ${summary.ab.otherAlarms} alarm(s) in those runs.`,
-  '',
-  '| arm | pair | gate | exit | failing rows |',
-  '| --- | ---: | --- | ---: | --- |',
-  ...trials.map((t) => `| ${t.arm} | ${t.pair} | ${t.gate} | ${t.exitCode} | ${t.failing.join('; ') || '—'} |`),
-  '',
-].join('\n');
-writeFileAtomic(join(out, 'evidence.md'), md);
-console.log(`\n${md}`);
+
