@@ -33,10 +33,15 @@ export async function getAdapter(name: string): Promise<BackendAdapter> {
   return entry[1]();
 }
 
-/** Detects every known backend; a backend that fails to even load is reported unavailable with the reason. */
-export async function detectAll(): Promise<BackendStatus[]> {
+/**
+ * Detects every known backend, or only those named in `only` (detecting loads a backend's native library: TensorFlow,
+ * libcuda, Dawn; a run that names its backends loads nothing else); a backend that fails to even load is reported
+ * unavailable with the reason.
+ */
+export async function detectAll(only?: readonly string[]): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];
   for (const [name, loader] of ADAPTERS) {
+    if (only && !only.includes(name)) continue;
     try {
       const adapter = await loader();
       const availability = await adapter.detect();

@@ -39,9 +39,13 @@ export function processesFor(kind: BackendKind, config: FusebenchConfig, quick: 
   return kind === 'gpu' ? s.gpuProcesses : quick ? s.quickProcesses : s.processes;
 }
 
-/** The config one process of P measures with: its share of the size's time budget. */
+/**
+ * The config one process of P measures with: its share of the size's time budget, and of its minimum rounds (at
+ * least 2 per process, so each process has a spread of its own): the floor is the size's, not each process's.
+ */
 export function perProcessConfig(config: FusebenchConfig, processes: number): FusebenchConfig {
-  return { ...config, sampling: { ...config.sampling, maxSecondsPerSize: config.sampling.maxSecondsPerSize / processes } };
+  const s = config.sampling;
+  return { ...config, sampling: { ...s, maxSecondsPerSize: s.maxSecondsPerSize / processes, minRounds: Math.max(2, Math.ceil(s.minRounds / processes)) } };
 }
 
 export async function measurePasses(items: readonly PlannedSize[], opts: PassOptions): Promise<PassResults> {

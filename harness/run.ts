@@ -43,7 +43,7 @@ export interface RunOptions {
  * unavailable backends are kept in the list with theirs.
  */
 export async function resolveBackends(selected?: readonly string[], source = 'the backend selection'): Promise<BackendStatus[]> {
-  const all = await detectAll();
+  const all = await detectAll(selected);
   if (!selected) return all;
   const chosen = all.filter((b) => selected.includes(b.name));
   const missing = chosen.filter((b) => !b.available);

@@ -54,6 +54,7 @@ export interface SamplingConfig {
   readonly confidence: number;
   /** A size's time budget over all its processes, in seconds: it stops there (keeping minRounds, minProcesses) and the report marks it. */
   readonly maxSecondsPerSize: number;
+  /** Rounds a size gets at least, shared among its processes (2 per process at the least), whatever its budget. */
   readonly minRounds: number;
   /**
    * `warm` (default): inputs stay in cache between calls, as in a model run back to back. `cold`: the caches are
@@ -84,9 +85,9 @@ export const defaultConfig: FusebenchConfig = {
   decisions: { expand: 1.1, deploy: 1.05 },
   crossover: 1.1,
   sampling: {
-    rounds: 40,
+    rounds: 25,
     quickRounds: 30,
-    processes: 3,
+    processes: 2,
     quickProcesses: 2,
     minProcesses: 2,
     gpuProcesses: 1,
@@ -96,7 +97,7 @@ export const defaultConfig: FusebenchConfig = {
     minSampleMs: 8,
     bootstrapResamples: 2000,
     confidence: 0.95,
-    maxSecondsPerSize: 12,
+    maxSecondsPerSize: 8,
     minRounds: 6,
     cache: 'warm',
     deviceReps: 5,

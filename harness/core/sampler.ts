@@ -98,14 +98,20 @@ export async function latencySample(device: SamplingDevice, issue: IssueCall): P
   return performance.now() - t0;
 }
 
+/** Warm-up stops counting calls once it has lasted this long: a call this slow has long left the JIT's lower tiers. */
+export const WARMUP_CALLS_CAP_MS = 500;
+
 /**
  * Untimed lone calls: first-call compilation, kernel caches, allocator warm-up. At least `times` calls (one at
- * the least) and at least `minMs`; returns the median latency of the calls after the first.
+ * the least; fewer once they have taken WARMUP_CALLS_CAP_MS, so a 300 ms call is not warmed for a second) and at
+ * least `minMs`; returns the median latency of the calls after the first.
  */
 export async function warmUp(device: SamplingDevice, issue: IssueCall, times: number, minMs = 0): Promise<number> {
   const start = performance.now();
   const seen: number[] = [];
-  for (let i = 0; i < Math.max(1, times) || performance.now() - start < minMs; i++) {
+  const more = (i: number, elapsed: number): boolean =>
+    i === 0 || (i < times && elapsed < Math.max(WARMUP_CALLS_CAP_MS, minMs)) || elapsed < minMs;
+  for (let i = 0; more(i, performance.now() - start); i++) {
     seen.push(await latencySample(device, issue));
     if (i > 10_000) break;
   }
@@ -154,10 +160,14 @@ export async function sampleInterleaved(device: SamplingDevice, variants: readon
   if (variants.length === 0) throw new Error('sampleInterleaved: no variants');
   const cold = plan.cache === 'cold';
   if (cold && !device.evictCache) throw new Error('sampling.cache "cold": this backend cannot evict its caches');
-  for (const v of variants) await warmUp(device, v, plan.warmup, plan.warmupMs ?? 0);
+  const warmLatency: number[] = [];
+  for (const v of variants) warmLatency.push(await warmUp(device, v, plan.warmup, plan.warmupMs ?? 0));
   // Each variant its own K: a fused call 20× quicker than the unfused one must not make the unfused samples 20× longer.
+  // A variant whose lone warm call already lasts a sample needs no search (K = 1; the search would make one more call).
   const ks: number[] = [];
-  for (const v of variants) ks.push(cold ? 1 : await chooseCallsPerSample(device, v, plan.minSampleMs));
+  for (const [i, v] of variants.entries()) {
+    ks.push(cold || warmLatency[i]! >= plan.minSampleMs * 1.5 ? 1 : await chooseCallsPerSample(device, v, plan.minSampleMs));
+  }
 
   const throughput: number[][] = variants.map(() => []);
   const latency: number[][] = variants.map(() => []);

@@ -72,6 +72,10 @@ describe('engine', () => {
     await expect(runSuites({ suites: [as(linearSuite('Test_Unavailable') as unknown as SuiteSpec)], backends: [missing.name], quick: true, config, command: 'test', backendsSource: '--backends' }))
       .rejects.toThrow(`--backends: ${missing.name} is unavailable here (${missing.reason}`);
   });
+
+  it('detects only the backends a run names (detecting loads native libraries: TensorFlow, libcuda, Dawn)', async () => {
+    expect((await detectAll(['wasm', 'cpu'])).map((b) => b.name)).toEqual(['cpu', 'wasm']);
+  });
 });
 
 describe('correctness check', () => {
