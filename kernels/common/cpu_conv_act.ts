@@ -19,11 +19,12 @@ export function convActCpuKernel(kernel: string, conv: 'Conv2D' | 'DepthwiseConv
     const bias = requireInput(inputs, 'bias', kernel);
     const { info, act } = convInfoFor(x, filter, bias, attrs, conv === 'DepthwiseConv2dNative', kernel);
     const bv = cpuValues(backend, bias, kernel, 'bias');
+    const apply = activate; // a local binding: an imported name is a getter call under vitest's module runner
     const c = info.outChannels;
     const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * c);
     convByRowBlocks(backend, conv, cpuValues(backend, x, kernel, 'x'), filter, info, (block, offset, size) => {
       for (let p = 0; p < size; p += c) {
-        for (let ch = 0; ch < c; ch++) out[offset + p + ch] = activate(Math.fround(block[p + ch] + bv[ch]), act);
+        for (let ch = 0; ch < c; ch++) out[offset + p + ch] = apply(Math.fround(block[p + ch] + bv[ch]), act);
       }
     });
     return cpuOutput(backend, [info.batchSize, info.outHeight, info.outWidth, c], out);
