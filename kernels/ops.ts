@@ -33,6 +33,10 @@ import type { Activation } from './common/activation.ts';
 import { ADD_RELU, CONV2D_ACT, DEPTHWISE_CONV2D_ACT, LAYER_NORM, LINEAR_ACT, QKT_SOFTMAX, SDPA } from './names.ts';
 import { describeTensorflowPath, type TfPathKey } from './common/tf_fused.ts';
 
+// The kernel names, read once: under vitest's module runner each use of an imported name is a getter call, and
+// these are used on every call of an op (vitest warns past a million).
+const KERNEL = { ADD_RELU, CONV2D_ACT, DEPTHWISE_CONV2D_ACT, LAYER_NORM, LINEAR_ACT, QKT_SOFTMAX, SDPA } as const;
+
 export type { Activation } from './common/activation.ts';
 
 export type FusedOp =
@@ -146,7 +150,7 @@ export function linearAct(a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor, activatio
   if (fusedPathFor(op, current()) === 'tfjs fused kernel') {
     return tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: activation as 'linear' | 'relu' });
   }
-  return tf.engine().runKernel(LINEAR_ACT, { a, b, bias }, { activation }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.LINEAR_ACT, { a, b, bias }, { activation }) as tf.Tensor;
 }
 
 export interface ConvActOptions {
@@ -163,7 +167,7 @@ export function conv2dAct(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor, o: C
   if (fusedPathFor(op, current()) === 'tfjs fused kernel') {
     return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides, pad, activation: o.activation });
   }
-  return tf.engine().runKernel(CONV2D_ACT, { x, filter, bias }, { strides, pad, activation: o.activation }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.CONV2D_ACT, { x, filter, bias }, { strides, pad, activation: o.activation }) as tf.Tensor;
 }
 
 /** act(depthwiseConv2d(x, filter) + bias), NHWC, filter [fh, fw, C, multiplier]. */
@@ -173,7 +177,7 @@ export function depthwiseConv2dAct(x: tf.Tensor, filter: tf.Tensor, bias: tf.Ten
   if (fusedPathFor('depthwiseConv2dBiasRelu', current()) === 'tfjs fused kernel') {
     return tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides, pad, activation: o.activation });
   }
-  return tf.engine().runKernel(DEPTHWISE_CONV2D_ACT, { x, filter, bias }, { strides, pad, activation: o.activation }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.DEPTHWISE_CONV2D_ACT, { x, filter, bias }, { strides, pad, activation: o.activation }) as tf.Tensor;
 }
 
 /** q·kᵀ for q, k [BH, S, D] through tfjs's fused matMul path, the transpose folded into the read. */
@@ -183,20 +187,20 @@ export function qkT(q: tf.Tensor, k: tf.Tensor): tf.Tensor {
 
 /** softmax(q·kᵀ·scale) for q, k [BH, S, D] → [BH, S, S]; scale defaults to 1/√D. */
 export function qktSoftmax(q: tf.Tensor, k: tf.Tensor, scale?: number): tf.Tensor {
-  return tf.engine().runKernel(QKT_SOFTMAX, { q, k }, scale === undefined ? {} : { scale }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.QKT_SOFTMAX, { q, k }, scale === undefined ? {} : { scale }) as tf.Tensor;
 }
 
 /** softmax(q·kᵀ·scale)·v for q, k, v [BH, S, D]; scale defaults to 1/√D. */
 export function sdpa(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, scale?: number): tf.Tensor {
-  return tf.engine().runKernel(SDPA, { q, k, v }, scale === undefined ? {} : { scale }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.SDPA, { q, k, v }, scale === undefined ? {} : { scale }) as tf.Tensor;
 }
 
 /** (x − mean)/√(var + ε)·γ + β over the last axis (biased variance). */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
-  return tf.engine().runKernel(LAYER_NORM, { x, gamma, beta }, { epsilon }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.LAYER_NORM, { x, gamma, beta }, { epsilon }) as tf.Tensor;
 }
 
 /** max(a + b, 0), same shapes. */
 export function addRelu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(ADD_RELU, { a, b }) as tf.Tensor;
+  return tf.engine().runKernel(KERNEL.ADD_RELU, { a, b }) as tf.Tensor;
 }
