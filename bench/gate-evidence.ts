@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/gate-evidence.ts [--pairs 10] [--extra 0.15] [--patterns LayerNorm,Linear_Bias_GELU,Conv2d_BN_ReLU]
  *                                  [--backends cpu,wasm] [--wait-load 1.5] [--b-all] [--out DIR]
+ *   npx tsx bench/gate-evidence.ts --regate EARLIER_OUT [--out DIR]
  *
  * For each of `--pairs` rounds, three fresh `fusebench run --quick` processes (every size itself measured in
  * several worker processes): A₁ and A₂ of unchanged code, then B, in which the `--patterns`' fused variants take
@@ -14,9 +15,11 @@
  * it is below L. Writes evidence.md and evidence.json (figures, machine, load, command) under --out after every
  * pair, so an interrupted study keeps the pairs it finished (and says how many were asked for), and every
  * run's results.json and every gate's Markdown beside them (in --out/runs, which is large: keep it out of git).
+ * `--regate` measures nothing: it gates the runs an earlier study recorded under EARLIER_OUT/runs again, with the
+ * gate as it is now (pure arithmetic on recorded rounds), for every pair recorded whole.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'cpu,wasm' },
     'wait-load': { type: 'string' },
     'b-all': { type: 'boolean', default: false },
+    regate: { type: 'string' },
     out: { type: 'string', default: 'reports/gate-evidence' },
   },
 });
@@ -60,7 +64,18 @@ interface Run {
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
+const recorded = values.regate ? join(resolve(values.regate), 'runs') : undefined;
+const recordedResults = (name: string): string | undefined => {
+  const f = recorded ? join(recorded, name, 'results.json') : undefined;
+  return f && existsSync(f) ? f : undefined;
+};
+
 async function run(name: string, slowdown: boolean): Promise<Run> {
+  if (recorded) {
+    const f = recordedResults(name);
+    if (!f) throw new Error(`--regate: no recorded run ${name} under ${recorded}`);
+    return { name, results: JSON.parse(readFileSync(f, 'utf8')) as RunResults, seconds: Number.NaN, load: Number.NaN };
+  }
   if (values['wait-load']) {
     const deadline = Date.now() + 10 * 60_000;
     while (loadavg()[0] >= Number(values['wait-load']) && Date.now() < deadline) await sleep(5000);
@@ -110,7 +125,7 @@ function writeEvidence(done: number): string {
   const summary = {
     machine: machineInfo(),
     date: new Date().toISOString(),
-    command: `npx tsx bench/gate-evidence.ts --pairs ${pairs} --extra ${extra} --patterns ${injected.join(',')} --backends ${values.backends}${values['wait-load'] ? ` --wait-load ${values['wait-load']}` : ''}${values['b-all'] ? ' --b-all' : ''}`,
+    command: recorded ? `npx tsx bench/gate-evidence.ts --regate ${values.regate}` : `npx tsx bench/gate-evidence.ts --pairs ${pairs} --extra ${extra} --patterns ${injected.join(',')} --backends ${values.backends}${values['wait-load'] ? ` --wait-load ${values['wait-load']}` : ''}${values['b-all'] ? ' --b-all' : ''}`,
     pairsAsked: pairs,
     pairsDone: done,
     bRuns: values['b-all'] ? 'every pattern' : `the injected patterns only (${injected.join(', ')})`,
@@ -129,7 +144,9 @@ function writeEvidence(done: number): string {
     '',
     `Machine: ${m.hostname} (${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}, tfjs ${m.tfjs}); backends ${values.backends}; quick runs, each size in several worker processes.`,
     `Command: \`${summary.command}\`; ${done} of ${pairs} pairs done, ${summary.date}, after ${summary.totalMinutes.toFixed(0)} min. Gate: threshold ${(options.maxRegression * 100).toFixed(0)}%, α = ${options.alpha}, fused times not compared (\`--times off\`, as on shared CI runners); one-run baselines.`,
-    `Load average (1 min) before the runs: ${summary.load.min.toFixed(1)}–${summary.load.max.toFixed(1)} on ${m.cores} cores; a run took ${summary.runSeconds.min.toFixed(0)}–${summary.runSeconds.max.toFixed(0)} s.`,
+    recorded
+      ? `Re-gated from the runs recorded under ${values.regate} (nothing measured now; their loads and times are in that study's evidence.md).`
+      : `Load average (1 min) before the runs: ${summary.load.min.toFixed(1)}–${summary.load.max.toFixed(1)} on ${m.cores} cores; a run took ${summary.runSeconds.min.toFixed(0)}–${summary.runSeconds.max.toFixed(0)} s.`,
     '',
     `- **A/A** (two independent runs of unchanged code, each gated against the other): **${summary.aa.falseAlarms} of ${summary.aa.gates}** gates raised an alarm.`,
     `- **A/B** (${injected.join(', ')}: fused variant ${(extra * 100).toFixed(0)}% slower per call): **caught in ${summary.ab.caught} of ${summary.ab.gates}** runs; rows of other patterns raised ${summary.ab.otherAlarms} alarm(s) in those runs.`,
@@ -144,6 +161,7 @@ function writeEvidence(done: number): string {
 }
 
 for (let i = 1; i <= pairs; i++) {
+  if (recorded && !['a1', 'a2', 'b'].every((n) => recordedResults(`${n}-${i}`))) break;
   const a1 = await run(`a1-${i}`, false);
   const a2 = await run(`a2-${i}`, false);
   const b = await run(`b-${i}`, true);

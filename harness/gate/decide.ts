@@ -57,6 +57,9 @@ interface Compared {
   readonly fusedRuns: RunValue[];
   /** Processes the current run pooled for this size. */
   readonly currentUnits: number;
+  /** The current run's own processes, where it recorded them (their spread can widen the row's τ²). */
+  readonly currentSpeedups: RunValue[];
+  readonly currentFused: RunValue[];
 }
 
 /** A baseline run's rounds split into its processes (one part when it recorded none). */
@@ -86,7 +89,7 @@ function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
   const current = speedupOf(c.unfused, c.fused);
   const common = { metric: 'speedup' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
   if (c.speedupRuns.length >= 2 && pooled) {
-    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled, c.currentUnits);
+    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled, c.currentUnits, c.currentSpeedups);
     return { ...common, pWorse: t.pLower, pBetter: t.pHigher, method: c.speedupRuns.length > runs ? 'process-level t' : 'run-level t', se: t.se };
   }
   const pooledRounds = c.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs));
@@ -100,7 +103,7 @@ function fusedTimeTest(c: Compared, pooled: BetweenRun | undefined): PendingTest
   const current = median(c.fused);
   const common = { metric: 'fused time' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
   if (c.fusedRuns.length >= 2 && pooled) {
-    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled, c.currentUnits);
+    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled, c.currentUnits, c.currentFused);
     return { ...common, pWorse: t.pHigher, pBetter: t.pLower, method: c.fusedRuns.length > runs ? 'process-level t' : 'run-level t', se: t.se };
   }
   return { ...common, method: 'untested' };
@@ -152,7 +155,15 @@ function compared(s: Sides): Compared | undefined {
     speedupRuns: base.runs.flatMap((r) => processParts(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds).map(([u, f]) => logSpeedupValue(u, f))),
     fusedRuns: base.runs.flatMap((r) => processParts(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds).map(([, f]) => logMedianValue(f))),
     currentUnits: Math.max(1, cur.processes?.length ?? 1),
+    ...currentParts(cur.unfused.samplesMs, cur.fused.samplesMs, cur.processes?.map((p) => p.rounds)),
   };
+}
+
+/** The current run's processes as units (none when it recorded one process or none). */
+function currentParts(unfused: readonly number[], fused: readonly number[], rounds: readonly number[] | undefined): { currentSpeedups: RunValue[]; currentFused: RunValue[] } {
+  const parts = rounds && rounds.length >= 2 ? processParts(unfused, fused, rounds) : [];
+  const split = parts.length >= 2 ? parts : [];
+  return { currentSpeedups: split.map(([u, f]) => logSpeedupValue(u, f)), currentFused: split.map(([, f]) => logMedianValue(f)) };
 }
 
 /** How the machine's speed moved: the median over compared rows of current / baseline median unfused time, − 1. */

@@ -138,18 +138,34 @@ export interface RunLevelResult {
 }
 
 /**
- * Tests the current run against k ≥ 2 baseline units of one row (runs, or the processes of runs), with the pooled
- * τ². A current run that pooled `currentUnits` processes carries τ² / currentUnits of between-unit variance.
+ * τ² for one row: the pooled one, unless the row's own units say it is noisier. Its own estimate pools the
+ * spread of the baseline's units and of the current run's processes (each around its own mean), so a row whose
+ * processes split into a fast and a slow state (seen on wasm: one process's fused call 2.4× slower than the
+ * other's, in either run) is tested with that spread rather than with the machine's typical one.
  */
-export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun, currentUnits = 1): RunLevelResult {
+export function rowBetweenRun(baseline: readonly RunValue[], currentProcesses: readonly RunValue[], pooled: BetweenRun): BetweenRun {
+  const groups = [baseline, currentProcesses].filter((g) => g.length >= 2).map(rowMoments);
+  const df = groups.reduce((s, g) => s + g.df, 0);
+  if (df === 0) return pooled;
+  const own = groups.reduce((s, g) => s + g.df * g.excess, 0) / df;
+  return own > pooled.tau2 ? { tau2: own, df } : pooled;
+}
+
+/**
+ * Tests the current run against k ≥ 2 baseline units of one row (runs, or the processes of runs), with the pooled
+ * τ² (or the row's own, where its units show more spread: rowBetweenRun). A current run that pooled
+ * `currentUnits` processes carries τ² / currentUnits of between-unit variance.
+ */
+export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun, currentUnits = 1, currentProcesses: readonly RunValue[] = []): RunLevelResult {
   const k = baseline.length;
   if (k < 2) throw new Error(`run-level test needs at least two baseline runs (got ${k})`);
-  const tau2 = pooled.tau2;
+  const between = rowBetweenRun(baseline, currentProcesses, pooled);
+  const tau2 = between.tau2;
   const diff = current.value - mean(baseline.map((r) => r.value));
   const se = Math.sqrt(current.within + tau2 / currentUnits + (mean(baseline.map((r) => r.within)) + tau2) / k);
   const ratio = Math.exp(diff);
   if (se === 0) return { ratio, se, pHigher: diff > 0 ? 0 : 1, pLower: diff < 0 ? 0 : 1, tau2 };
   const t = diff / se;
-  const tail = studentTTwoSided(t, pooled.df) / 2; // P(T ≥ |t|)
+  const tail = studentTTwoSided(t, between.df) / 2; // P(T ≥ |t|)
   return { ratio, se, pHigher: t > 0 ? tail : 1 - tail, pLower: t < 0 ? tail : 1 - tail, tau2 };
 }
