@@ -131,8 +131,11 @@ function writeEvidence(done: number): string {
     bRuns: values['b-all'] ? 'every pattern' : `the injected patterns only (${injected.join(', ')})`,
     options,
     totalMinutes: (performance.now() - started) / 60000,
-    load: { min: Math.min(...runs.map((r) => r.load)), max: Math.max(...runs.map((r) => r.load)) },
-    runSeconds: { min: Math.min(...runs.map((r) => r.seconds)), max: Math.max(...runs.map((r) => r.seconds)) },
+    // Re-gated runs were not measured now: their loads and times are in the study that recorded them.
+    ...(recorded ? {} : {
+      load: { min: Math.min(...runs.map((r) => r.load)), max: Math.max(...runs.map((r) => r.load)) },
+      runSeconds: { min: Math.min(...runs.map((r) => r.seconds)), max: Math.max(...runs.map((r) => r.seconds)) },
+    }),
     aa: { gates: aa.length, falseAlarms: aa.filter((t) => t.exitCode !== 0).length },
     ab: { gates: ab.length, caught: ab.filter((t) => t.caught.length > 0).length, otherAlarms: ab.reduce((n, t) => n + t.otherAlarms.length, 0) },
     trials,
@@ -146,7 +149,7 @@ function writeEvidence(done: number): string {
     `Command: \`${summary.command}\`; ${done} of ${pairs} pairs done, ${summary.date}, after ${summary.totalMinutes.toFixed(0)} min. Gate: threshold ${(options.maxRegression * 100).toFixed(0)}%, α = ${options.alpha}, fused times not compared (\`--times off\`, as on shared CI runners); one-run baselines.`,
     recorded
       ? `Re-gated from the runs recorded under ${values.regate} (nothing measured now; their loads and times are in that study's evidence.md).`
-      : `Load average (1 min) before the runs: ${summary.load.min.toFixed(1)}–${summary.load.max.toFixed(1)} on ${m.cores} cores; a run took ${summary.runSeconds.min.toFixed(0)}–${summary.runSeconds.max.toFixed(0)} s.`,
+      : `Load average (1 min) before the runs: ${summary.load!.min.toFixed(1)}–${summary.load!.max.toFixed(1)} on ${m.cores} cores; a run took ${summary.runSeconds!.min.toFixed(0)}–${summary.runSeconds!.max.toFixed(0)} s.`,
     '',
     `- **A/A** (two independent runs of unchanged code, each gated against the other): **${summary.aa.falseAlarms} of ${summary.aa.gates}** gates raised an alarm.`,
     `- **A/B** (${injected.join(', ')}: fused variant ${(extra * 100).toFixed(0)}% slower per call): **caught in ${summary.ab.caught} of ${summary.ab.gates}** runs; rows of other patterns raised ${summary.ab.otherAlarms} alarm(s) in those runs.`,
@@ -177,7 +180,8 @@ for (let i = 1; i <= pairs; i++) {
     .map((x) => `${x.pattern} · ${x.backend} · ${x.size}`);
   trials.push({ arm: 'A/B', pair: i, gate: `${b.name} vs ${a1.name}`, exitCode: rb.exitCode, failing: fails, caught, otherAlarms: fails.filter((f) => !isInjected(f)) });
   const t = trials.slice(-3);
-  console.log(`pair ${i}: loads ${[a1, a2, b].map((x) => x.load.toFixed(1)).join('/')}, runs ${[a1, a2, b].map((x) => x.seconds.toFixed(0)).join('/')} s; ` +
+  const measured = recorded ? 're-gated' : `loads ${[a1, a2, b].map((x) => x.load.toFixed(1)).join('/')}, runs ${[a1, a2, b].map((x) => x.seconds.toFixed(0)).join('/')} s`;
+  console.log(`pair ${i}: ${measured}; ` +
     `A/A exits ${t[0]!.exitCode},${t[1]!.exitCode}; A/B exit ${t[2]!.exitCode}, caught ${caught.length} row(s), other alarms ${t[2]!.otherAlarms.length}`);
   const md = writeEvidence(i);
   if (i === pairs) console.log(`\n${md}`);

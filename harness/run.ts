@@ -43,9 +43,8 @@ export interface RunOptions {
  * unavailable backends are kept in the list with theirs.
  */
 export async function resolveBackends(selected?: readonly string[], source = 'the backend selection'): Promise<BackendStatus[]> {
-  const all = await detectAll(selected);
-  if (!selected) return all;
-  const chosen = all.filter((b) => selected.includes(b.name));
+  const chosen = await detectAll(selected);
+  if (!selected) return chosen;
   const missing = chosen.filter((b) => !b.available);
   if (missing.length) {
     throw new UsageError(`${source}: ${missing.map((b) => `${b.name} is unavailable here (${b.reason ?? 'no reason given'})${b.installHint ? `; ${b.installHint}` : ''}`).join('; ')}`);

@@ -109,8 +109,7 @@ export const WARMUP_CALLS_CAP_MS = 500;
 export async function warmUp(device: SamplingDevice, issue: IssueCall, times: number, minMs = 0): Promise<number> {
   const start = performance.now();
   const seen: number[] = [];
-  const more = (i: number, elapsed: number): boolean =>
-    i === 0 || (i < times && elapsed < Math.max(WARMUP_CALLS_CAP_MS, minMs)) || elapsed < minMs;
+  const more = (i: number, elapsed: number): boolean => i === 0 || (i < times && elapsed < WARMUP_CALLS_CAP_MS) || elapsed < minMs;
   for (let i = 0; more(i, performance.now() - start); i++) {
     seen.push(await latencySample(device, issue));
     if (i > 10_000) break;
@@ -163,7 +162,8 @@ export async function sampleInterleaved(device: SamplingDevice, variants: readon
   const warmLatency: number[] = [];
   for (const v of variants) warmLatency.push(await warmUp(device, v, plan.warmup, plan.warmupMs ?? 0));
   // Each variant its own K: a fused call 20× quicker than the unfused one must not make the unfused samples 20× longer.
-  // A variant whose lone warm call already lasts a sample needs no search (K = 1; the search would make one more call).
+  // A variant whose lone warm call already lasts a sample needs no search (K = 1; the search would make one more
+  // call); the 1.5× margin keeps a call near the boundary, whose lone time includes a fence, in the search.
   const ks: number[] = [];
   for (const [i, v] of variants.entries()) {
     ks.push(cold || warmLatency[i]! >= plan.minSampleMs * 1.5 ? 1 : await chooseCallsPerSample(device, v, plan.minSampleMs));

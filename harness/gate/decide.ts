@@ -148,22 +148,26 @@ function pairRows(baseline: Baseline, current: RunResults): Sides[] {
 function compared(s: Sides): Compared | undefined {
   const { base, cur } = s;
   if (!base || !cur || cur.status !== 'ok' || !cur.unfused || !cur.fused) return undefined;
+  const baseUnits = base.runs.map((r) => processUnits(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds));
+  const current = processUnits(cur.unfused.samplesMs, cur.fused.samplesMs, cur.processes?.map((p) => p.rounds));
+  // A current run of one process (or none recorded) has no spread of its own to offer.
+  const split = current.speedups.length >= 2;
   return {
     base,
     unfused: cur.unfused.samplesMs,
     fused: cur.fused.samplesMs,
-    speedupRuns: base.runs.flatMap((r) => processParts(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds).map(([u, f]) => logSpeedupValue(u, f))),
-    fusedRuns: base.runs.flatMap((r) => processParts(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds).map(([, f]) => logMedianValue(f))),
+    speedupRuns: baseUnits.flatMap((u) => u.speedups),
+    fusedRuns: baseUnits.flatMap((u) => u.fused),
     currentUnits: Math.max(1, cur.processes?.length ?? 1),
-    ...currentParts(cur.unfused.samplesMs, cur.fused.samplesMs, cur.processes?.map((p) => p.rounds)),
+    currentSpeedups: split ? current.speedups : [],
+    currentFused: split ? current.fused : [],
   };
 }
 
-/** The current run's processes as units (none when it recorded one process or none). */
-function currentParts(unfused: readonly number[], fused: readonly number[], rounds: readonly number[] | undefined): { currentSpeedups: RunValue[]; currentFused: RunValue[] } {
-  const parts = rounds && rounds.length >= 2 ? processParts(unfused, fused, rounds) : [];
-  const split = parts.length >= 2 ? parts : [];
-  return { currentSpeedups: split.map(([u, f]) => logSpeedupValue(u, f)), currentFused: split.map(([, f]) => logMedianValue(f)) };
+/** A run's units for the run-level test: one per process where it recorded them, else one for the whole run. */
+function processUnits(unfused: readonly number[], fused: readonly number[], rounds: readonly number[] | undefined): { speedups: RunValue[]; fused: RunValue[] } {
+  const parts = processParts(unfused, fused, rounds);
+  return { speedups: parts.map(([u, f]) => logSpeedupValue(u, f)), fused: parts.map(([, f]) => logMedianValue(f)) };
 }
 
 /** How the machine's speed moved: the median over compared rows of current / baseline median unfused time, − 1. */
