@@ -5,7 +5,7 @@
  */
 import type { FusebenchConfig } from './core/config.ts';
 import type { ErrorStats, SizeResult, VariantStats } from './core/types.ts';
-import { hierarchicalRatioOfMedians, median, quantile, type ProcessSamples } from './core/stats.ts';
+import { geomean, hierarchicalRatioOfMedians, median, quantile, type ProcessSamples } from './core/stats.ts';
 
 /** The relative half-width of a speedup CI: (hi − lo) / 2 / ratio. */
 export function relativeHalfWidth(s: { readonly ratio: number; readonly lo: number; readonly hi: number }): number {
@@ -21,9 +21,13 @@ function worst(a: ErrorStats, b: ErrorStats): ErrorStats {
   return { maxAbs: Math.max(a.maxAbs, b.maxAbs), maxRel: Math.max(a.maxRel, b.maxRel), ok: a.ok && b.ok };
 }
 
+/**
+ * One variant over several processes. Its time is the geometric mean of the processes' medians, as the speedup is
+ * of their ratios (processSpeedup), so that unfused ÷ fused time is the speedup; p10 and p90 are of all rounds.
+ */
 function pooledVariant(vs: readonly VariantStats[], flops: number, bytes: number): VariantStats {
   const samples = vs.flatMap((v) => v.samplesMs);
-  const med = median(samples);
+  const med = geomean(vs.map((v) => median(v.samplesMs)));
   const device = vs.map((v) => v.deviceMs).filter((d): d is number => d !== undefined);
   return {
     throughputMs: med,

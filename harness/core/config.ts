@@ -86,9 +86,9 @@ export const defaultConfig: FusebenchConfig = {
   crossover: 1.1,
   sampling: {
     rounds: 25,
-    quickRounds: 30,
+    quickRounds: 20,
     processes: 2,
-    quickProcesses: 2,
+    quickProcesses: 3,
     minProcesses: 2,
     gpuProcesses: 1,
     targetHalfWidth: 0.02,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians, hierarchicalReplicates, median, medianInPlace, quantile, seededRandom } from '../../harness/core/stats.ts';
+import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians, hierarchicalReplicates, median, medianInPlace, processSpeedup, quantile, seededRandom } from '../../harness/core/stats.ts';
 import { aggregateOf, geomeanReplicates, processBlocks } from '../../harness/report/aggregate.ts';
 import type { SizeResult } from '../../harness/core/types.ts';
 
@@ -80,13 +80,27 @@ describe('hierarchical bootstrap (processes, then rounds)', () => {
 
   it('puts the spread between processes inside the interval: wider than rounds alone when processes disagree', () => {
     const rand = seededRandom(17);
-    // Five processes whose fused medians differ by ±8% (JIT tiers, heap layout), each with tight rounds.
-    const processes = [0.92, 1.0, 1.08, 0.95, 1.05].map((f) => ({ a: lognormal(12, 1.5, 0.01, rand), b: lognormal(12, f, 0.01, rand) }));
-    const pooled = { a: processes.flatMap((p) => p.a), b: processes.flatMap((p) => p.b) };
-    const h = hierarchicalRatioOfMedians(processes, { seed: 1 });
-    const flat = bootstrapRatioOfMedians(pooled.a, pooled.b, { seed: 1 });
-    expect(h.ratio).toBe(flat.ratio);
-    expect(h.hi - h.lo).toBeGreaterThan(1.3 * (flat.hi - flat.lo));
+    // Five processes whose fused medians differ by ±8% (JIT tiers, heap layout), each with tight rounds, against
+    // five that agree.
+    const make = (factors: number[]) => factors.map((f) => ({ a: lognormal(12, 1.5, 0.01, rand), b: lognormal(12, f, 0.01, rand) }));
+    const disagree = hierarchicalRatioOfMedians(make([0.92, 1.0, 1.08, 0.95, 1.05]), { seed: 1 });
+    const agree = hierarchicalRatioOfMedians(make([1, 1, 1, 1, 1]), { seed: 1 });
+    expect(disagree.ratio).toBeCloseTo(1.5, 1);
+    expect(disagree.hi - disagree.lo).toBeGreaterThan(3 * (agree.hi - agree.lo));
+  });
+
+  it('weighs each process once: the geometric mean of the processes\' ratios, not the ratio of pooled medians', () => {
+    // Two processes in two states (as tfjs-cpu Add+ReLU lands on the 2-core VM: fused 0.30 or 0.44 ms), one with
+    // more rounds: the pooled median would sit in the gap, at whichever state has more rounds.
+    const fast = { a: [1.5, 1.5, 1.5, 1.5, 1.5, 1.5], b: [0.3, 0.3, 0.3, 0.3, 0.3, 0.3] };
+    const slow = { a: [1.5, 1.5], b: [0.44, 0.44] };
+    expect(processSpeedup([fast, slow])).toBeCloseTo(Math.sqrt((1.5 / 0.3) * (1.5 / 0.44)), 12);
+    expect(processSpeedup([slow, fast])).toBe(processSpeedup([fast, slow]));
+    const h = hierarchicalRatioOfMedians([fast, slow], { seed: 2 });
+    expect(h.lo).toBeLessThan(h.ratio);
+    expect(h.hi).toBeGreaterThan(h.ratio);
+    expect(h.lo).toBeGreaterThanOrEqual(1.5 / 0.44 - 1e-9);
+    expect(h.hi).toBeLessThanOrEqual(1.5 / 0.3 + 1e-9);
   });
 
   it('splits a stored size into its processes by their rounds, and falls back to one block when they do not add up', () => {
