@@ -200,7 +200,7 @@ export function processSpeedup(processes: readonly ProcessSamples[]): number {
  * processes is inside the interval, not only the variance between the rounds of one. With one process it is the
  * paired bootstrap (ratioReplicates), draw for draw. Replicate r is the statistic of resample r; `seed` makes them
  * reproducible. Its 95% intervals held on the 2-core VM: over 306 sizes of two full runs, the two estimates of a
- * size differed by less than 1.96 combined standard errors (read off the intervals) at 95.4% (docs/gate.md, "Intervals").
+ * size differed by less than 1.96 combined standard errors (read off the intervals) at 95.8% (docs/gate.md, "Intervals").
  */
 export function hierarchicalReplicates(processes: readonly ProcessSamples[], resamples: number, seed: number): Float64Array {
   if (processes.length === 0 || processes.some((p) => p.a.length === 0 || p.a.length !== p.b.length)) {

@@ -140,7 +140,7 @@ export interface TorchCpuComparison {
   readonly threads: number;
   readonly oursUnfusedMs?: number;
   readonly oursFusedMs?: number;
-  /** Our fusion speedup as the run judged it (ratio of medians). */
+  /** Our fusion speedup as the run judged it (its processes' ratios of medians, geometric mean). */
   readonly oursSpeedup?: number;
   readonly torch: TorchFigures;
   /** Our fused time ÷ PyTorch's best time: how many times PyTorch's time we take. */
@@ -224,7 +224,7 @@ export interface StudyCheck {
   readonly torch?: { readonly min: number; readonly max: number; readonly sizes: number };
   /** Whether PyTorch's range meets the predicted one: the study's finding reproduces with the study's own tool. */
   readonly torchMeetsPrediction?: boolean;
-  /** Our fusion speedups (the run's ratio of medians), range per backend, at the sizes PyTorch measured too. */
+  /** Our fusion speedups (as the run judged them), range per backend, at the sizes PyTorch measured too. */
   readonly ours: readonly PatternRange[];
 }
 

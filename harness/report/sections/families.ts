@@ -34,7 +34,7 @@ function row(v: PatternBackendView, m: ReportModel, withBackend: boolean): strin
 /** The intro line of the section: how to read a row. */
 function legendLine(m: ReportModel): string {
   return `One row per pattern${m.ran.length > 1 ? ' and backend' : ''}. Verdict: on the geometric mean over sizes and its ${confidenceText(m)} CI (${verdictScale(m)}). ` +
-    `Per size: speedup (ratio of medians); ✓ fuse there (CI lower bound ≥ ${times(m.config.crossover)}), ✗ don't (CI upper bound < ${times(m.config.verdicts.minimal)}), ` +
+    `Per size: speedup (each process's ratio of medians, geometric mean over processes); ✓ fuse there (CI lower bound ≥ ${times(m.config.crossover)}), ✗ don't (CI upper bound < ${times(m.config.verdicts.minimal)}), ` +
     'no mark: the CI does not settle it. Memory reduction: bytes allocated per call, measured. Each pattern links to its per-size table. ' +
     `Charts, one line per backend: ${legend(m.ran.map((b) => b.status.name)).replace(/^Lines: /, '')} A point is the geometric mean over the family's patterns at that size.`;
 }

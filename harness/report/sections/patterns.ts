@@ -162,7 +162,7 @@ export function patternSection(m: ReportModel, p: PatternResult, notes: readonly
   }
   const deviceTimed = run.some((v) => v.timed.some((r) => r.unfused!.deviceMs !== undefined));
   out.push(
-    `Times: throughput, median ms per call of K back-to-back calls (p10–p90); latency: one lone call and the fence. Speedup: ratio of medians with its ${confidenceText(m)} CI. Kernels: compute kernels launched per call. ` +
+    `Times: throughput, median ms per call of K back-to-back calls (p10–p90); latency: one lone call and the fence. Speedup: median unfused ÷ median fused in each process, geometric mean over the processes, with its ${confidenceText(m)} CI (processes, then rounds, resampled); times: the geometric mean of the processes' medians. Kernels: compute kernels launched per call. ` +
       `Rounds: paired rounds behind the CI, the processes that took them, and why sampling stopped (converged: the CI was tight enough; round limit; time budget). Max error: fused result against float64, absolute (relative).` +
       (deviceTimed ? ' Device ms: the device clock per call, no host gaps (speedup in brackets), shown for reference; verdicts use throughput.' : ''),
     '',
