@@ -238,10 +238,12 @@ export function evaluateGate(inputs: GateInputs, options: GateOptions): GateRepo
     : undefined;
   const timesCompared = timesSkipped === undefined;
 
-  // 1. Between-run variance of each metric, pooled over the rows (needs rows with ≥ 2 baseline runs).
-  const withRuns = pairs.filter((c): c is Compared => c !== undefined);
-  const pooledSpeedup = pooledBetweenRun(withRuns.map((c) => c.speedupRuns));
-  const pooledFused = pooledBetweenRun(withRuns.map((c) => c.fusedRuns));
+  // 1. Between-run variance of each metric, pooled over every row of the baseline (needs rows with ≥ 2 units):
+  //    a property of the machine and the baseline, so the same whichever rows this run measured.
+  const baselineUnits = Object.values(baseline.entries).flatMap((byBackend) => Object.values(byBackend).flatMap((bySize) =>
+    Object.values(bySize).map((entry) => entry.runs.map((r) => processUnits(r.unfused.samplesMs, r.fused.samplesMs, r.processRounds)))));
+  const pooledSpeedup = pooledBetweenRun(baselineUnits.map((units) => units.flatMap((u) => u.speedups)));
+  const pooledFused = pooledBetweenRun(baselineUnits.map((units) => units.flatMap((u) => u.fused)));
 
   // 2. Every test of the run, so that Holm sees the whole family at once.
   const pending: PendingTest[] = [];

@@ -229,6 +229,22 @@ describe('run-level test', () => {
     expect(() => runLevelTest([base[0]], base[1], pooled)).toThrow(/two baseline runs/);
   });
 
+  it('pools τ² over many rows by their median, so a few rows of processes in two states do not set it for all', () => {
+    // 30 quiet rows (3 processes within ±1%) and 3 rows whose processes split 2.4× apart (wasm on the 2-core VM).
+    const quiet = Array.from({ length: 30 }, (_, i) => [-0.01, 0, 0.01].map((v) => ({ value: v + i * 0.1, within: 1e-6 })));
+    const split = Array.from({ length: 3 }, () => [0, 0, Math.log(2.4)].map((v) => ({ value: v, within: 1e-6 })));
+    const pooled = pooledBetweenRun([...quiet, ...split])!;
+    // Each quiet row: sample variance 1e-4, scaled by 1 / median(χ²₂ / 2) = 1 / ln 2, less its within variance.
+    expect(pooled.tau2 / (1e-4 / Math.LN2 - 1e-6)).toBeCloseTo(1, 4);
+    expect(pooled.df).toBe(66);
+    // The mean of the rows' excess variances would have been over 20× larger.
+    const meanExcess = ([...quiet, ...split].reduce((s, r) => {
+      const m = r.reduce((t, u) => t + u.value, 0) / r.length;
+      return s + r.reduce((t, u) => t + (u.value - m) ** 2, 0) / 2 - 1e-6;
+    }, 0)) / 33;
+    expect(meanExcess / pooled.tau2).toBeGreaterThan(20);
+  });
+
   it('values of a run: log median, and the paired median of per-round speedups', () => {
     expect(logMedianValue([1, 2, 4]).value).toBeCloseTo(Math.log(2), 12);
     // Per-round speedups 2, 2, 2 whatever the medians of each variant.
