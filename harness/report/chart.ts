@@ -73,7 +73,7 @@ export function speedupChart(patternId: string, views: readonly PatternBackendVi
     return { caption: `No size was measured correctly on every backend (${listing(plotted.map((v) => v.backend))}); see the table for each backend's figures.` };
   }
   const series = plotted.map((v) => sizes.map((s) => value(v, s)!));
-  const caption = `${legend(plotted.map((v) => v.backend))} Points are ratios of medians; the CIs are in the table.` +
+  const caption = `${legend(plotted.map((v) => v.backend))} Points are the sizes' speedups; the CIs are in the table.` +
     (leftOut.length ? ` Not plotted (no correct measurement on every backend): ${leftOut.join('; ')}.` : '');
   return { block: xyChart(`${patternId}: speedup vs size`, sizes, series, crossover), caption };
 }

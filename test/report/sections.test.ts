@@ -244,7 +244,7 @@ describe('DETAILS.md: everything else', () => {
   });
 
   it('shows the processes and rounds behind a CI and why sampling stopped', () => {
-    expect(md).toMatch(/\| wasm +\| 512×768 .*\| +12 in 3 processes, converged \|/);
+    expect(md).toMatch(/\| wasm +\| 512×768 .*\| +12 in 3 processes \(3.06–3.21×\), converged \|/);
   });
 
   it('gives both sides of an inconclusive verdict', () => {

@@ -88,7 +88,7 @@ export function methodology(m: ReportModel): string {
     `**How.** Recorded timing rule: ${s.timing}. ${s.method === 'pipelined' ? 'Nothing is read back inside a timed region: reading whole results stays in the correctness check.' : 'This run predates pipelined timing: every sample ended with the whole result read back to the host, which on a GPU times the device→host copy.'} ` +
       `${s.warmup} untimed warm-up calls of each variant come first (first-call compilation included); ${callsText(m)} ${roundsText(m)}`,
     '',
-    `**Speedup and its CI.** Speedup = median unfused time / median fused time. Its ${conf} confidence interval is a percentile bootstrap ` +
+    `**Speedup and its CI.** Speedup = median unfused time / median fused time within a process; where a size was measured in several processes, the geometric mean of their speedups (each process counts once). Its ${conf} confidence interval is a percentile bootstrap ` +
       `(${s.bootstrap} resamples) over paired rounds: a resample draws whole rounds, keeping each round's unfused and fused sample together, ` +
       'so a slow moment of the machine hits both; where a size was measured in several processes, a resample first draws processes, then rounds ' +
       'within each, so the spread between processes is inside the interval. A pattern\'s figure on a backend is the geometric mean of its per-size ' +

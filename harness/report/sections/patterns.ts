@@ -39,10 +39,14 @@ function kernelTimeCell(r: SizeResult): string {
 
 const STOPPED: Readonly<Record<NonNullable<SizeResult['stoppedBy']>, string>> = { converged: 'converged', budget: 'time budget', rounds: 'round limit' };
 
-/** `36 in 3 processes, converged`: the rounds behind the CI, the processes that took them and why sampling stopped. */
+/**
+ * `36 in 3 processes (1.02–1.09×), converged`: the rounds behind the CI, the processes that took them with the
+ * range of their own speedups (the spread between processes), and why sampling stopped.
+ */
 function roundsCell(r: SizeResult): string {
   const rounds = Math.min(r.unfused!.samplesMs.length, r.fused!.samplesMs.length);
-  const processes = r.processes && r.processes.length > 1 ? ` in ${r.processes.length} processes` : '';
+  const speedups = (r.processes ?? []).map((p) => p.speedup);
+  const processes = speedups.length > 1 ? ` in ${speedups.length} processes (${timesRange(Math.min(...speedups), Math.max(...speedups))})` : '';
   return `${rounds}${processes}${r.stoppedBy ? `, ${STOPPED[r.stoppedBy]}` : ''}`;
 }
 
@@ -163,7 +167,7 @@ export function patternSection(m: ReportModel, p: PatternResult, notes: readonly
   const deviceTimed = run.some((v) => v.timed.some((r) => r.unfused!.deviceMs !== undefined));
   out.push(
     `Times: throughput, median ms per call of K back-to-back calls (p10–p90); latency: one lone call and the fence. Speedup: median unfused ÷ median fused in each process, geometric mean over the processes, with its ${confidenceText(m)} CI (processes, then rounds, resampled); times: the geometric mean of the processes' medians. Kernels: compute kernels launched per call. ` +
-      `Rounds: paired rounds behind the CI, the processes that took them, and why sampling stopped (converged: the CI was tight enough; round limit; time budget). Max error: fused result against float64, absolute (relative).` +
+      `Rounds: paired rounds behind the CI, the processes that took them (with the range of their own speedups), and why sampling stopped (converged: the CI was tight enough; round limit; time budget). Max error: fused result against float64, absolute (relative).` +
       (deviceTimed ? ' Device ms: the device clock per call, no host gaps (speedup in brackets), shown for reference; verdicts use throughput.' : ''),
     '',
     resultsTable(m, run),
