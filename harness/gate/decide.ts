@@ -33,7 +33,7 @@ import { geomean, median } from '../core/stats.ts';
 import type { Baseline, BaselineEntry } from './format.ts';
 import { compareMachines, describeMachine } from './machine.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
-import { logMedianValue, logSpeedupValue, pooledBetweenRun, runLevelTest, type BetweenRun, type RunValue } from './run-level.ts';
+import { logMedianValue, logSpeedupValue, pooledBetweenRun, runLevelTest, type BetweenRun, type Margins, type RunValue } from './run-level.ts';
 import { holmAdjust } from './holm.ts';
 import { detectableFall, detectableFromSe } from './sensitivity.ts';
 import type { Failure, GateOptions, GateReport, GateRow, MetricComparison, RowClass } from './types.ts';
@@ -83,13 +83,21 @@ const perRoundSpeedups = (unfused: readonly number[], fused: readonly number[]):
 /** The paired speedup of a run: median of the per-round speedups (on the log scale, so runs average geometrically). */
 const speedupOf = (unfused: readonly number[], fused: readonly number[]): number => Math.exp(logSpeedupValue(unfused, fused).value);
 
-function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
+/**
+ * The threshold as log-scale margins of the tests' null hypotheses: a value (speedup, or fused time) that fell by
+ * more than maxRegression, or rose by more, as outcome() reads change.
+ */
+function thresholdMargins(o: GateOptions): Margins {
+  return { lower: -Math.log(1 - o.maxRegression), higher: Math.log(1 + o.maxRegression) };
+}
+
+function speedupTest(c: Compared, pooled: BetweenRun | undefined, o: GateOptions): PendingTest {
   const runs = c.base.runs.length;
   const baseline = geomean(c.base.runs.map((r) => speedupOf(r.unfused.samplesMs, r.fused.samplesMs)));
   const current = speedupOf(c.unfused, c.fused);
   const common = { metric: 'speedup' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
   if (c.speedupRuns.length >= 2 && pooled) {
-    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled, c.currentUnits, c.currentSpeedups);
+    const t = runLevelTest(c.speedupRuns, logSpeedupValue(c.unfused, c.fused), pooled, c.currentUnits, c.currentSpeedups, thresholdMargins(o));
     return { ...common, pWorse: t.pLower, pBetter: t.pHigher, method: c.speedupRuns.length > runs ? 'process-level t' : 'run-level t', se: t.se };
   }
   const pooledRounds = c.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs));
@@ -97,13 +105,13 @@ function speedupTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
   return { ...common, pWorse: mw.pLess, pBetter: mw.pGreater, method: mw.method === 'exact' ? 'mann-whitney exact' : 'mann-whitney normal' };
 }
 
-function fusedTimeTest(c: Compared, pooled: BetweenRun | undefined): PendingTest {
+function fusedTimeTest(c: Compared, pooled: BetweenRun | undefined, o: GateOptions): PendingTest {
   const runs = c.base.runs.length;
   const baseline = geomean(c.base.runs.map((r) => median(r.fused.samplesMs)));
   const current = median(c.fused);
   const common = { metric: 'fused time' as const, baseline, current, change: current / baseline - 1, baselineRuns: runs };
   if (c.fusedRuns.length >= 2 && pooled) {
-    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled, c.currentUnits, c.currentFused);
+    const t = runLevelTest(c.fusedRuns, logMedianValue(c.fused), pooled, c.currentUnits, c.currentFused, thresholdMargins(o));
     return { ...common, pWorse: t.pHigher, pBetter: t.pLower, method: c.fusedRuns.length > runs ? 'process-level t' : 'run-level t', se: t.se };
   }
   return { ...common, method: 'untested' };
@@ -249,8 +257,8 @@ export function evaluateGate(inputs: GateInputs, options: GateOptions): GateRepo
   const pending: PendingTest[] = [];
   const testsOf = pairs.map((c) => {
     if (!c) return undefined;
-    const speedup = pending.push(speedupTest(c, pooledSpeedup)) - 1;
-    const fused = timesCompared ? pending.push(fusedTimeTest(c, pooledFused)) - 1 : undefined;
+    const speedup = pending.push(speedupTest(c, pooledSpeedup, options)) - 1;
+    const fused = timesCompared ? pending.push(fusedTimeTest(c, pooledFused, options)) - 1 : undefined;
     return { speedup, fused };
   });
   const tested = pending.map((t, i) => (t.pWorse === undefined ? -1 : i)).filter((i) => i >= 0);
@@ -287,7 +295,7 @@ export function evaluateGate(inputs: GateInputs, options: GateOptions): GateRepo
       : better ? 'improvement' : 'unchanged';
     const se = t ? pending[t.speedup].se : undefined;
     const detectable = !c ? undefined
-      : se !== undefined ? detectableFromSe(se, alphaPerTest)
+      : se !== undefined ? detectableFromSe(se, alphaPerTest, thresholdMargins(options).lower)
       : detectableFall(c.base.runs.flatMap((r) => perRoundSpeedups(r.unfused.samplesMs, r.fused.samplesMs)), perRoundSpeedups(c.unfused, c.fused), alphaPerTest);
     const cur = s.cur;
     const currentOnly = !s.base && cur?.status === 'ok' && cur.unfused && cur.fused

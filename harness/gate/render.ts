@@ -90,7 +90,8 @@ export function ruleLine(report: GateReport): string {
   const onRounds = methods.has('mann-whitney exact') || methods.has('mann-whitney normal');
   const lines = [
     `A regression is a fall in fused-vs-unfused speedup${report.timesCompared ? ' or a rise in fused time' : ''} of more than ${thresholdPercent(maxRegression)} ` +
-      `that is significant at α = ${alpha}, one-sided, after Holm's adjustment over the ${report.tests} regression test${report.tests === 1 ? '' : 's'} of this run.`,
+      `that is significant at α = ${alpha}, one-sided, after Holm's adjustment over the ${report.tests} regression test${report.tests === 1 ? '' : 's'} of this run; ` +
+      `the t tests ask whether it moved significantly *beyond* ${thresholdPercent(maxRegression)}, not merely whether it moved.`,
     onRounds ? 'Rows with a single baseline run of one process: Mann–Whitney U on per-round speedups (unfused_i / fused_i).' : '',
     processLevel
       ? 'Rows whose runs measured each size in several processes: process-level t test, each process of each baseline run a unit, ' +

@@ -175,12 +175,21 @@ export function rowBetweenRun(baseline: readonly RunValue[], currentProcesses: r
   return own > pooled.tau2 ? { tau2: own, df } : pooled;
 }
 
+/** How far the value must move, on the log scale, before a test calls it lower or higher (its null hypothesis). */
+export interface Margins {
+  readonly lower: number;
+  readonly higher: number;
+}
+
 /**
  * Tests the current run against k ≥ 2 baseline units of one row (runs, or the processes of runs), with the pooled
  * τ² (or the row's own, where its units show more spread: rowBetweenRun). A current run that pooled
  * `currentUnits` processes carries τ² / currentUnits of between-unit variance.
+ * With `margins`, each one-sided p-value tests a move beyond its margin rather than any move (as a
+ * non-inferiority test does): pLower is the chance of a value this low if it had fallen by no more than
+ * `margins.lower`. The gate passes its threshold here, so a regression is a fall *significantly* beyond 5%.
  */
-export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun, currentUnits = 1, currentProcesses: readonly RunValue[] = []): RunLevelResult {
+export function runLevelTest(baseline: readonly RunValue[], current: RunValue, pooled: BetweenRun, currentUnits = 1, currentProcesses: readonly RunValue[] = [], margins: Margins = { lower: 0, higher: 0 }): RunLevelResult {
   const k = baseline.length;
   if (k < 2) throw new Error(`run-level test needs at least two baseline runs (got ${k})`);
   const between = rowBetweenRun(baseline, currentProcesses, pooled);
@@ -188,8 +197,11 @@ export function runLevelTest(baseline: readonly RunValue[], current: RunValue, p
   const diff = current.value - mean(baseline.map((r) => r.value));
   const se = Math.sqrt(current.within + tau2 / currentUnits + (mean(baseline.map((r) => r.within)) + tau2) / k);
   const ratio = Math.exp(diff);
-  if (se === 0) return { ratio, se, pHigher: diff > 0 ? 0 : 1, pLower: diff < 0 ? 0 : 1, tau2 };
-  const t = diff / se;
-  const tail = studentTTwoSided(t, between.df) / 2; // P(T ≥ |t|)
-  return { ratio, se, pHigher: t > 0 ? tail : 1 - tail, pLower: t < 0 ? tail : 1 - tail, tau2 };
+  if (se === 0) return { ratio, se, pHigher: diff > margins.higher ? 0 : 1, pLower: diff < -margins.lower ? 0 : 1, tau2 };
+  // P(T ≥ t) for Student's t.
+  const upperTail = (t: number): number => {
+    const tail = studentTTwoSided(t, between.df) / 2;
+    return t > 0 ? tail : 1 - tail;
+  };
+  return { ratio, se, pHigher: upperTail((diff - margins.higher) / se), pLower: upperTail(-(diff + margins.lower) / se), tau2 };
 }

@@ -34,10 +34,13 @@ export function robustSd(values: readonly number[]): number {
   return 1.4826 * median(values.map((v) => Math.abs(v - m)));
 }
 
-/** The smallest fall (a fraction) a test whose log-scale standard error is `se` detects with 80% power at `alphaPerTest`. */
-export function detectableFromSe(se: number, alphaPerTest: number): number {
+/**
+ * The smallest fall (a fraction) a test whose log-scale standard error is `se` detects with 80% power at
+ * `alphaPerTest`; a test of a fall beyond `margin` (log scale) needs that much more.
+ */
+export function detectableFromSe(se: number, alphaPerTest: number, margin = 0): number {
   const z = normalQuantile(1 - Math.min(0.5, alphaPerTest)) + normalQuantile(0.8);
-  return 1 - Math.exp(-z * se);
+  return 1 - Math.exp(-(z * se + margin));
 }
 
 /**

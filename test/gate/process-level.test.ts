@@ -65,8 +65,10 @@ describe('gate: process-level test for runs of several processes', () => {
     expect(roundsOnly).toBeGreaterThan(withProcesses + 10);
   });
 
-  it('still catches a 30% slower fused variant in most pairs, with one row and so few degrees of freedom', () => {
-    expect(alarms(true, 1.3)).toBeGreaterThanOrEqual(20);
+  it('still catches a 30% slower fused variant in many pairs, with one row and so few degrees of freedom', () => {
+    // One row of 3 + 3 processes, each process ±11% on its own: a fall must be significantly beyond the 5%
+    // threshold, not merely beyond 0 (18 of 40 caught; 20 of 40 when the test's margin was 0).
+    expect(alarms(true, 1.3)).toBeGreaterThanOrEqual(16);
   });
 
   it('does not call a row regressed when the current run\'s own processes disagree (one fast, one slow state)', () => {

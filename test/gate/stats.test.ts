@@ -229,6 +229,22 @@ describe('run-level test', () => {
     expect(() => runLevelTest([base[0]], base[1], pooled)).toThrow(/two baseline runs/);
   });
 
+  it('with margins, tests a fall beyond the threshold rather than any fall', () => {
+    const base = [{ value: 0, within: 1e-4 }, { value: 0.01, within: 1e-4 }, { value: -0.01, within: 1e-4 }];
+    const pooled = { tau2: 1e-4, df: 60 };
+    const current = { value: Math.log(0.93), within: 1e-4 };
+    const plain = runLevelTest(base, current, pooled, 3);
+    const margins = { lower: -Math.log(0.95), higher: Math.log(1.05) };
+    const beyond = runLevelTest(base, current, pooled, 3, [], margins);
+    // A 7% fall with a standard error of ~1.4%: clearly below 1, not clearly below 0.95.
+    expect(plain.pLower).toBeLessThan(1e-4);
+    expect(beyond.pLower).toBeGreaterThan(0.01);
+    expect(beyond.se).toBe(plain.se);
+    expect(beyond.pLower).toBeCloseTo(studentTTwoSided((Math.log(0.93) - Math.log(0.95)) / beyond.se, 60) / 2, 12);
+    // A 20% fall is beyond the margin by many standard errors.
+    expect(runLevelTest(base, { value: Math.log(0.8), within: 1e-4 }, pooled, 3, [], margins).pLower).toBeLessThan(1e-6);
+  });
+
   it('pools τ² over many rows by their median, so a few rows of processes in two states do not set it for all', () => {
     // 30 quiet rows (3 processes within ±1%) and 3 rows whose processes split 2.4× apart (wasm on the 2-core VM).
     const quiet = Array.from({ length: 30 }, (_, i) => [-0.01, 0, 0.01].map((v) => ({ value: v + i * 0.1, within: 1e-6 })));
